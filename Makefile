@@ -1,0 +1,72 @@
+# Behind the Badge case tracker. `make run` and `make test` are the two commands a
+# newcomer needs; each sets up only what is missing or out of date.
+SHELL := /bin/sh
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+STAMP := .make
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: help setup run test serve lint typecheck migrations-check check-deploy clean
+.DEFAULT_GOAL := help
+
+help:
+	@echo "make run    - set up, migrate, load demo data and serve http://$(HOST):$(PORT)/"
+	@echo "make test   - set up and run the whole test suite"
+	@echo "make serve  - production serving with gunicorn (needs SECRET_KEY, ALLOWED_HOSTS)"
+	@echo "make lint   - ruff and mypy"
+
+$(STAMP):
+	@mkdir -p $(STAMP)
+
+# The virtual environment is rebuilt when requirements.txt changes or its Python stops running.
+$(STAMP)/venv: requirements.txt | $(STAMP)
+	@if [ -x "$(PY)" ] && ! "$(PY)" -c 'import sys' >/dev/null 2>&1; then rm -rf $(VENV); fi
+	@if [ ! -x "$(PY)" ]; then \
+		python=$$(scripts/find-python) || exit 1; \
+		echo "Creating $(VENV) with $$python"; \
+		"$$python" -m venv $(VENV) || { echo "Could not create a virtual environment: install the venv module for $$python." >&2; exit 1; }; \
+	fi
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	@touch $@
+
+$(STAMP)/node: package.json package-lock.json | $(STAMP)
+	@command -v npm >/dev/null 2>&1 || { echo "Node.js 20 or newer (with npm) is needed to build the stylesheet." >&2; exit 1; }
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+$(STAMP)/assets: $(STAMP)/node frontend/app.scss frontend/build.mjs | $(STAMP)
+	node frontend/build.mjs
+	@touch $@
+
+setup: $(STAMP)/venv $(STAMP)/assets
+
+run: setup
+	DEBUG=true $(PY) manage.py migrate --no-input
+	DEBUG=true $(PY) manage.py seed_demo
+	DEBUG=true $(PY) manage.py runserver $(HOST):$(PORT)
+
+test: setup
+	$(PY) -m pytest
+
+serve: setup
+	$(PY) manage.py collectstatic --no-input --verbosity 0
+	$(PY) manage.py migrate --no-input
+	$(BIN)/gunicorn --config gunicorn.conf.py tracker.wsgi
+
+lint: $(STAMP)/venv
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+migrations-check: $(STAMP)/venv
+	DJANGO_SETTINGS_MODULE=tracker.test_settings $(PY) manage.py makemigrations --check --dry-run
+
+check-deploy: $(STAMP)/venv
+	DEBUG=false SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))') \
+		ALLOWED_HOSTS=tracker.example.org SECURE_SSL_REDIRECT=true \
+		$(PY) manage.py check --deploy --fail-level WARNING
+
+clean:
+	rm -rf $(VENV) node_modules static/build $(STAMP)

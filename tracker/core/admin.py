@@ -1,0 +1,79 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.models import Group
+from simple_history.admin import SimpleHistoryAdmin
+
+from tracker.core.models import Area, Organisation, OutcomeType, User
+
+# Roles are fields on the user, not groups.
+admin.site.unregister(Group)
+
+
+@admin.register(Area)
+class AreaAdmin(SimpleHistoryAdmin):
+    search_fields = ["name"]
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "kind", "active"]
+    list_filter = ["kind", "active"]
+    search_fields = ["name"]
+    readonly_fields = ["version"]
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin, SimpleHistoryAdmin):
+    list_display = [
+        "username",
+        "first_name",
+        "last_name",
+        "organisation",
+        "is_partnership_officer",
+        "is_probation_liaison",
+        "is_board_member",
+        "is_administrator",
+        "is_active",
+    ]
+    list_filter = [
+        "organisation",
+        "is_partnership_officer",
+        "is_probation_liaison",
+        "is_board_member",
+        "is_administrator",
+        "is_active",
+    ]
+    list_select_related = ["organisation"]
+    fieldsets = (
+        (None, {"fields": ("username", "password")}),
+        ("Personal details", {"fields": ("first_name", "last_name", "email")}),
+        (
+            "Organisation and roles",
+            {
+                "fields": (
+                    "organisation",
+                    "is_partnership_officer",
+                    "is_probation_liaison",
+                    "is_board_member",
+                    "is_administrator",
+                    "is_active",
+                )
+            },
+        ),
+        ("Dates", {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = (
+        (None, {"classes": ("wide",), "fields": ("username", "organisation", "password1", "password2")}),
+        (
+            "Roles",
+            {"fields": ("is_partnership_officer", "is_probation_liaison", "is_board_member", "is_administrator")},
+        ),
+    )
+    readonly_fields = ["last_login", "date_joined"]
+
+
+@admin.register(OutcomeType)
+class OutcomeTypeAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "active", "order"]
+    list_editable = ["active", "order"]
+    search_fields = ["name"]

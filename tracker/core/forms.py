@@ -1,0 +1,105 @@
+"""GOV.UK form rendering for every form in the service, and the version-checked
+form base that turns an edit conflict into a clear error."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.forms.boundfield import BoundField
+from django.forms.renderers import TemplatesSetting
+
+from tracker.core.versioning import EditConflict
+
+# GOV.UK class for each widget type (BoundField.widget_type), and its error modifier.
+WIDGET_CLASSES: dict[str, tuple[str, str]] = {
+    "text": ("govuk-input", "govuk-input--error"),
+    "email": ("govuk-input", "govuk-input--error"),
+    "url": ("govuk-input", "govuk-input--error"),
+    "number": ("govuk-input govuk-input--width-10", "govuk-input--error"),
+    "password": ("govuk-input govuk-password-input__input", "govuk-input--error"),
+    "date": ("govuk-input govuk-input--width-10", "govuk-input--error"),
+    "datetime": ("govuk-input govuk-input--width-20", "govuk-input--error"),
+    "time": ("govuk-input govuk-input--width-5", "govuk-input--error"),
+    "search": ("govuk-input", "govuk-input--error"),
+    "select": ("govuk-select", "govuk-select--error"),
+    "selectmultiple": ("govuk-select", "govuk-select--error"),
+    "nullbooleanselect": ("govuk-select", "govuk-select--error"),
+    "textarea": ("govuk-textarea", "govuk-textarea--error"),
+    "clearablefile": ("govuk-file-upload", "govuk-file-upload--error"),
+    "file": ("govuk-file-upload", "govuk-file-upload--error"),
+    "checkbox": ("govuk-checkboxes__input", ""),
+}
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs: dict[str, Any] | None = None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+class DateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, attrs: dict[str, Any] | None = None):
+        super().__init__(attrs, format="%Y-%m-%dT%H:%M")
+
+
+class GovUKBoundField(BoundField):
+    """Adds GOV.UK classes and the aria-describedby links for hint and error."""
+
+    def build_widget_attrs(self, attrs: dict[str, Any], widget: forms.Widget | None = None) -> dict[str, Any]:
+        attrs = super().build_widget_attrs(attrs, widget)
+        widget_type = self.widget_type
+        base, error = WIDGET_CLASSES.get(widget_type, ("", ""))
+        classes: list[str] = [str(attrs.get("class", "")), base]
+        if self.errors and error:
+            classes.append(error)
+        attrs["class"] = " ".join(c for c in classes if c).strip()
+        described = []
+        if self.help_text:
+            described.append(f"{self.auto_id}-hint")
+        if self.errors:
+            described.append(f"{self.auto_id}-error")
+        if described and widget_type not in {"checkboxselectmultiple", "radioselect"}:
+            attrs["aria-describedby"] = " ".join(described)
+        return attrs
+
+    @property
+    def is_choice_group(self) -> bool:
+        return self.widget_type in {"checkboxselectmultiple", "radioselect"}
+
+
+class GovUKFormRenderer(TemplatesSetting):
+    form_template_name = "forms/govuk_form.html"
+    field_template_name = "forms/govuk_field.html"
+    bound_field_class = GovUKBoundField
+
+
+class VersionedModelForm(forms.ModelForm):
+    """A model form for an editable record: carries the version it was loaded at.
+
+    The view passes `cleaned_data["version"]` to the service as `expected_version`
+    and calls `add_conflict()` when the service raises EditConflict."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["version"].initial = self.instance.version
+        else:
+            del self.fields["version"]
+
+    def changed_values(self) -> dict[str, Any]:
+        """The model fields this form edits, as cleaned."""
+        return {name: value for name, value in self.cleaned_data.items() if name in self._meta.fields}  # type: ignore[operator]
+
+    def add_conflict(self, conflict: EditConflict) -> None:
+        """Show what changed and let a second save knowingly replace it."""
+        self.add_error(None, conflict.message)
+        self.conflict = conflict
+        data = self.data.copy()  # type: ignore[attr-defined]  # a QueryDict or a dict
+        data["version"] = str(conflict.current_version)
+        self.data = data

@@ -1,0 +1,152 @@
+"""Core records shared by every strand: areas, organisations, users and roles,
+managed lists and outcomes."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+from tracker.core.roles import Role
+from tracker.core.versioning import VersionedModel
+
+
+class Area(models.Model):
+    """A local policing area."""
+
+    name = models.CharField(max_length=100, unique=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Organisation(VersionedModel):
+    class Kind(models.TextChoices):
+        PCC_OFFICE = "pcc_office", "PCC office"
+        POLICE_FORCE = "police_force", "Police force"
+        PROBATION = "probation_service", "Probation service"
+        PRISON = "prison", "Prison"
+        CHARITY = "charity", "Charity"
+        LOCAL_AUTHORITY = "local_authority", "Local authority"
+        STAFF_ASSOCIATION = "staff_association", "Staff association"
+        VENUE_OPERATOR = "venue_operator", "Venue operator"
+        OTHER = "other", "Other"
+
+    name = models.CharField(max_length=200, unique=True)
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    active = models.BooleanField(default=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TrackerUserManager(UserManager["User"]):
+    def create_superuser(self, username: str, email: str | None = None, password: str | None = None, **extra: object):  # type: ignore[override]
+        extra.setdefault("is_administrator", True)
+        return super().create_superuser(username, email, password, **extra)
+
+
+class User(AbstractUser):
+    """A person who signs in. Belongs to one organisation and holds one or more roles."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="users")
+    is_partnership_officer = models.BooleanField("partnership officer", default=False)
+    is_probation_liaison = models.BooleanField("probation liaison", default=False)
+    is_board_member = models.BooleanField("board member", default=False)
+    is_administrator = models.BooleanField("administrator", default=False)
+    history = HistoricalRecords(excluded_fields=["password", "last_login"])
+
+    REQUIRED_FIELDS: ClassVar[list[str]] = ["email", "organisation"]
+    objects: ClassVar[TrackerUserManager] = TrackerUserManager()
+
+    class Meta:
+        ordering = ["first_name", "last_name", "username"]
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+    @property
+    def roles(self) -> frozenset[Role]:
+        return frozenset(role for role in Role if getattr(self, role.field_name))
+
+    @property
+    def roles_display(self) -> str:
+        labels = [role.label.lower() for role in Role if getattr(self, role.field_name)]
+        return " and ".join(labels) if labels else "a user with no role"
+
+    def has_role(self, *roles: Role) -> bool:
+        """True if the user holds any of the given roles."""
+        return any(getattr(self, role.field_name) for role in roles)
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        # Administrators use the admin site, with every permission there; nobody else does.
+        self.is_staff = self.is_superuser = self.is_administrator
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "is_staff", "is_superuser"}  # type: ignore[misc]
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+
+class ManagedList(models.Model):
+    """A list administrators keep (engagement kinds, outcome types, materials...)."""
+
+    name = models.CharField(max_length=150, unique=True)
+    description = models.CharField(max_length=300, blank=True)
+    active = models.BooleanField(default=True, help_text="Inactive entries stay on old records but cannot be chosen.")
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        abstract = True
+        ordering = ["order", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class OutcomeType(ManagedList):
+    history = HistoricalRecords()
+
+    class Meta(ManagedList.Meta):
+        pass
+
+
+class Outcome(VersionedModel):
+    """What came of a piece of work: one mechanism for engagements, partnerships
+    and referrals, attached through a generic relation so core imports no strand."""
+
+    class Rating(models.TextChoices):
+        ACHIEVED = "achieved", "Achieved"
+        PARTLY = "partly_achieved", "Partly achieved"
+        NOT_ACHIEVED = "not_achieved", "Not achieved"
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
+    object_id = models.PositiveBigIntegerField()
+    subject = GenericForeignKey("content_type", "object_id")
+    date = models.DateField()
+    outcome_type = models.ForeignKey(OutcomeType, on_delete=models.PROTECT, related_name="outcomes")
+    rating = models.CharField(max_length=20, choices=Rating.choices)
+    description = models.TextField()
+    measure = models.DecimalField(
+        max_digits=12, decimal_places=2, null=True, blank=True, help_text="Optional number, for example people reached."
+    )
+    recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-date", "-id"]
+        indexes = [models.Index(fields=["content_type", "object_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.outcome_type} ({self.get_rating_display()}) on {self.date:%d %b %Y}"

@@ -1,0 +1,57 @@
+"""The service navigation. Each app registers its sections when it loads, so core
+needs to know nothing about the strands and each role sees only what it may use."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.http import HttpRequest
+from django.urls import reverse
+
+from tracker.core.roles import Role
+
+
+@dataclass(frozen=True)
+class Section:
+    label: str
+    url_name: str
+    roles: frozenset[Role]
+    description: str = ""
+    order: int = 50
+    # Optional count shown beside the label (e.g. items due in My work).
+    count: Callable[[HttpRequest], int] | None = field(default=None, compare=False)
+
+    @property
+    def url(self) -> str:
+        return reverse(self.url_name)
+
+
+_sections: dict[str, Section] = {}
+
+
+def register(section: Section) -> None:
+    _sections[section.url_name] = section
+
+
+def sections_for(request: HttpRequest) -> list[dict[str, object]]:
+    user = request.user
+    if not user.is_authenticated:
+        return []
+    visible = sorted(
+        (s for s in _sections.values() if user.has_role(*s.roles)),  # type: ignore[union-attr]
+        key=lambda s: (s.order, s.label),
+    )
+    items = []
+    for section in visible:
+        url = section.url
+        items.append(
+            {
+                "label": section.label,
+                "url": url,
+                "description": section.description,
+                "active": request.path == url or (url != "/" and request.path.startswith(url)),
+                "count": section.count(request) if section.count else None,
+            }
+        )
+    return items

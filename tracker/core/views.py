@@ -1,0 +1,39 @@
+"""Pages of the service shell: home, health and the account pages."""
+
+from __future__ import annotations
+
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
+from django.db import connection
+from django.db.utils import DatabaseError
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from tracker.core.navigation import sections_for
+from tracker.core.permissions import any_role
+
+
+@any_role
+def home(request: HttpRequest) -> HttpResponse:
+    """Each role's starting point: the sections it may use, with what needs doing."""
+    return render(request, "core/home.html", {"sections": sections_for(request)})
+
+
+@login_not_required
+@require_GET
+@never_cache
+def healthz(request: HttpRequest) -> JsonResponse:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError:
+        return JsonResponse({"status": "unavailable", "database": "not answering"}, status=503)
+    return JsonResponse({"status": "ok", "database": "ok"})
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "registration/login.html"
+    redirect_authenticated_user = True

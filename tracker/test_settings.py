@@ -1,0 +1,17 @@
+"""Test settings: the production settings with what a test run needs changed."""
+
+import os
+
+os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-any-deployment")
+os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
+
+from tracker.settings import *  # noqa: E402,F403
+from tracker.settings import STORAGES
+
+# The live server used by browser tests cannot serve hashed static names.
+STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
+SESSION_COOKIE_SECURE = False
+CSRF_COOKIE_SECURE = False
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed, tests only
