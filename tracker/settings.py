@@ -40,6 +40,9 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "tracker.core",
+    "partners",
+    "interventions",
+    "tracker.reports",
 ]
 
 MIDDLEWARE = [
@@ -173,7 +176,8 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = DEBUG
 
-IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
+# Formulas are neutralised by tracker.core.exports (a quote prefix, reversible on import).
+IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = False
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 
 DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="behind-the-badge")

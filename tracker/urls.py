@@ -1,6 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
 from tracker.core import views as core_views
 
@@ -22,5 +22,9 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(template_name="registration/password_change_done.html"),
         name="password_change_done",
     ),
+    path("", include("tracker.core.urls")),
+    path("partners/", include("partners.urls")),
+    path("interventions/", include("interventions.urls")),
+    path("reports/", include("tracker.reports.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -3,7 +3,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.models import Group
 from simple_history.admin import SimpleHistoryAdmin
 
-from tracker.core.models import Area, Organisation, OutcomeType, User
+from tracker.core.models import AccessLog, Area, Organisation, OutcomeType, User
 
 # Roles are fields on the user, not groups.
 admin.site.unregister(Group)
@@ -77,3 +77,23 @@ class OutcomeTypeAdmin(SimpleHistoryAdmin):
     list_display = ["name", "active", "order"]
     list_editable = ["active", "order"]
     search_fields = ["name"]
+
+
+@admin.register(AccessLog)
+class AccessLogAdmin(admin.ModelAdmin):
+    """Searchable, read-only: the log is evidence and is never edited."""
+
+    list_display = ["at", "user", "action", "record_type", "record_label", "path"]
+    list_filter = ["action", "record_type", ("at", admin.DateFieldListFilter)]
+    search_fields = ["record_label", "user__username", "user__last_name", "path"]
+    list_select_related = ["user"]
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False

@@ -5,3 +5,18 @@ class CoreConfig(AppConfig):
     name = "tracker.core"
     label = "core"
     verbose_name = "Organisations, users and shared lists"
+
+    def ready(self) -> None:
+        from tracker.core import mywork, navigation
+        from tracker.core.permissions import MY_WORK
+
+        navigation.register(
+            navigation.Section(
+                label="My work",
+                url_name="my-work",
+                roles=MY_WORK,
+                description="Follow-up actions, reviews and cases that need you, soonest first.",
+                order=10,
+                count=lambda request: mywork.count_for(request.user),  # type: ignore[arg-type]
+            )
+        )

@@ -150,3 +150,31 @@ class Outcome(VersionedModel):
 
     def __str__(self) -> str:
         return f"{self.outcome_type} ({self.get_rating_display()}) on {self.date:%d %b %Y}"
+
+
+class AccessLog(models.Model):
+    """Consultations of personal data: who looked at or exported which record, when.
+    Written, never edited; administrators search it in the admin site."""
+
+    class Action(models.TextChoices):
+        VIEW = "view", "Viewed"
+        LIST = "list", "Listed"
+        SEARCH = "search", "Searched"
+        EXPORT = "export", "Exported"
+        REPORT = "report", "Report produced"
+        API = "api", "Read through the API"
+
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    action = models.CharField(max_length=10, choices=Action.choices)
+    record_type = models.CharField(max_length=50)
+    record_id = models.PositiveBigIntegerField(null=True)
+    record_label = models.CharField(max_length=200, help_text="For example the case reference.")
+    path = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["record_type", "record_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.get_action_display().lower()} {self.record_type} {self.record_label}"

@@ -30,6 +30,7 @@ PARTNERS = frozenset({Role.OFFICER, Role.ADMIN})
 INTERVENTIONS = frozenset({Role.LIAISON, Role.OFFICER, Role.ADMIN})
 REPORTS = ANY_ROLE
 ADMINISTRATION = frozenset({Role.ADMIN})
+MY_WORK = frozenset({Role.OFFICER, Role.LIAISON, Role.ADMIN})
 
 
 def user_has_any(user: User | AnonymousUser, roles: Iterable[Role]) -> bool:

@@ -11,14 +11,21 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from tracker.core import mywork
 from tracker.core.navigation import sections_for
-from tracker.core.permissions import any_role
+from tracker.core.permissions import MY_WORK, any_role, roles_required
 
 
 @any_role
 def home(request: HttpRequest) -> HttpResponse:
     """Each role's starting point: the sections it may use, with what needs doing."""
     return render(request, "core/home.html", {"sections": sections_for(request)})
+
+
+@roles_required(MY_WORK)
+def my_work(request: HttpRequest) -> HttpResponse:
+    """Follow-ups, reviews and cases waiting for the signed-in user, from every strand."""
+    return render(request, "core/my_work.html", {"sections": mywork.sections_for(request.user)})  # type: ignore[arg-type]
 
 
 @login_not_required

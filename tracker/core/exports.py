@@ -1,0 +1,59 @@
+"""Spreadsheet exports: django-import-export resources that neutralise formulas,
+and the response that sends a filtered list as CSV or XLSX."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import HttpResponse
+from django.utils import timezone
+from import_export import resources
+from import_export.formats.base_formats import CSV, XLSX
+
+# A cell starting with one of these is run as a formula by spreadsheet programs.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+FORMATS = {"csv": CSV, "xlsx": XLSX}
+
+
+def neutralise(value: Any) -> Any:
+    """Prefix text that a spreadsheet would run as a formula with a quote, which
+    spreadsheets show as text; `restore()` takes it off again on import."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def restore(value: Any) -> Any:
+    if isinstance(value, str) and value.startswith("'") and value[1:].startswith(FORMULA_PREFIXES):
+        return value[1:]
+    return value
+
+
+def looks_like_formula(value: Any) -> bool:
+    return isinstance(value, str) and value.startswith(("=", "+", "@")) and len(value) > 1
+
+
+class SafeExportResource(resources.ModelResource):
+    """Base for every resource: exported text cannot run as a formula, and dates
+    are written in the local time zone."""
+
+    def export_field(self, field: Any, instance: Any, **kwargs: Any) -> Any:
+        value = super().export_field(field, instance, **kwargs)
+        if isinstance(value, datetime) and timezone.is_aware(value):
+            value = timezone.localtime(value).replace(tzinfo=None)
+        return neutralise(value)
+
+
+def export_response(
+    resource: resources.ModelResource, queryset: QuerySet[Any], *, fmt: str, filename: str
+) -> HttpResponse:
+    """The rows of `queryset`, in its order, as a CSV or XLSX download."""
+    file_format = FORMATS[fmt]()
+    dataset = resource.export(queryset)
+    content = file_format.export_data(dataset)
+    stamp = timezone.localtime().strftime("%Y-%m-%d")
+    response = HttpResponse(content, content_type=file_format.get_content_type())
+    response["Content-Disposition"] = f'attachment; filename="{filename}-{stamp}.{file_format.get_extension()}"'
+    return response

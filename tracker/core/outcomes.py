@@ -1,0 +1,81 @@
+"""Outcomes: what came of a piece of work. One mechanism for every strand; a strand
+attaches outcomes to its records through `outcomes_for()` and the services here."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.contrib.contenttypes.models import ContentType
+from django.db import models, transaction
+from django.db.models import QuerySet
+
+from tracker.core.forms import DateInput, VersionedModelForm
+from tracker.core.models import Outcome, OutcomeType, User
+from tracker.core.versioning import save_changes
+
+
+def outcomes_for(subject: models.Model) -> QuerySet[Outcome]:
+    content_type = ContentType.objects.get_for_model(subject)  # cached after the first call
+    return Outcome.objects.filter(content_type=content_type, object_id=subject.pk).select_related(
+        "outcome_type", "recorded_by"
+    )
+
+
+def outcomes_for_model(model: type[models.Model]) -> QuerySet[Outcome]:
+    return Outcome.objects.filter(content_type=ContentType.objects.get_for_model(model))
+
+
+@transaction.atomic
+def record_outcome(
+    subject: models.Model,
+    *,
+    by: User,
+    date: date,
+    outcome_type: OutcomeType,
+    rating: str,
+    description: str,
+    measure: Decimal | None = None,
+) -> Outcome:
+    """Record what came of `subject` (an engagement, partnership or referral)."""
+    outcome = Outcome(
+        content_type=ContentType.objects.get_for_model(subject),
+        object_id=subject.pk,
+        date=date,
+        outcome_type=outcome_type,
+        rating=rating,
+        description=description,
+        measure=measure,
+        recorded_by=by,
+    )
+    outcome.full_clean()
+    outcome._history_user = by  # type: ignore[attr-defined]
+    outcome.save()
+    return outcome
+
+
+def update_outcome(outcome: Outcome, *, by: User, expected_version: int, **changes: Any) -> Outcome:
+    return save_changes(outcome, by=by, expected_version=expected_version, changes=changes)
+
+
+@transaction.atomic
+def delete_outcome(outcome: Outcome, *, by: User) -> None:
+    """Remove an outcome; its history keeps the deleted record."""
+    outcome._history_user = by  # type: ignore[attr-defined]
+    outcome.delete()
+
+
+class OutcomeForm(VersionedModelForm):
+    class Meta:
+        model = Outcome
+        fields = ["date", "outcome_type", "rating", "description", "measure"]
+        widgets = {"date": DateInput, "rating": forms.RadioSelect}
+        labels = {"outcome_type": "Type of outcome"}
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        current = self.instance.outcome_type_id if self.instance.pk else None
+        self.fields["outcome_type"].queryset = OutcomeType.objects.filter(models.Q(active=True) | models.Q(pk=current))  # type: ignore[attr-defined]
+        self.fields["rating"].choices = Outcome.Rating.choices  # type: ignore[attr-defined]  # no blank radio
