@@ -35,6 +35,9 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.forms",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_filters",
     "import_export",
     "simple_history",
@@ -52,7 +55,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "tracker.core.middleware.TrackerLoginRequiredMiddleware",
     "tracker.core.middleware.RoleRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -126,7 +129,7 @@ AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_LOCKOUT_CALLABLE = "tracker.core.views.locked_out"
 AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
 
 # Security headers. HTTPS settings are on by default outside DEBUG.
@@ -178,6 +181,51 @@ WHITENOISE_USE_FINDERS = DEBUG
 
 # Formulas are neutralised by tracker.core.exports (a quote prefix, reversible on import).
 IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = False
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "tracker.core.api.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.IsAuthenticated",
+        "tracker.core.api.authentication.HasRole",
+    ],
+    "DEFAULT_PAGINATION_CLASS": "tracker.core.api.pagination.Pagination",
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_SCHEMA_CLASS": "tracker.core.api.schema.AutoSchema",
+    "EXCEPTION_HANDLER": "tracker.core.api.base.exception_handler",
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.UserRateThrottle",
+        "rest_framework.throttling.AnonRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "user": env.str("API_RATE_USER", default="1200/minute"),
+        "anon": env.str("API_RATE_ANON", default="60/minute"),
+        "token": env.str("API_RATE_TOKEN", default="30/minute"),
+    },
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Behind the Badge case tracker API",
+    "DESCRIPTION": (
+        "Records and lifecycle moves of the case tracker. Authenticate with a token from "
+        "POST /api/v1/auth/token/ and send `Authorization: Token <token>`. Every update and "
+        "move must send the `version` it read; a stale one answers 409."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {},
+}
+API_TOKEN_HOURS = env.int("API_TOKEN_HOURS", default=24 * 30)
+CACHES = {
+    "default": env.cache_url("CACHE_URL", default="locmemcache://"),
+}
+
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 
 DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="behind-the-badge")

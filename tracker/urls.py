@@ -26,5 +26,6 @@ urlpatterns = [
     path("partners/", include("partners.urls")),
     path("interventions/", include("interventions.urls")),
     path("reports/", include("tracker.reports.urls")),
+    path("", include("tracker.api_urls")),
     path("admin/", admin.site.urls),
 ]

@@ -13,8 +13,10 @@ from typing import Any
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.urls.resolvers import RegexPattern, RoutePattern
+from rest_framework.permissions import AllowAny
 
-from tracker.core.middleware import declared_roles, is_self_guarded
+from tracker.core.api.authentication import HasRole
+from tracker.core.middleware import declared_roles, is_api_view, is_self_guarded
 
 PUBLIC = {"login", "healthz", "admin:login", "api-token"}
 
@@ -80,6 +82,11 @@ def test_anonymous_visitor_is_sent_to_sign_in(client: Any, url: str, name: str) 
 )
 def test_every_view_declares_who_may_use_it(url: str, name: str, pattern: URLPattern) -> None:
     view = pattern.callback
+    if is_api_view(view):
+        view_class = view.cls  # type: ignore[attr-defined]
+        assert any(issubclass(p, HasRole) for p in view_class.permission_classes), f"{name} lacks the role check"
+        assert view_class.allowed_roles, f"{name} ({url}) declares no roles"
+        return
     assert getattr(view, "login_required", True), f"{name} is marked login_not_required"
     assert declared_roles(view) is not None or is_self_guarded(view, name.split(":")[:-1]), (
         f"{name} ({url}) declares no roles"
@@ -87,5 +94,10 @@ def test_every_view_declares_who_may_use_it(url: str, name: str, pattern: URLPat
 
 
 def test_public_pages_are_only_the_expected_ones() -> None:
-    public = {name for _, name, pattern in ALL if not getattr(pattern.callback, "login_required", True)}
+    def is_public(view: Any) -> bool:
+        if is_api_view(view):
+            return any(issubclass(p, AllowAny) for p in view.cls.permission_classes)
+        return not getattr(view, "login_required", True)
+
+    public = {name for _, name, pattern in ALL if is_public(pattern.callback)}
     assert public <= PUBLIC, f"unexpected public views: {public - PUBLIC}"

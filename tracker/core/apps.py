@@ -8,6 +8,7 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from tracker.core import mywork, navigation
+        from tracker.core.api import schema  # noqa: F401  # registers the token scheme
         from tracker.core.permissions import MY_WORK
 
         navigation.register(

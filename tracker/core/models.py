@@ -178,3 +178,24 @@ class AccessLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} {self.get_action_display().lower()} {self.record_type} {self.record_label}"
+
+
+class ApiToken(models.Model):
+    """A bearer token for the API. Only a SHA-256 digest of the secret is stored, so
+    a copy of the database gives no working tokens. Tokens expire and can be revoked."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    digest = models.CharField(max_length=64, unique=True)
+    prefix = models.CharField(max_length=8, help_text="The first characters, to tell tokens apart.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords(excluded_fields=["last_used_at"])
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = "API token"
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… ({self.user})"

@@ -41,6 +41,14 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"status": "ok", "database": "ok"})
 
 
+def locked_out(request: HttpRequest, original_response: HttpResponse | None, credentials: object) -> HttpResponse:
+    """The lockout answer: JSON for the API, the explanatory page for people."""
+    message = "Too many failed attempts for this username from this address. Try again later."
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": message, "code": "locked_out"}, status=429)
+    return render(request, "registration/locked_out.html", status=429)
+
+
 class LoginView(auth_views.LoginView):
     template_name = "registration/login.html"
     redirect_authenticated_user = True

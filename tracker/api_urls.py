@@ -1,0 +1,39 @@
+"""The REST API: one router for every app's endpoints, under /api/v1/."""
+
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from rest_framework.routers import DefaultRouter
+
+from tracker.core.api import views as core_api
+from tracker.core.api.authentication import HasRole
+from tracker.core.permissions import ANY_ROLE
+
+
+class Router(DefaultRouter):
+    include_root_view = False
+    include_format_suffixes = False
+
+
+router = Router(trailing_slash=True)
+router.register("areas", core_api.AreaViewSet, basename="area")
+router.register("organisations", core_api.OrganisationViewSet, basename="organisation")
+router.register("outcome-types", core_api.OutcomeTypeViewSet, basename="outcome-type")
+router.register("auth/tokens", core_api.ApiTokenViewSet, basename="api-token-record")
+
+
+class SchemaView(SpectacularAPIView):
+    allowed_roles = ANY_ROLE
+    permission_classes = [HasRole]
+
+
+class DocsView(SpectacularSwaggerSplitView):
+    allowed_roles = ANY_ROLE
+    permission_classes = [HasRole]
+
+
+urlpatterns = [
+    path("api/v1/auth/token/", core_api.ObtainTokenView.as_view(), name="api-token"),
+    path("api/v1/", include(router.urls)),
+    path("api/schema/", SchemaView.as_view(), name="api-schema"),
+    path("api/docs/", DocsView.as_view(url_name="api-schema"), name="api-docs"),
+]

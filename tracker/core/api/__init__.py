@@ -1,0 +1,1 @@
+"""The REST API's shared parts. The schema extension registers on import."""

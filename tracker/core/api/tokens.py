@@ -1,0 +1,51 @@
+"""Issuing, checking and revoking API tokens."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from tracker.core.models import ApiToken, User
+
+
+def digest(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+@transaction.atomic
+def issue_token(user: User) -> tuple[str, ApiToken]:
+    """A new token for `user`: the raw secret (shown once) and its stored record."""
+    raw = secrets.token_urlsafe(32)
+    token = ApiToken(
+        user=user,
+        digest=digest(raw),
+        prefix=raw[:8],
+        expires_at=timezone.now() + timedelta(hours=settings.API_TOKEN_HOURS),
+    )
+    token._history_user = user  # type: ignore[attr-defined]
+    token.save()
+    return raw, token
+
+
+def find_token(raw: str) -> ApiToken | None:
+    """The live token for a raw secret, or None if unknown, expired or revoked."""
+    now = timezone.now()
+    return (
+        ApiToken.objects.select_related("user", "user__organisation")
+        .filter(digest=digest(raw), revoked_at__isnull=True, expires_at__gt=now, user__is_active=True)
+        .first()
+    )
+
+
+@transaction.atomic
+def revoke_token(token: ApiToken, *, by: User) -> ApiToken:
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token._history_user = by  # type: ignore[attr-defined]
+        token.save(update_fields=["revoked_at"])
+    return token

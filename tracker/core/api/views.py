@@ -1,0 +1,167 @@
+"""Authentication endpoints and the API's own reference lists."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth import authenticate
+from django.core.exceptions import PermissionDenied
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import mixins, serializers, status
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.views import APIView
+
+from tracker.core.api.authentication import TokenAuthentication
+from tracker.core.api.base import TrackerViewSet
+from tracker.core.api.tokens import issue_token, revoke_token
+from tracker.core.models import ApiToken, Area, Organisation, OutcomeType
+from tracker.core.permissions import ANY_ROLE
+from tracker.core.roles import Role
+
+
+class TokenRequest(serializers.Serializer):
+    username = serializers.CharField(max_length=150)
+    password = serializers.CharField(max_length=200, style={"input_type": "password"}, trim_whitespace=False)
+
+
+class TokenResponse(serializers.Serializer):
+    token = serializers.CharField()
+    expires_at = serializers.DateTimeField()
+
+
+from tracker.core.api.schema import ApiErrorSerializer as ERROR  # noqa: E402
+
+
+class ObtainTokenView(APIView):
+    """Exchange a username and password for an API token. Failed attempts count
+    toward the same lockout as the sign-in page."""
+
+    authentication_classes: list[Any] = []
+    permission_classes = [AllowAny]
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "token"
+
+    @extend_schema(
+        request=TokenRequest,
+        responses={
+            201: TokenResponse,
+            400: OpenApiResponse(ERROR, description="Wrong username or password, or a bad body"),
+            429: OpenApiResponse(ERROR, description="Locked after repeated failures, or too many requests"),
+        },
+        auth=[],
+    )
+    def post(self, request: Request) -> Response:
+        body = TokenRequest(data=request.data)
+        body.is_valid(raise_exception=True)
+        try:
+            user = authenticate(request._request, **body.validated_data)
+        except PermissionDenied:
+            user = None
+        if getattr(request._request, "axes_locked_out", False):
+            return Response(
+                {"detail": "Too many failed attempts for this username from this address. Try again later."},
+                status=status.HTTP_429_TOO_MANY_REQUESTS,
+            )
+        if user is None:
+            return Response({"detail": "The username or password is wrong."}, status=status.HTTP_400_BAD_REQUEST)
+        raw, token = issue_token(user)
+        return Response({"token": raw, "expires_at": token.expires_at}, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=None,
+        responses={204: None, 401: OpenApiResponse(ERROR, description="Not signed in with a token")},
+    )
+    def delete(self, request: Request) -> Response:
+        """Revoke the token this request was made with."""
+        token = request.auth
+        if not isinstance(token, ApiToken):
+            return Response(
+                {"detail": "Send the token to revoke in the Authorization header."},
+                status=status.HTTP_401_UNAUTHORIZED,
+            )
+        revoke_token(token, by=request.user)  # type: ignore[arg-type]
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    def get_authenticators(self) -> list[Any]:
+        # Only DELETE needs to know who is calling.
+        if self.request is not None and self.request.method == "DELETE":
+            return [TokenAuthentication()]
+        return []
+
+    def get_permissions(self) -> list[Any]:
+        if self.request is not None and self.request.method == "DELETE":
+            return [IsAuthenticated()]
+        return [AllowAny()]
+
+
+class ApiTokenSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ApiToken
+        fields = ["id", "prefix", "created_at", "expires_at", "revoked_at", "last_used_at"]
+
+
+class ApiTokenViewSet(mixins.ListModelMixin, mixins.DestroyModelMixin, TrackerViewSet):
+    """Your tokens (all tokens, for administrators). DELETE revokes one."""
+
+    serializer_class = ApiTokenSerializer
+    allowed_roles = ANY_ROLE
+    queryset = ApiToken.objects.none()
+
+    def get_queryset(self) -> Any:
+        tokens = ApiToken.objects.order_by("-created_at")
+        user = self.request.user
+        if user.has_role(Role.ADMIN):  # type: ignore[union-attr]
+            return tokens
+        return tokens.filter(user_id=user.pk)  # type: ignore[misc]
+
+    def perform_destroy(self, instance: ApiToken) -> None:
+        revoke_token(instance, by=self.request.user)  # type: ignore[arg-type]
+
+
+class AreaSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Area
+        fields = ["id", "name"]
+
+
+class OrganisationSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Organisation
+        fields = ["id", "name", "kind", "active"]
+
+
+class OutcomeTypeSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = OutcomeType
+        fields = ["id", "name", "description", "active"]
+
+
+class ReadOnlyListViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TrackerViewSet):
+    allowed_roles = ANY_ROLE
+
+
+class AreaViewSet(ReadOnlyListViewSet):
+    serializer_class = AreaSerializer
+    queryset = Area.objects.none()
+
+    def get_queryset(self) -> Any:
+        return Area.objects.order_by("name")
+
+
+class OrganisationViewSet(ReadOnlyListViewSet):
+    serializer_class = OrganisationSerializer
+    queryset = Organisation.objects.none()
+
+    def get_queryset(self) -> Any:
+        return Organisation.objects.order_by("name")
+
+
+class OutcomeTypeViewSet(ReadOnlyListViewSet):
+    serializer_class = OutcomeTypeSerializer
+    queryset = OutcomeType.objects.none()
+
+    def get_queryset(self) -> Any:
+        return OutcomeType.objects.order_by("order", "name")
