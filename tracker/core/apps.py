@@ -9,7 +9,7 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from tracker.core import mywork, navigation
         from tracker.core.api import schema  # noqa: F401  # registers the token scheme
-        from tracker.core.permissions import MY_WORK
+        from tracker.core.permissions import IMPORTS, MY_WORK
 
         navigation.register(
             navigation.Section(
@@ -19,5 +19,14 @@ class CoreConfig(AppConfig):
                 description="Follow-up actions, reviews and cases that need you, soonest first.",
                 order=10,
                 count=lambda request: mywork.count_for(request.user),  # type: ignore[arg-type]
+            )
+        )
+        navigation.register(
+            navigation.Section(
+                label="Imports",
+                url_name="imports",
+                roles=IMPORTS,
+                description="Load spreadsheets: venues, groups, engagements, referrals, incidents.",
+                order=80,
             )
         )

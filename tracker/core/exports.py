@@ -3,6 +3,7 @@ and the response that sends a filtered list as CSV or XLSX."""
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Any
 
@@ -31,8 +32,20 @@ def restore(value: Any) -> Any:
     return value
 
 
+NUMBER_LIKE = re.compile(r"[+-][\d\s().]+")
+
+
 def looks_like_formula(value: Any) -> bool:
-    return isinstance(value, str) and value.startswith(("=", "+", "@")) and len(value) > 1
+    """A cell a spreadsheet would evaluate. Text that our own export quoted is not
+    one, and neither is a signed number or a phone number such as +44 1905 123456."""
+    if not isinstance(value, str):
+        return False
+    text = value.strip()
+    if len(text) < 2 or text.startswith("'"):
+        return False
+    if text[0] in "=@":
+        return True
+    return text[0] in "+-" and not NUMBER_LIKE.fullmatch(text)
 
 
 class SafeExportResource(resources.ModelResource):

@@ -199,3 +199,32 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.prefix}… ({self.user})"
+
+
+class ImportJob(models.Model):
+    """One uploaded file: previewed, then imported once, or refused."""
+
+    class Status(models.TextChoices):
+        PREVIEWED = "previewed", "Checked, waiting for confirmation"
+        REFUSED = "refused", "Refused: has errors"
+        IMPORTING = "importing", "Importing"
+        IMPORTED = "imported", "Imported"
+
+    kind = models.CharField(max_length=40)
+    file = models.FileField(upload_to="imports/%Y/%m/")
+    file_name = models.CharField(max_length=255)
+    uploaded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+    imported_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices)
+    rows = models.PositiveIntegerField(default=0)
+    new = models.PositiveIntegerField(default=0)
+    updated = models.PositiveIntegerField(default=0)
+    unchanged = models.PositiveIntegerField(default=0)
+    errors = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["-uploaded_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.get_status_display()})"

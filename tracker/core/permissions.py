@@ -31,6 +31,8 @@ INTERVENTIONS = frozenset({Role.LIAISON, Role.OFFICER, Role.ADMIN})
 REPORTS = ANY_ROLE
 ADMINISTRATION = frozenset({Role.ADMIN})
 MY_WORK = frozenset({Role.OFFICER, Role.LIAISON, Role.ADMIN})
+# Who may reach the import pages at all; each kind says who may import it.
+IMPORTS = frozenset({Role.OFFICER, Role.LIAISON, Role.ADMIN})
 
 
 def user_has_any(user: User | AnonymousUser, roles: Iterable[Role]) -> bool:

@@ -1,0 +1,103 @@
+"""Running an import: all rows or none, with every problem named by row and column."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import tablib
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from import_export.results import Result, RowResult
+
+from tracker.core.imports.reading import RowError
+from tracker.core.imports.registry import ImportKind
+from tracker.core.models import User
+
+HEADER_ROWS = 1  # data row n of the dataset is spreadsheet row n + 1
+
+
+@dataclass
+class ImportOutcome:
+    rows: int = 0
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    errors: list[RowError] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+class _Rollback(Exception):
+    pass
+
+
+def _column_for(resource: Any, field_name: str) -> str:
+    for resource_field in resource.get_import_fields():
+        if resource_field.attribute == field_name or resource_field.column_name == field_name:
+            return str(resource_field.column_name)
+    return "" if field_name == "__all__" else field_name
+
+
+def _errors_from(result: Result, resource: Any) -> list[RowError]:
+    errors: list[RowError] = []
+    for error in result.base_errors:
+        errors.append(RowError(None, "", str(error.error)))
+    for number, row_errors in result.row_errors():
+        for error in row_errors:
+            errors.append(RowError(number + HEADER_ROWS, "", _plain(error.error)))
+    for invalid in result.invalid_rows:
+        for name, messages in invalid.error_dict.items():
+            for message in messages:
+                errors.append(RowError(invalid.number + HEADER_ROWS, _column_for(resource, name), str(message)))
+    return sorted(errors, key=lambda e: (e.row or 0, e.column))
+
+
+def _plain(error: Exception) -> str:
+    if isinstance(error, ValidationError):
+        return "; ".join(error.messages)
+    return str(error) or error.__class__.__name__
+
+
+def _duplicates(dataset: tablib.Dataset, columns: list[str]) -> list[RowError]:
+    seen: dict[tuple[Any, ...], int] = {}
+    errors = []
+    present = [c for c in columns if c in dataset.headers]
+    if not present:
+        return []
+    for number, row in enumerate(dataset.dict, start=1 + HEADER_ROWS):
+        key = tuple(str(row.get(c) or "").strip().lower() for c in present)
+        if not any(key):
+            continue
+        if key in seen:
+            errors.append(
+                RowError(number, present[0], f"Duplicates row {seen[key]}: each {', '.join(present)} may appear once.")
+            )
+        else:
+            seen[key] = number
+    return errors
+
+
+def run_import(kind: ImportKind, dataset: tablib.Dataset, *, by: User | None, dry_run: bool) -> ImportOutcome:
+    """Check (dry_run) or import every row. Any error anywhere writes nothing."""
+    resource = kind.resource(user=by)
+    id_columns = [str(resource.fields[name].column_name) for name in resource.get_import_id_fields()]
+    outcome = ImportOutcome(rows=len(dataset))
+    outcome.errors = _duplicates(dataset, id_columns)
+    if outcome.errors:
+        return outcome
+    try:
+        with transaction.atomic():
+            result = resource.import_data(dataset, dry_run=dry_run, raise_errors=False, use_transactions=True)
+            outcome.errors = _errors_from(result, resource)
+            totals = result.totals
+            outcome.new = totals[RowResult.IMPORT_TYPE_NEW]
+            outcome.updated = totals[RowResult.IMPORT_TYPE_UPDATE]
+            outcome.unchanged = totals[RowResult.IMPORT_TYPE_SKIP]
+            if dry_run or outcome.errors:
+                raise _Rollback
+    except _Rollback:
+        pass
+    return outcome

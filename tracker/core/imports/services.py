@@ -1,0 +1,82 @@
+"""The import workflow used by the web pages and the command line alike:
+check a file (a preview), then import it once."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+
+from tracker.core.errors import DomainError
+from tracker.core.imports.reading import FileRefused, RowError, read_table
+from tracker.core.imports.registry import ImportKind
+from tracker.core.imports.running import ImportOutcome, run_import
+from tracker.core.models import ImportJob, User
+
+
+class ImportError_(DomainError):
+    """An import that cannot go ahead (already imported, or refused)."""
+
+
+def check_file(
+    kind: ImportKind, content: bytes, filename: str, *, by: User | None, dry_run: bool = True
+) -> ImportOutcome:
+    """Read and check (or with dry_run=False, import) a file outside the web workflow."""
+    try:
+        dataset = read_table(content, filename, required=kind.required_columns, optional=kind.optional_columns)
+    except FileRefused as refused:
+        return ImportOutcome(errors=refused.errors)
+    return run_import(kind, dataset, by=by, dry_run=dry_run)
+
+
+def _store(job: ImportJob, outcome: ImportOutcome) -> None:
+    job.rows, job.new, job.updated, job.unchanged = outcome.rows, outcome.new, outcome.updated, outcome.unchanged
+    job.errors = [asdict(e) for e in outcome.errors]
+
+
+@transaction.atomic
+def preview_import(kind: ImportKind, content: bytes, filename: str, *, by: User) -> ImportJob:
+    """Check an uploaded file without writing any record; keep it for confirmation."""
+    outcome = check_file(kind, content, filename, by=by, dry_run=True)
+    job = ImportJob(
+        kind=kind.slug,
+        file_name=filename[:255],
+        uploaded_by=by,
+        status=ImportJob.Status.PREVIEWED if outcome.ok else ImportJob.Status.REFUSED,
+    )
+    _store(job, outcome)
+    job.file.save(filename, ContentFile(content), save=False)
+    job.save()
+    return job
+
+
+def confirm_import(job: ImportJob, kind: ImportKind, *, by: User) -> ImportJob:
+    """Import a previewed file, once. A second confirmation is refused; if the data
+    changed since the preview so that a row is now invalid, nothing is written."""
+    claimed = ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.PREVIEWED).update(
+        status=ImportJob.Status.IMPORTING
+    )
+    if not claimed:
+        raise ImportError_("This file has already been imported, or was refused. Upload it again to start over.")
+    try:
+        with job.file.open("rb") as handle:
+            content = handle.read()
+        with transaction.atomic():
+            outcome = check_file(kind, content, job.file_name, by=by, dry_run=False)
+            _store(job, outcome)
+            if outcome.ok:
+                job.status = ImportJob.Status.IMPORTED
+                job.imported_at = timezone.now()
+            else:
+                job.status = ImportJob.Status.REFUSED
+            job.save()
+    except Exception:
+        ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.PREVIEWED)
+        raise
+    return job
+
+
+def job_errors(job: ImportJob) -> list[RowError]:
+    return [RowError(**e) for e in job.errors]

@@ -1,0 +1,87 @@
+"""Import pages: choose a kind, upload, preview every error by row, confirm."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from tracker.core.imports import registry
+from tracker.core.imports.reading import max_bytes
+from tracker.core.imports.services import ImportError_, confirm_import, job_errors, preview_import
+from tracker.core.models import ImportJob, User
+from tracker.core.permissions import IMPORTS, roles_required
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(label="File", help_text="A CSV (.csv) or Excel workbook (.xlsx) with a header row.")
+
+    def clean_file(self) -> object:
+        upload = self.cleaned_data["file"]
+        if upload.size > max_bytes():
+            raise forms.ValidationError(f"The file is larger than the {max_bytes() // (1024 * 1024)} MB limit.")
+        if not upload.name.lower().endswith((".csv", ".xlsx")):
+            raise forms.ValidationError("The file must be a CSV (.csv) or Excel workbook (.xlsx).")
+        return upload
+
+
+def _kind_for(user: User, slug: str) -> registry.ImportKind:
+    kind = registry.get(slug)
+    if kind is None or not user.has_role(*kind.roles):
+        raise Http404
+    return kind
+
+
+@roles_required(IMPORTS)
+def import_index(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    kinds = registry.kinds_for(user)
+    jobs = ImportJob.objects.filter(uploaded_by=user, kind__in=[k.slug for k in kinds]).select_related("uploaded_by")[
+        :20
+    ]
+    return render(request, "core/imports/index.html", {"kinds": kinds, "jobs": jobs})
+
+
+@roles_required(IMPORTS)
+def import_upload(request: HttpRequest, slug: str) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    kind = _kind_for(user, slug)
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        job = preview_import(kind, upload.read(), upload.name, by=user)
+        return redirect("import-preview", pk=job.pk)
+    return render(request, "core/imports/upload.html", {"kind": kind, "form": form})
+
+
+def _job_for(user: User, pk: int) -> tuple[ImportJob, registry.ImportKind]:
+    job = get_object_or_404(ImportJob, pk=pk, uploaded_by=user)
+    return job, _kind_for(user, job.kind)
+
+
+@roles_required(IMPORTS)
+def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    job, kind = _job_for(user, pk)
+    return render(request, "core/imports/preview.html", {"job": job, "kind": kind, "errors": job_errors(job)})
+
+
+@require_POST
+@roles_required(IMPORTS)
+def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    job, kind = _job_for(user, pk)
+    try:
+        job = confirm_import(job, kind, by=user)
+    except ImportError_ as error:
+        messages.error(request, error.message)
+        return redirect("import-preview", pk=job.pk)
+    if job.status == ImportJob.Status.IMPORTED:
+        messages.success(
+            request, f"Imported {job.file_name}: {job.new} new, {job.updated} updated, {job.unchanged} unchanged."
+        )
+    else:
+        messages.error(request, "Nothing was imported: the data changed since the check. See the errors below.")
+    return redirect("import-preview", pk=job.pk)
