@@ -8,7 +8,7 @@ STAMP := .make
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help setup run test serve lint typecheck migrations-check check-deploy clean
+.PHONY: help setup run test serve lint typecheck migrations-check check-deploy fuzz clean
 .DEFAULT_GOAL := help
 
 help:
@@ -16,6 +16,7 @@ help:
 	@echo "make test   - set up and run the whole test suite"
 	@echo "make serve  - production serving with gunicorn (needs SECRET_KEY, ALLOWED_HOSTS)"
 	@echo "make lint   - ruff and mypy"
+	@echo "make fuzz   - schemathesis over the whole API against PostgreSQL"
 
 $(STAMP):
 	@mkdir -p $(STAMP)
@@ -67,6 +68,10 @@ check-deploy: $(STAMP)/venv
 	DEBUG=false SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))') \
 		ALLOWED_HOSTS=tracker.example.org SECURE_SSL_REDIRECT=true \
 		$(PY) manage.py check --deploy --fail-level WARNING
+
+# Schemathesis over every API operation against PostgreSQL (FUZZ_POSTGRES, FUZZ_EXAMPLES).
+fuzz: setup
+	$(PY) scripts/fuzz.py
 
 clean:
 	rm -rf $(VENV) node_modules static/build $(STAMP)

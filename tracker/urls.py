@@ -29,3 +29,6 @@ urlpatterns = [
     path("", include("tracker.api_urls")),
     path("admin/", admin.site.urls),
 ]
+
+handler404 = "tracker.core.views.page_not_found"
+handler500 = "tracker.core.views.server_error"

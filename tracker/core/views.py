@@ -41,6 +41,25 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"status": "ok", "database": "ok"})
 
 
+def _wants_json(request: HttpRequest) -> bool:
+    return request.path.startswith("/api/")
+
+
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    if _wants_json(request):
+        return JsonResponse({"detail": "Not found."}, status=404)
+    return render(request, "404.html", status=404)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    if _wants_json(request):
+        return JsonResponse({"detail": "Sorry, there is a problem with the service. Try again later."}, status=500)
+    # A plain template that needs no context, so it renders even when the database is down.
+    from django.views.defaults import server_error as default_server_error
+
+    return default_server_error(request)
+
+
 def locked_out(request: HttpRequest, original_response: HttpResponse | None, credentials: object) -> HttpResponse:
     """The lockout answer: JSON for the API, the explanatory page for people."""
     message = "Too many failed attempts for this username from this address. Try again later."
