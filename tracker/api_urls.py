@@ -6,6 +6,7 @@ from rest_framework.routers import DefaultRouter
 
 from tracker.core.api import views as core_api
 from tracker.core.api.authentication import HasRole
+from tracker.core.api.outcomes import OutcomeViewSet
 from tracker.core.permissions import ANY_ROLE
 
 
@@ -18,6 +19,7 @@ router = Router(trailing_slash=True)
 router.register("areas", core_api.AreaViewSet, basename="area")
 router.register("organisations", core_api.OrganisationViewSet, basename="organisation")
 router.register("outcome-types", core_api.OutcomeTypeViewSet, basename="outcome-type")
+router.register("outcomes", OutcomeViewSet, basename="outcome")
 router.register("auth/tokens", core_api.ApiTokenViewSet, basename="api-token-record")
 
 

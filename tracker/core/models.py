@@ -151,6 +151,11 @@ class Outcome(VersionedModel):
     def __str__(self) -> str:
         return f"{self.outcome_type} ({self.get_rating_display()}) on {self.date:%d %b %Y}"
 
+    @property
+    def subject_type(self) -> str:
+        """The subject's model as `app_label.model`, e.g. `interventions.referral`."""
+        return f"{self.content_type.app_label}.{self.content_type.model}"
+
 
 class AccessLog(models.Model):
     """Consultations of personal data: who looked at or exported which record, when.

@@ -3,6 +3,8 @@ attaches outcomes to its records through `outcomes_for()` and the services here.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -15,6 +17,41 @@ from django.db.models import QuerySet
 from tracker.core.forms import DateInput, VersionedModelForm
 from tracker.core.models import Outcome, OutcomeType, User
 from tracker.core.versioning import save_changes
+
+
+@dataclass(frozen=True)
+class OutcomeSubject:
+    """A record type that outcomes can be attached to, with the strand's own rules
+    for who may see and who may add to its records."""
+
+    model: type[models.Model]
+    label: str
+    visible: Callable[[User], QuerySet[Any]]  # the strand's visible_to(user)
+    may_record: Callable[[User, Any], bool]
+
+
+_subjects: dict[str, OutcomeSubject] = {}
+
+
+def register_subject(subject: OutcomeSubject) -> None:
+    _subjects[subject.model._meta.label_lower] = subject
+
+
+def subject_types() -> list[OutcomeSubject]:
+    return list(_subjects.values())
+
+
+def subject_for(model: type[models.Model]) -> OutcomeSubject | None:
+    return _subjects.get(model._meta.label_lower)
+
+
+def visible_outcomes(user: User) -> QuerySet[Outcome]:
+    """Outcomes of every record the user may see, whatever strand it belongs to."""
+    condition = models.Q(pk__in=[])
+    for subject in _subjects.values():
+        content_type = ContentType.objects.get_for_model(subject.model)
+        condition |= models.Q(content_type=content_type, object_id__in=subject.visible(user).values("pk"))
+    return Outcome.objects.filter(condition)
 
 
 def outcomes_for(subject: models.Model) -> QuerySet[Outcome]:

@@ -3,13 +3,16 @@ paging, and version-checked updates."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
 from django.http import Http404
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import exceptions, permissions, serializers, status, viewsets
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -17,7 +20,7 @@ from tracker.core.api.authentication import HasRole
 from tracker.core.api.pagination import Pagination
 from tracker.core.errors import DomainError
 from tracker.core.roles import Role
-from tracker.core.versioning import EditConflict
+from tracker.core.versioning import EditConflict, claim_version
 
 
 def _flatten(error: DjangoValidationError) -> Any:
@@ -80,3 +83,71 @@ class VersionedSerializerMixin(serializers.Serializer):
         updating = self.instance is not None and not getattr(self, "many", False)
         fields["version"] = VersionField(required=updating)
         return fields
+
+
+class MoveSerializer(serializers.Serializer):
+    """The body of a lifecycle move: the version read, and an optional note."""
+
+    version = VersionField()
+    note = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
+
+
+def perform_versioned(instance: Any, expected_version: int, change: Callable[[], Any]) -> Any:
+    """Run `change` (a service call) only if `instance` is still at the version the
+    client read; the check and the change are one transaction."""
+    with transaction.atomic():
+        claim_version(instance, expected_version)
+        return change()
+
+
+class ServiceViewSet(TrackerViewSet):
+    """Writes go through the app's service functions, never by saving a serializer.
+    Combine with the Service*Mixin classes for the operations a record type allows."""
+
+    # Roles that may write; others holding `allowed_roles` may only read.
+    write_roles: frozenset[Role] = frozenset()
+
+    def check_permissions(self, request: Request) -> None:
+        super().check_permissions(request)
+        if request.method not in permissions.SAFE_METHODS and not request.user.has_role(*self.write_roles):  # type: ignore[union-attr]
+            self.permission_denied(request, message="Your role may read these records but not change them.")
+
+
+class ServiceCreateMixin:
+    """POST: validate with the serializer, then `create_record()` (a service call)."""
+
+    def create_record(self, data: dict[str, Any], *, by: Any) -> Any:
+        raise NotImplementedError
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        serializer = self.get_serializer(data=request.data)  # type: ignore[attr-defined]
+        serializer.is_valid(raise_exception=True)
+        instance = self.create_record(serializer.validated_data, by=request.user)
+        return Response(self.get_serializer(instance).data, status=status.HTTP_201_CREATED)  # type: ignore[attr-defined]
+
+
+class ServiceUpdateMixin:
+    """PATCH with the `version` read: `update_record()` refuses a stale version (409)."""
+
+    def update_record(self, instance: Any, changes: dict[str, Any], *, by: Any, expected_version: int) -> Any:
+        raise NotImplementedError
+
+    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        instance = self.get_object()  # type: ignore[attr-defined]
+        serializer = self.get_serializer(instance, data=request.data, partial=True)  # type: ignore[attr-defined]
+        serializer.is_valid(raise_exception=True)
+        changes = dict(serializer.validated_data)
+        expected = changes.pop("version", None)
+        if expected is None:
+            raise exceptions.ValidationError({"version": ["Send the version you read."]})
+        instance = self.update_record(instance, changes, by=request.user, expected_version=expected)
+        return Response(self.get_serializer(instance).data)  # type: ignore[attr-defined]
+
+
+class ServiceDestroyMixin:
+    def delete_record(self, instance: Any, *, by: Any) -> None:
+        raise NotImplementedError
+
+    def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        self.delete_record(self.get_object(), by=request.user)  # type: ignore[attr-defined]
+        return Response(status=status.HTTP_204_NO_CONTENT)
