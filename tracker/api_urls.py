@@ -43,7 +43,7 @@ urlpatterns = [
     path(
         "api/docs/",
         # Swagger UI injects a <style> element; only this page allows inline styles.
-        csp_override({**settings.SECURE_CSP, "style-src": [CSP.SELF, CSP.UNSAFE_INLINE]})(
+        csp_override({**settings.SECURE_CSP, "style-src": [CSP.SELF, CSP.UNSAFE_INLINE]})(  # type: ignore[dict-item]
             DocsView.as_view(url_name="api-schema")
         ),
         name="api-docs",
