@@ -8,7 +8,7 @@ STAMP := .make
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help setup run test serve lint typecheck migrations-check check-deploy fuzz clean
+.PHONY: help setup run test serve lint typecheck migrations-check check-deploy fuzz backup-check clean
 .DEFAULT_GOAL := help
 
 help:
@@ -72,6 +72,10 @@ check-deploy: $(STAMP)/venv
 # Schemathesis over every API operation against PostgreSQL (FUZZ_POSTGRES, FUZZ_EXAMPLES).
 fuzz: setup
 	$(PY) scripts/fuzz.py
+
+# Dump the PostgreSQL database in DATABASE_URL, restore it into a scratch database, compare.
+backup-check: $(STAMP)/venv
+	$(PY) scripts/backup_restore_check.py
 
 clean:
 	rm -rf $(VENV) node_modules static/build $(STAMP)

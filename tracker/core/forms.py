@@ -25,6 +25,7 @@ WIDGET_CLASSES: dict[str, tuple[str, str]] = {
     "select": ("govuk-select", "govuk-select--error"),
     "selectmultiple": ("govuk-select", "govuk-select--error"),
     "nullbooleanselect": ("govuk-select", "govuk-select--error"),
+    "csvselect": ("govuk-select", "govuk-select--error"),  # django-filter's sort choice
     "textarea": ("govuk-textarea", "govuk-textarea--error"),
     "clearablefile": ("govuk-file-upload", "govuk-file-upload--error"),
     "file": ("govuk-file-upload", "govuk-file-upload--error"),

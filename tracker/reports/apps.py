@@ -1,3 +1,5 @@
+import logging
+
 from django.apps import AppConfig
 
 
@@ -5,3 +7,21 @@ class ReportsConfig(AppConfig):
     name = "tracker.reports"
     label = "reports"
     verbose_name = "Figures and reports"
+
+    def ready(self) -> None:
+        # WeasyPrint logs every parsing and layout step at INFO (even on import):
+        # noise in the service's logs. Set before any module imports it.
+        logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
+
+        from tracker.core.navigation import Section, register
+        from tracker.core.permissions import REPORTS
+
+        register(
+            Section(
+                label="Dashboard",
+                url_name="reports:dashboard",
+                roles=REPORTS,
+                description="Assault figures for any period and area, and the board progress report.",
+                order=80,
+            )
+        )

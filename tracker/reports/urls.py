@@ -1,3 +1,13 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from tracker.reports import views
+
+app_name = "reports"
+
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("board.pdf", views.board_pdf, name="board-pdf"),
+    path("issued/", views.IssuedReportListView.as_view(), name="issued"),
+    path("issued/new/", views.issue, name="issue"),
+    path("issued/<int:pk>/download/", views.issued_download, name="issued-download"),
+]

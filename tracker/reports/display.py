@@ -1,0 +1,161 @@
+"""Figures as people read them: rounded, suppressed where small, with labels.
+
+The figures module keeps numbers exact; this module decides how they are shown, for
+the dashboard and the PDF alike, so both say the same thing."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+from tracker.reports.charts import bar_chart
+from tracker.reports.figures import WEEKDAYS, AssaultFigures, BoardFigures, Change
+from tracker.reports.models import VictimRole
+from tracker.reports.suppression import Shown, breakdown, show
+
+HEAT_LEVELS = 4
+SHORT_ROLES = {
+    "police_officer": "Officer",
+    "student_officer": "Student",
+    "police_staff": "Staff",
+    "pcso": "PCSO",
+    "special_constable": "Special",
+}
+
+
+@dataclass(frozen=True)
+class Headline:
+    label: str
+    text: str
+    hint: str = ""
+
+
+def one_decimal(value: float) -> str:
+    # Half up, as people round, not Python's round-half-even.
+    return f"{math.floor(value * 10 + 0.5) / 10:,.1f}"
+
+
+def whole(value: float) -> str:
+    return f"{math.floor(value + 0.5):,}"
+
+
+def change_text(change: Change, *, hidden: bool) -> str:
+    if hidden:
+        return "Not shown: the numbers are too small to publish"
+    if change.percent is None:
+        return f"{change.difference:+,} (from {change.previous:,})"
+    direction = "up" if change.difference > 0 else "down" if change.difference < 0 else "no change"
+    if direction == "no change":
+        return f"No change ({change.previous:,})"
+    return f"{direction} {abs(change.difference):,} ({one_decimal(abs(change.percent))}%) from {change.previous:,}"
+
+
+def _period_label(change: Change) -> str:
+    return f"{change.start.day} {change.start:%B %Y} to {change.end.day} {change.end:%B %Y}"
+
+
+def assault_display(figures: AssaultFigures) -> dict[str, Any]:
+    """Everything the assaults section shows. Force-wide headline totals are not
+    suppressed; an area's headlines are, and breakdowns always are."""
+    local = figures.area is not None
+    total = show(figures.total, suppress=local)
+    per_day = "<0.1" if total.suppressed else one_decimal(figures.per_day)
+    ratio = figures.officers_per_assault
+    headlines = [
+        Headline("Assaults", total.text),
+        Headline("With injury", show(figures.with_injury, suppress=local).text),
+        Headline("A day", "Not shown" if total.suppressed else per_day, f"over {figures.period.days:,} days"),
+        Headline(
+            "Officers for each assault",
+            whole(ratio) if ratio is not None else "Not available",
+            "force-wide workforce figures" if ratio is not None else _ratio_reason(figures),
+        ),
+        Headline("Charged", show(figures.charged, suppress=local).text),
+        Headline(
+            "In the night-time economy window",
+            show(figures.night_time_economy, suppress=local).text,
+            "Friday to Sunday, midnight to 6am",
+        ),
+    ]
+    roles = breakdown(figures.by_victim_role, protect_total=local)
+    role_rows = [(VictimRole(role).label, roles.cells[role]) for role in VictimRole.values]
+    grid = breakdown({(d, h): figures.by_weekday_hour[d][h] for d in range(7) for h in range(24)}, protect_total=local)
+    top = max((max(row) for row in figures.by_weekday_hour), default=0)
+    peak_keys = {(c.weekday, c.hour) for c in figures.peaks}
+    grid_rows = []
+    for d, day in enumerate(WEEKDAYS):
+        cells = []
+        for h in range(24):
+            shown = grid.cells[(d, h)]
+            count = figures.by_weekday_hour[d][h]
+            level = 0 if count == 0 else (1 if shown.suppressed else max(1, math.ceil(HEAT_LEVELS * count / top)))
+            cells.append({"text": shown.text, "level": level, "peak": (d, h) in peak_keys and not shown.suppressed})
+        grid_rows.append({"day": day, "cells": cells})
+    peaks_hidden = any(grid.cells[key].suppressed for key in peak_keys)
+    comparisons = [
+        {
+            "label": label,
+            "period": _period_label(change),
+            "text": change_text(change, hidden=local and (total.suppressed or show(change.previous).suppressed)),
+        }
+        for label, change in (
+            ("Previous period of the same length", figures.previous_period),
+            ("Same period a year earlier", figures.year_earlier),
+        )
+    ]
+    role_chart = bar_chart(
+        chart_id="chart-victim-role",
+        title="Assaults by role of the person assaulted",
+        description="; ".join(f"{label}: {shown.text}" for label, shown in role_rows),
+        items=[
+            (label, SHORT_ROLES[role], s, False) for role, (label, s) in zip(VictimRole.values, role_rows, strict=True)
+        ],
+    )
+    return {
+        "headlines": headlines,
+        "roles": role_rows,
+        "roles_total": roles.total,
+        "role_chart": role_chart,
+        "grid": grid_rows,
+        "hours": [f"{h:02d}" for h in range(24)],
+        "peaks": [] if peaks_hidden else [c.label for c in figures.peaks],
+        "peak_count": top,
+        "comparisons": comparisons,
+        "suppressed_any": any(s.suppressed for s in roles.cells.values())
+        or any(s.suppressed for s in grid.cells.values()),
+    }
+
+
+def _ratio_reason(figures: AssaultFigures) -> str:
+    if figures.area is not None:
+        return "workforce figures are for the whole force"
+    if figures.total == 0:
+        return "no assaults in the period"
+    return "no workforce figures for the period"
+
+
+def trend_display(board: BoardFigures) -> dict[str, Any]:
+    local = board.area is not None
+    months = [(m, show(m.total, suppress=local)) for m in board.trend]
+    chart = bar_chart(
+        chart_id="chart-trend",
+        title="Assaults per month",
+        description=(
+            f"Assaults per month from {board.trend[0].month:%B %Y} to {board.trend[-1].month:%B %Y}: "
+            + "; ".join(f"{m.month:%b %Y} {s.text}" for m, s in months)
+        ),
+        items=[(f"{m.month:%B %Y}", f"{m.month:%b}", s, m.in_period) for m, s in months],
+    )
+    rows = [
+        {"month": f"{m.month:%B %Y}", "total": s.text, "injury": show(m.with_injury, suppress=local).text}
+        for m, s in months
+    ]
+    return {"chart": chart, "rows": rows}
+
+
+def board_display(board: BoardFigures) -> dict[str, Any]:
+    return {"assaults": assault_display(board.assaults), "trend": trend_display(board)}
+
+
+__all__ = ["Shown", "assault_display", "board_display"]

@@ -1,0 +1,104 @@
+"""The dashboard, the board report PDF and the archive of issued reports."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.db.models import QuerySet
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.views.decorators.http import require_GET, require_POST
+
+from tracker.core.lists import FilteredListView
+from tracker.core.permissions import REPORTS, roles_required
+from tracker.core.roles import Role
+from tracker.reports import figures
+from tracker.reports.display import board_display
+from tracker.reports.filters import IssuedReportFilter
+from tracker.reports.forms import PeriodForm
+from tracker.reports.models import IssuedReport
+from tracker.reports.pdf import filename, render_board_pdf
+from tracker.reports.resources import IssuedReportResource
+from tracker.reports.services import IssueError, can_issue, issue_board_report
+
+ISSUERS = frozenset({Role.OFFICER, Role.ADMIN})
+
+
+def _bad_request(request: HttpRequest, form: PeriodForm) -> HttpResponse:
+    return render(request, "reports/bad_request.html", {"form": form}, status=400)
+
+
+@require_GET
+@roles_required(REPORTS)
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """Headline figures, trend, weekday × hour grid for a chosen period and area;
+    last quarter unless the reader chose otherwise."""
+    data = request.GET if request.GET else {"preset": "last_quarter"}
+    form = PeriodForm(data)
+    context: dict[str, Any] = {"form": form, "can_issue": can_issue(request.user)}  # type: ignore[arg-type]
+    if not form.is_valid():
+        return render(request, "reports/dashboard.html", context, status=400)
+    board = figures.board(form.period, form.chosen_area)
+    query = urlencode(form.query())
+    context.update(
+        board=board,
+        period=form.period,
+        area_label=form.chosen_area.name if form.chosen_area is not None else "All areas",
+        pdf_url=f"{reverse('reports:board-pdf')}?{query}",
+        issue_params=form.query(),
+        **board_display(board),
+    )
+    return render(request, "reports/dashboard.html", context)
+
+
+@require_GET
+@roles_required(REPORTS)
+def board_pdf(request: HttpRequest) -> HttpResponse:
+    """The board report for `start`–`end` (and `area`), rendered now."""
+    form = PeriodForm(request.GET)
+    if not form.is_valid():
+        return _bad_request(request, form)
+    content = render_board_pdf(form.period, form.chosen_area)
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename(form.period, form.chosen_area)}"'
+    return response
+
+
+@require_POST
+@roles_required(ISSUERS)
+def issue(request: HttpRequest) -> HttpResponse:
+    form = PeriodForm(request.POST)
+    if not form.is_valid():
+        return _bad_request(request, form)
+    try:
+        report = issue_board_report(period=form.period, area=form.chosen_area, by=request.user)  # type: ignore[arg-type]
+    except IssueError as error:
+        messages.error(request, str(error))
+        return redirect(f"{reverse('reports:dashboard')}?{urlencode(form.query())}")
+    messages.success(request, f"{report.title} issued. It is stored exactly as issued below.")
+    return redirect("reports:issued")
+
+
+class IssuedReportListView(FilteredListView):
+    allowed_roles = REPORTS
+    model = IssuedReport
+    filterset_class = IssuedReportFilter
+    resource_class = IssuedReportResource
+    export_name = "issued-reports"
+    template_name = "reports/issued_list.html"
+
+    def get_queryset(self) -> QuerySet[IssuedReport]:
+        # Issued reports hold no personal data: every role may see all of them.
+        return IssuedReport.objects.select_related("area", "issued_by")
+
+
+@require_GET
+@roles_required(REPORTS)
+def issued_download(request: HttpRequest, pk: int) -> FileResponse:
+    """The stored bytes, exactly as issued; never regenerated."""
+    report = get_object_or_404(IssuedReport, pk=pk)
+    name = (report.file.name or "").rsplit("/", 1)[-1]
+    return FileResponse(report.file.open("rb"), as_attachment=True, filename=name, content_type="application/pdf")
