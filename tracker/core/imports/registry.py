@@ -3,13 +3,23 @@ AppConfig.ready(), so core knows no strand."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from import_export import resources
 
 from tracker.core.models import User
 from tracker.core.roles import Role
+
+if TYPE_CHECKING:
+    import tablib
+
+    from tracker.core.imports.running import ImportOutcome
+
+# A bulk importer: (rows, by=user, dry_run=bool) -> ImportOutcome. It must check every
+# row before writing and write nothing if any row is bad.
+BulkRunner = Callable[..., "ImportOutcome"]
 
 
 @dataclass(frozen=True)
@@ -24,6 +34,8 @@ class ImportKind:
     optional_columns: tuple[str, ...] = ()
     example: str = ""  # a file under fixtures/ to show the layout
     exportable: bool = True
+    # For kinds whose files are large: used instead of the resource's row-by-row import.
+    runner: BulkRunner | None = None
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
 
     @property

@@ -82,6 +82,8 @@ def _duplicates(dataset: tablib.Dataset, columns: list[str]) -> list[RowError]:
 
 def run_import(kind: ImportKind, dataset: tablib.Dataset, *, by: User | None, dry_run: bool) -> ImportOutcome:
     """Check (dry_run) or import every row. Any error anywhere writes nothing."""
+    if kind.runner is not None:
+        return kind.runner(dataset, by=by, dry_run=dry_run)
     resource = kind.resource(user=by)
     id_columns = [str(resource.fields[name].column_name) for name in resource.get_import_id_fields()]
     outcome = ImportOutcome(rows=len(dataset))
