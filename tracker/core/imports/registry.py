@@ -13,8 +13,6 @@ from tracker.core.models import User
 from tracker.core.roles import Role
 
 if TYPE_CHECKING:
-    import tablib
-
     from tracker.core.imports.running import ImportOutcome
 
 # A bulk importer: (rows, by=user, dry_run=bool) -> ImportOutcome. It must check every
