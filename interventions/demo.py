@@ -1,0 +1,330 @@
+"""Demo data for the offender behaviour strand: programmes, reason codes, about 150
+people and 250 referrals in every state, split between the probation service and
+the prison, with sessions, concerns, outcome summaries and follow-ups (some due).
+
+Fictional names; deterministic (each record's randomness is seeded by its number);
+idempotent (records already there are not made again, so a second run adds nothing
+and a larger `scale` only adds the difference). Written in bulk, with history rows."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
+
+from django.contrib.contenttypes.models import ContentType
+from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
+
+from tracker.core.models import Area, Organisation, Outcome, OutcomeType, User
+
+from .models import FollowUp, Offender, Programme, ReasonCode, Referral, ReferralTransition, Session, Status
+from .services import FOLLOW_UP_AFTER_MONTHS, months_later
+
+PROBATION = "Probation Service – West Mercia"
+PRISON = "HMP Long Lartin"
+
+OUTCOME_TYPES = [
+    "Understands the harm caused to the victim",
+    "Uses strategies to manage anger",
+    "Reduced alcohol use",
+    "Accepts responsibility for the offence",
+    "Improved attitude to the police",
+    "Engaged with further support",
+]
+
+# name, provider, setting, planned sessions, desired outcomes (indexes into OUTCOME_TYPES)
+PROGRAMMES = [
+    ("Victim awareness course", PROBATION, "community", 6, [0, 3]),
+    ("Restorative justice conference", PROBATION, "community", 3, [0, 4]),
+    ("Anger management (community)", PROBATION, "community", 10, [1, 3]),
+    ("Alcohol-related violence programme", PROBATION, "community", 8, [2, 1]),
+    ("Thinking skills programme", PROBATION, "community", 12, [3, 5]),
+    ("Victim awareness in custody", PRISON, "custody", 6, [0, 3]),
+    ("Anger management (custody)", PRISON, "custody", 10, [1, 4]),
+    ("Respect for emergency workers workshop", PRISON, "custody", 4, [4, 0]),
+]
+
+REASONS = [
+    ("Did not engage", "person"),
+    ("Moved out of the area", "person"),
+    ("Health reasons", "person"),
+    ("Programme not available", "provider"),
+    ("No place on the programme within the sentence", "provider"),
+    ("Sentence ended", "legal"),
+    ("Recalled to custody", "legal"),
+    ("Breach of licence", "legal"),
+    ("Other reason", "other"),
+]
+
+FIRST = [
+    "Aaron",
+    "Bethan",
+    "Callum",
+    "Dean",
+    "Ellis",
+    "Fern",
+    "Gareth",
+    "Holly",
+    "Ian",
+    "Jodie",
+    "Kyle",
+    "Leah",
+    "Mason",
+    "Nia",
+    "Owen",
+    "Paige",
+    "Reece",
+    "Shannon",
+    "Tyler",
+    "Vicky",
+    "Wayne",
+    "Zoe",
+]
+LAST = [
+    "Ashdown",
+    "Brereton",
+    "Coldwell",
+    "Dunmore",
+    "Eastlake",
+    "Fairbrook",
+    "Greyfield",
+    "Hollins",
+    "Ivesley",
+    "Kettleby",
+    "Longmire",
+    "Marsden",
+    "Northcott",
+    "Oakridge",
+    "Pendle",
+    "Quarrington",
+    "Rowsley",
+    "Stanwell",
+    "Thornbury",
+    "Upwood",
+    "Westerby",
+    "Yarrow",
+]
+
+STATES = [
+    (Status.DRAFT, 5),
+    (Status.SUBMITTED, 12),
+    (Status.ACCEPTED, 10),
+    (Status.DECLINED, 8),
+    (Status.STARTED, 20),
+    (Status.COMPLETED, 25),
+    (Status.NOT_COMPLETED, 10),
+    (Status.WITHDRAWN, 10),
+]
+WORKED = {Status.ACCEPTED, Status.STARTED, Status.COMPLETED, Status.NOT_COMPLETED}
+ENDED = {Status.DECLINED, Status.COMPLETED, Status.NOT_COMPLETED, Status.WITHDRAWN}
+CONCERNS = ["Hostile towards the facilitator", "Said he would 'get' the arresting officer", "Arrived intoxicated"]
+
+
+DESCRIPTION = "a behaviour-change programme for people who assaulted emergency workers."
+
+
+def _reference(n: int) -> str:
+    return f"DEMO{n:05d}"
+
+
+def seed(*, scale: int, log: Callable[[str], None]) -> None:
+    organisations = {o.name: o for o in Organisation.objects.filter(name__in=[PROBATION, PRISON])}
+    if len(organisations) < 2:
+        log("interventions: the core demo organisations are missing; nothing created")
+        return
+    types = [
+        OutcomeType.objects.get_or_create(name=name, defaults={"order": 20 + i})[0]
+        for i, name in enumerate(OUTCOME_TYPES)
+    ]
+    for order, (name, group) in enumerate(REASONS):
+        ReasonCode.objects.get_or_create(name=name, defaults={"group": group, "order": order})
+    for order, (name, provider, setting, planned, wanted) in enumerate(PROGRAMMES):
+        programme, created = Programme.objects.get_or_create(
+            name=name,
+            defaults={
+                "provider": organisations[provider],
+                "setting": setting,
+                "planned_sessions": planned,
+                "order": order,
+                "description": f"{name}: {DESCRIPTION}",
+            },
+        )
+        if created:
+            programme.desired_outcomes.set([types[i] for i in wanted])
+    people = _seed_offenders(150 * scale)
+    made = _seed_referrals(250 * scale, people, organisations)
+    log(f"interventions: {len(PROGRAMMES)} programmes, {len(people)} people, {made} new referrals")
+
+
+def _seed_offenders(count: int) -> list[Offender]:
+    creator = User.objects.filter(username="officer").first() or User.objects.filter(is_administrator=True).first()
+    existing = set(Offender.objects.filter(case_reference__startswith="DEMO").values_list("case_reference", flat=True))
+    new = []
+    for n in range(1, count + 1):
+        if _reference(n) in existing:
+            continue
+        rng = random.Random(f"offender-{n}")
+        new.append(
+            Offender(
+                case_reference=_reference(n),
+                first_name=rng.choice(FIRST),
+                last_name=rng.choice(LAST),
+                date_of_birth=date(1965, 1, 1) + timedelta(days=rng.randrange(365 * 38)),
+                created_by=creator,
+            )
+        )
+    if new:
+        bulk_create_with_history(new, Offender, default_user=creator)
+    return list(Offender.objects.filter(case_reference__startswith="DEMO").order_by("case_reference")[:count])
+
+
+def _path(status: str) -> list[str]:
+    """The statuses a referral passed through to reach `status`."""
+    if status == Status.DRAFT:
+        return [Status.DRAFT]
+    if status in {Status.SUBMITTED, Status.DECLINED}:
+        return [Status.DRAFT, Status.SUBMITTED] + ([status] if status == Status.DECLINED else [])
+    if status == Status.WITHDRAWN:
+        return [Status.DRAFT, Status.SUBMITTED, Status.WITHDRAWN]
+    tail: list[str] = [] if status == Status.ACCEPTED else [Status.STARTED]
+    if status not in {Status.ACCEPTED, Status.STARTED}:
+        tail.append(status)
+    return [Status.DRAFT, Status.SUBMITTED, Status.ACCEPTED, *tail]
+
+
+def _seed_referrals(count: int, people: list[Offender], organisations: dict[str, Organisation]) -> int:
+    demo_referrals = Referral.objects.filter(offender__case_reference__startswith="DEMO")
+    already = demo_referrals.count()
+    if already >= count:
+        return 0
+    users = {u.username: u for u in User.objects.filter(username__in=["officer", "liaison", "liaison2", "admin"])}
+    if "officer" not in users:
+        return 0
+    liaisons = {PROBATION: users.get("liaison"), PRISON: users.get("liaison2")}
+    programmes = {
+        name: list(Programme.objects.filter(provider__name=name).prefetch_related("desired_outcomes"))
+        for name in (PROBATION, PRISON)
+    }
+    reasons = list(ReasonCode.objects.all())
+    area_list = list(Area.objects.all())
+    now = timezone.now()
+    states, weights = zip(*STATES, strict=True)
+    plans: list[tuple[Referral, list[tuple[str, datetime]], random.Random]] = []
+    for n in range(already + 1, count + 1):
+        rng = random.Random(f"referral-{n}")
+        handler_name = PROBATION if n % 2 else PRISON
+        handler = organisations[handler_name]
+        status = rng.choices(states, weights)[0]
+        own_liaison = liaisons[handler_name]
+        referrer = own_liaison if own_liaison is not None and rng.random() >= 0.5 else users["officer"]
+        created = now - timedelta(days=rng.randrange(20, 900), hours=rng.randrange(9, 17))
+        moments, when = [], created
+        for step in _path(status):
+            moments.append((step, when))
+            when = min(when + timedelta(days=rng.randrange(2, 40)), now - timedelta(hours=1))
+        stamps = {s: t for s, t in moments}
+        programme = rng.choice(programmes[handler_name])
+        referral = Referral(
+            offender=people[(n - 1) % len(people)],
+            programme=programme,
+            offence_date=timezone.localdate(created) - timedelta(days=rng.randrange(20, 200)),
+            area=rng.choice(area_list),
+            victim_role=rng.choices(Referral.VictimRole.values, [87, 4, 4, 3, 2])[0],
+            injury=rng.random() < 0.3,
+            charged_under_act=rng.random() < 0.75,
+            referring_organisation_id=referrer.organisation_id,
+            referred_by=referrer,
+            handling_organisation=handler,
+            assigned_liaison=liaisons[handler_name] if status in WORKED and rng.random() < 0.7 else None,
+            priority=rng.choices(Referral.Priority.values, [80, 15, 5])[0],
+            notes="Referred after a conviction for assaulting an emergency worker.",
+            status=status,
+            submitted_at=stamps.get(Status.SUBMITTED),
+            accepted_at=stamps.get(Status.ACCEPTED),
+            started_at=stamps.get(Status.STARTED),
+            ended_at=moments[-1][1] if status in ENDED else None,
+        )
+        plans.append((referral, moments, rng))
+    created_rows = bulk_create_with_history([p[0] for p in plans], Referral, default_user=users["officer"])
+    # created_at is auto_now_add: set the story's dates afterwards in one pass.
+    saved = list(demo_referrals.order_by("id"))[already:]
+    for (plan, moments, _rng), row in zip(plans, saved, strict=True):
+        row.created_at = moments[0][1]
+        plan.pk = row.pk
+    Referral.objects.bulk_update(saved, ["created_at"])
+    transitions, sessions, follow_ups, outcomes = [], [], [], []
+    referral_type = ContentType.objects.get_for_model(Referral)
+    for referral, moments, rng in plans:
+        worker = (
+            liaisons[PROBATION if referral.handling_organisation_id == organisations[PROBATION].pk else PRISON]
+            or users["admin"]
+        )
+        for (before, _), (after, at) in zip(moments, moments[1:], strict=False):
+            actor = referral.referred_by if after in {Status.SUBMITTED, Status.WITHDRAWN} else worker
+            needs_reason = after in {Status.DECLINED, Status.WITHDRAWN, Status.NOT_COMPLETED}
+            transitions.append(
+                ReferralTransition(
+                    referral=referral,
+                    from_status=before,
+                    to_status=after,
+                    by=actor,
+                    at=at,
+                    reason=rng.choice(reasons) if needs_reason else None,
+                )
+            )
+        if referral.started_at:
+            planned = referral.programme.planned_sessions
+            held = planned if referral.status == Status.COMPLETED else rng.randrange(1, planned + 1)
+            for i in range(held):
+                day = timezone.localdate(referral.started_at) + timedelta(days=7 * i)
+                if day > timezone.localdate(now):
+                    break
+                attendance = rng.choices(Session.Attendance.values, [75, 10, 15])[0]
+                concern = rng.random() < 0.06
+                acknowledged = concern and rng.random() < 0.5
+                sessions.append(
+                    Session(
+                        referral=referral,
+                        scheduled_on=day,
+                        happened=True,
+                        attendance=attendance,
+                        absence=rng.choice(Session.Absence.values) if attendance == "did_not_attend" else "",
+                        behaviour=None if attendance == "did_not_attend" else rng.randrange(2, 6),
+                        concern=concern,
+                        concern_note=rng.choice(CONCERNS) if concern else "",
+                        concern_acknowledged_at=now if acknowledged else None,
+                        concern_acknowledged_by=referral.referred_by if acknowledged else None,
+                        recorded_by=worker,
+                    )
+                )
+        if referral.status in {Status.COMPLETED, Status.NOT_COMPLETED} and referral.ended_at:
+            due = months_later(timezone.localdate(referral.ended_at), FOLLOW_UP_AFTER_MONTHS)
+            answered = due < timezone.localdate(now) and rng.random() < 0.6
+            follow_ups.append(
+                FollowUp(
+                    referral=referral,
+                    due=due,
+                    result=rng.choices(FollowUp.Result.values, [10, 75, 15])[0] if answered else "",
+                    recorded_at=now if answered else None,
+                    recorded_by=referral.referred_by if answered else None,
+                )
+            )
+        if referral.status == Status.COMPLETED and referral.ended_at:
+            for outcome_type in referral.programme.desired_outcomes.all():
+                outcomes.append(
+                    Outcome(
+                        content_type=referral_type,
+                        object_id=referral.pk,
+                        date=timezone.localdate(referral.ended_at),
+                        outcome_type=outcome_type,
+                        rating=rng.choices(Outcome.Rating.values, [55, 30, 15])[0],
+                        description="End-of-intervention summary.",
+                        recorded_by=worker,
+                    )
+                )
+    ReferralTransition.objects.bulk_create(transitions)
+    for model, rows in ((Session, sessions), (FollowUp, follow_ups), (Outcome, outcomes)):
+        if rows:
+            bulk_create_with_history(rows, model, default_user=users["officer"])
+    return len(created_rows)

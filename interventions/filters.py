@@ -1,0 +1,122 @@
+"""FilterSets for the referral, offender and programme lists (shared with the API).
+The querysets they filter always come from `visible_to(user)`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import django_filters
+from django import forms
+from django.db.models import Q, QuerySet
+from django_filters.widgets import BaseCSVWidget
+
+from tracker.core.forms import DateInput
+from tracker.core.models import Area, Organisation
+
+from .models import Programme, Referral, Status
+from .querysets import OPEN
+
+
+def search_people(queryset: QuerySet[Any], value: str, prefix: str = "") -> QuerySet[Any]:
+    """Case reference or any part of the name; each word must match."""
+    for word in value.split()[:5]:
+        queryset = queryset.filter(
+            Q(**{f"{prefix}case_reference__icontains": word})
+            | Q(**{f"{prefix}first_name__icontains": word})
+            | Q(**{f"{prefix}last_name__icontains": word})
+        )
+    return queryset
+
+
+class Select(BaseCSVWidget, forms.Select):  # type: ignore[misc]
+    """The ordering widget under the name the GOV.UK renderer styles as a select
+    (django-filter's own is called CSVSelect)."""
+
+
+class ReferralFilter(django_filters.FilterSet):
+    TABS = [("unassigned", "Unassigned"), ("mine", "Assigned to me"), ("open", "All open"), ("closed", "Closed")]
+
+    q = django_filters.CharFilter(label="Case reference or name", method="filter_q")
+    tab = django_filters.ChoiceFilter(label="Show", choices=TABS, method="filter_tab", empty_label="All referrals")
+    status = django_filters.ChoiceFilter(choices=Status.choices, empty_label="Any status")
+    programme = django_filters.ModelChoiceFilter(queryset=Programme.objects.all(), empty_label="Any programme")
+    area = django_filters.ModelChoiceFilter(queryset=Area.objects.all(), empty_label="Any area")
+    handling_organisation = django_filters.ModelChoiceFilter(
+        label="Handled by",
+        queryset=Organisation.objects.filter(kind__in=[Organisation.Kind.PROBATION, Organisation.Kind.PRISON]),
+        empty_label="Any organisation",
+    )
+    submitted_from = django_filters.DateFilter(
+        label="Submitted from", field_name="submitted_at", lookup_expr="date__gte", widget=DateInput
+    )
+    submitted_to = django_filters.DateFilter(
+        label="Submitted to", field_name="submitted_at", lookup_expr="date__lte", widget=DateInput
+    )
+    sort = django_filters.OrderingFilter(
+        label="Sort by",
+        empty_label="Default order",
+        widget=Select,
+        fields=(
+            ("submitted_at", "submitted"),
+            ("offender__last_name", "name"),
+            ("status", "status"),
+            ("priority", "priority"),
+            ("created_at", "created"),
+        ),
+        field_labels={
+            "submitted": "Submitted (oldest first)",
+            "-submitted": "Submitted (newest first)",
+            "name": "Name",
+            "-name": "Name (Z to A)",
+        },
+    )
+
+    class Meta:
+        model = Referral
+        fields = ["q", "tab", "status", "programme", "area", "handling_organisation"]
+
+    def filter_q(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
+        return search_people(queryset, value, "offender__")
+
+    def filter_tab(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
+        if value == "unassigned":
+            return queryset.filter(status__in=OPEN, assigned_liaison=None).exclude(status="draft")
+        if value == "mine":
+            return queryset.filter(assigned_liaison=getattr(self.request, "user", None))
+        if value == "open":
+            return queryset.filter(status__in=OPEN)
+        if value == "closed":
+            return queryset.exclude(status__in=OPEN)
+        return queryset
+
+
+class OffenderFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label="Case reference or name", method="filter_q")
+    sort = django_filters.OrderingFilter(
+        label="Sort by",
+        empty_label="Default order",
+        widget=Select,
+        fields=(("last_name", "name"), ("case_reference", "reference"), ("date_of_birth", "born")),
+        field_labels={"born": "Date of birth", "-born": "Date of birth (youngest first)"},
+    )
+
+    def filter_q(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
+        return search_people(queryset, value)
+
+
+class ProgrammeFilter(django_filters.FilterSet):
+    name = django_filters.CharFilter(lookup_expr="icontains")
+    setting = django_filters.ChoiceFilter(choices=Programme.Setting.choices, empty_label="Any setting")
+    provider = django_filters.ModelChoiceFilter(
+        queryset=Organisation.objects.all(), empty_label="Any provider", widget=forms.Select
+    )
+    sort = django_filters.OrderingFilter(
+        label="Sort by",
+        empty_label="Default order",
+        widget=Select,
+        fields=(("name", "name"), ("planned_sessions", "sessions")),
+    )
+
+    class Meta:
+        model = Programme
+        fields = ["name", "setting", "provider"]

@@ -1,0 +1,200 @@
+"""Forms for the offender behaviour pages. Business rules live in the services;
+these forms validate input and shape choices to what the user may pick."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.db.models import Q
+
+from tracker.core.forms import DateInput, VersionedModelForm
+from tracker.core.models import Organisation, Outcome, User
+
+from .models import FollowUp, Offender, Programme, ReasonCode, Referral, Session
+from .services import duplicate_exists
+
+YES_NO = [(True, "Yes"), (False, "No")]
+
+
+def _yes_no(label: str) -> forms.TypedChoiceField:
+    return forms.TypedChoiceField(
+        label=label, choices=YES_NO, coerce=lambda v: v in {True, "True"}, widget=forms.RadioSelect
+    )
+
+
+class OffenderForm(forms.ModelForm):
+    confirm_duplicate = forms.BooleanField(
+        label="I have checked: this is a different person with the same name and date of birth",
+        required=False,
+    )
+
+    class Meta:
+        model = Offender
+        fields = ["case_reference", "first_name", "last_name", "date_of_birth"]
+        widgets = {"date_of_birth": DateInput}
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.duplicate_warning = False
+        # The checkbox appears only once a likely duplicate has been found.
+        if not (self.data and self.data.get("confirm_shown")):
+            self.fields["confirm_duplicate"].widget = forms.HiddenInput()
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        first, last, born = data.get("first_name"), data.get("last_name"), data.get("date_of_birth")
+        if first and last and born and duplicate_exists(first_name=first, last_name=last, date_of_birth=born):
+            self.duplicate_warning = True
+            if not data.get("confirm_duplicate"):
+                self.fields["confirm_duplicate"].widget = forms.CheckboxInput()
+                self.add_error(
+                    "confirm_duplicate",
+                    "A record with this name and date of birth already exists. "
+                    "Check it is not the same person, then tick the box to confirm.",
+                )
+        return data
+
+
+class OffenderEditForm(VersionedModelForm):
+    class Meta:
+        model = Offender
+        fields = ["case_reference", "first_name", "last_name", "date_of_birth"]
+        widgets = {"date_of_birth": DateInput}
+
+
+class ReferralForm(VersionedModelForm):
+    injury = _yes_no("Was the victim injured?")
+    charged_under_act = _yes_no("Was the person charged under the Assaults on Emergency Workers (Offences) Act 2018?")
+
+    class Meta:
+        model = Referral
+        fields = [
+            "offender",
+            "programme",
+            "handling_organisation",
+            "offence_date",
+            "area",
+            "victim_role",
+            "injury",
+            "charged_under_act",
+            "priority",
+            "notes",
+        ]
+        widgets = {"offence_date": DateInput, "victim_role": forms.RadioSelect, "priority": forms.RadioSelect}
+        labels = {"handling_organisation": "Organisation handling the referral"}
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["offender"].queryset = Offender.objects.visible_to(user)  # type: ignore[attr-defined]
+        current = Q(pk=self.instance.programme_id) if self.instance.pk else Q()
+        self.fields["programme"].queryset = Programme.objects.filter(Q(active=True) | current)  # type: ignore[attr-defined]
+        self.fields["handling_organisation"].queryset = Organisation.objects.filter(  # type: ignore[attr-defined]
+            kind__in=[Organisation.Kind.PROBATION, Organisation.Kind.PRISON], active=True
+        )
+        self.fields["victim_role"].choices = Referral.VictimRole.choices  # type: ignore[attr-defined]
+        self.fields["priority"].choices = Referral.Priority.choices  # type: ignore[attr-defined]
+        if self.instance.pk:
+            # Who the referral is about and who handles it are fixed once made.
+            del self.fields["offender"]
+            del self.fields["handling_organisation"]
+
+
+class MoveForm(forms.Form):
+    """A status move: an optional note, and a coded reason where the move needs one,
+    offered grouped (the person, the provider, sentence or legal, other)."""
+
+    reason = forms.TypedChoiceField(coerce=int, error_messages={"required": "Choose a reason"})
+    note = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+    def __init__(self, *args: Any, needs_reason: bool, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        if not needs_reason:
+            del self.fields["reason"]
+            return
+        self.reasons = {r.pk: r for r in ReasonCode.objects.filter(active=True)}
+        labels = dict(ReasonCode.Group.choices)
+        grouped: dict[str, list[tuple[int, str]]] = {}
+        for reason in self.reasons.values():
+            grouped.setdefault(labels[reason.group], []).append((reason.pk, reason.name))
+        self.fields["reason"].choices = [("", "Choose a reason"), *grouped.items()]  # type: ignore[attr-defined]
+
+    def clean_reason(self) -> ReasonCode:
+        return self.reasons[self.cleaned_data["reason"]]
+
+
+class CompleteForm(forms.Form):
+    """One rating and comment for each of the programme's desired outcomes."""
+
+    note = forms.CharField(label="Summary note", widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+    def __init__(self, *args: Any, outcome_types: list[Any], **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.outcome_types = outcome_types
+        for outcome_type in outcome_types:
+            self.fields[f"rating_{outcome_type.pk}"] = forms.ChoiceField(
+                label=f"{outcome_type.name}: how far was it achieved?",
+                choices=Outcome.Rating.choices,
+                widget=forms.RadioSelect,
+                error_messages={"required": f"Rate “{outcome_type.name}”"},
+            )
+            self.fields[f"comment_{outcome_type.pk}"] = forms.CharField(
+                label=f"{outcome_type.name}: comment",
+                widget=forms.Textarea(attrs={"rows": 2}),
+                error_messages={"required": f"Add a comment on “{outcome_type.name}”"},
+            )
+
+    def ratings(self) -> dict[int, tuple[str, str]]:
+        return {
+            t.pk: (self.cleaned_data[f"rating_{t.pk}"], self.cleaned_data[f"comment_{t.pk}"])
+            for t in self.outcome_types
+        }
+
+
+class SessionForm(forms.ModelForm):
+    happened = _yes_no("Did the session take place?")
+    concern = forms.BooleanField(label="There is a concern the referrer should know about", required=False)
+
+    class Meta:
+        model = Session
+        fields = ["scheduled_on", "happened", "attendance", "absence", "behaviour", "concern", "concern_note", "notes"]
+        widgets = {
+            "scheduled_on": DateInput,
+            "attendance": forms.RadioSelect,
+            "absence": forms.RadioSelect,
+            "behaviour": forms.RadioSelect,
+            "concern_note": forms.Textarea(attrs={"rows": 2}),
+            "notes": forms.Textarea(attrs={"rows": 3}),
+        }
+        help_texts = {"absence": "Only if the person did not attend."}
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["attendance"].choices = Session.Attendance.choices  # type: ignore[attr-defined]
+        self.fields["absence"].choices = Session.Absence.choices  # type: ignore[attr-defined]
+        self.fields["behaviour"].choices = Session.Behaviour.choices  # type: ignore[attr-defined]
+
+
+class AssignForm(forms.Form):
+    liaison = forms.ModelChoiceField(
+        label="Assign to", queryset=User.objects.none(), required=False, empty_label="Nobody (unassigned)"
+    )
+
+    def __init__(self, *args: Any, referral: Referral, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["liaison"].queryset = User.objects.filter(  # type: ignore[attr-defined]
+            organisation_id=referral.handling_organisation_id, is_probation_liaison=True, is_active=True
+        )
+
+
+class FollowUpForm(VersionedModelForm):
+    class Meta:
+        model = FollowUp
+        fields = ["result", "note"]
+        widgets = {"result": forms.RadioSelect, "note": forms.Textarea(attrs={"rows": 3})}
+        labels = {"result": "Has the person been charged with another assault on an emergency worker?"}
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["result"].choices = FollowUp.Result.choices  # type: ignore[attr-defined]
+        self.fields["result"].required = True

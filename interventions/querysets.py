@@ -1,0 +1,109 @@
+"""Read paths. `visible_to(user)` is the one place that decides which referrals and
+offenders a user may see; pages, searches, exports, counts and My work all start
+from it, so no path can show more.
+
+- Administrators see everything.
+- Probation liaisons see the referrals their own organisation handles, once
+  submitted (a draft is still its referrer's own).
+- Whoever referred (a partnership officer or a liaison) sees the referrals they made.
+- A user holding several roles sees the union; board members see none.
+- Offenders are visible through a visible referral, or to whoever created them
+  while they have no referral yet (so the create-then-refer flow works).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.apps import apps
+from django.db import models
+from django.db.models import DurationField, Exists, ExpressionWrapper, F, OuterRef, Q
+
+if TYPE_CHECKING:
+    from tracker.core.models import User
+
+OPEN = ("draft", "submitted", "accepted", "started")
+
+
+def _referral_scope(user: User) -> Q | None:
+    """The filter for non-administrators, or None when nothing is visible."""
+    parts: list[Q] = []
+    if user.is_probation_liaison:
+        parts.append(Q(handling_organisation_id=user.organisation_id) & ~Q(status="draft"))
+    if user.is_probation_liaison or user.is_partnership_officer:
+        parts.append(Q(referred_by_id=user.pk))
+    if not parts:
+        return None
+    scope = parts[0]
+    for part in parts[1:]:
+        scope |= part
+    return scope
+
+
+class ReferralQuerySet(models.QuerySet[Any]):
+    def visible_to(self, user: User) -> ReferralQuerySet:
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        if user.is_administrator:
+            return self.all()
+        scope = _referral_scope(user)
+        return self.none() if scope is None else self.filter(scope)
+
+    def open(self) -> ReferralQuerySet:
+        return self.filter(status__in=OPEN)
+
+    def closed(self) -> ReferralQuerySet:
+        return self.exclude(status__in=OPEN)
+
+    def with_durations(self) -> ReferralQuerySet:
+        """Time from submission to acceptance and from acceptance to start, for
+        reports (intervals; None until both moves have happened)."""
+        return self.annotate(
+            time_to_accept=ExpressionWrapper(F("accepted_at") - F("submitted_at"), output_field=DurationField()),
+            time_to_start=ExpressionWrapper(F("started_at") - F("accepted_at"), output_field=DurationField()),
+        )
+
+    def for_list(self) -> ReferralQuerySet:
+        return self.select_related("offender", "programme", "area", "handling_organisation", "assigned_liaison")
+
+
+class OffenderQuerySet(models.QuerySet[Any]):
+    def visible_to(self, user: User) -> OffenderQuerySet:
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        if user.is_administrator:
+            return self.all()
+        referral_model = apps.get_model("interventions", "Referral")
+        scope = _referral_scope(user)
+        if scope is None:
+            return self.none()
+        through_referral = Exists(referral_model.objects.filter(scope, offender_id=OuterRef("pk")))
+        no_referral_yet = ~Exists(referral_model.objects.filter(offender_id=OuterRef("pk")))
+        return self.filter(through_referral | (Q(created_by_id=user.pk) & no_referral_yet))
+
+
+def get_referral_for(user: User, pk: int) -> Any:
+    """The referral if `user` may see it, else 404. Write checks are the services'
+    (interventions.permissions), which answer 403."""
+    from django.shortcuts import get_object_or_404
+
+    referral_model = apps.get_model("interventions", "Referral")
+    return get_object_or_404(
+        referral_model.objects.visible_to(user).select_related(
+            "offender",
+            "programme",
+            "area",
+            "handling_organisation",
+            "referring_organisation",
+            "referred_by",
+            "assigned_liaison",
+        ),
+        pk=pk,
+    )
+
+
+def get_offender_for(user: User, pk: int) -> Any:
+    from django.shortcuts import get_object_or_404
+
+    offender_model = apps.get_model("interventions", "Offender")
+    return get_object_or_404(offender_model.objects.visible_to(user), pk=pk)

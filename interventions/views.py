@@ -1,0 +1,391 @@
+"""Pages of the offender behaviour strand. Every read starts from `visible_to(user)`
+(or a getter built on it), so a record outside the user's scope is a 404; every
+page or export that shows personal data writes the access log."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+from django.views.generic import DetailView
+
+from tracker.core.access_log import log_access
+from tracker.core.history import history_entries
+from tracker.core.lists import FilteredListView
+from tracker.core.models import AccessLog, User
+from tracker.core.outcomes import outcomes_for
+from tracker.core.permissions import INTERVENTIONS, RolesRequiredMixin, roles_required
+from tracker.core.versioning import EditConflict
+
+from . import permissions, services
+from .filters import OffenderFilter, ProgrammeFilter, ReferralFilter
+from .forms import (
+    AssignForm,
+    CompleteForm,
+    FollowUpForm,
+    MoveForm,
+    OffenderEditForm,
+    OffenderForm,
+    ReferralForm,
+    SessionForm,
+)
+from .models import Offender, Programme, Referral, Session
+from .querysets import get_offender_for, get_referral_for
+from .resources import OffenderResource, ProgrammeResource, ReferralResource
+
+
+def _posted(request: HttpRequest) -> Any:
+    """The submitted data, even when empty (an empty POST still binds the form)."""
+    return request.POST if request.method == "POST" else None
+
+
+def _user(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]
+
+
+class PersonalDataListView(FilteredListView):
+    """A list of personal records: one access-log row per record shown or exported."""
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        searched = bool(self.request.GET.get("q", "").strip())
+        action = AccessLog.Action.SEARCH if searched else AccessLog.Action.LIST
+        log_access(_user(self.request), context["object_list"], action=action, request=self.request)
+        return context
+
+    def export_queryset(self, rows: QuerySet[Any]) -> QuerySet[Any]:
+        log_access(_user(self.request), rows, action=AccessLog.Action.EXPORT, request=self.request)
+        return rows
+
+
+# Referrals ------------------------------------------------------------------
+
+
+class ReferralListView(PersonalDataListView):
+    """The caseload: tabs, search, filters, sorting and export of visible referrals."""
+
+    allowed_roles = INTERVENTIONS
+    filterset_class = ReferralFilter
+    resource_class = ReferralResource
+    export_name = "referrals"
+    template_name = "interventions/referral_list.html"
+
+    def get_queryset(self) -> QuerySet[Any]:
+        return Referral.objects.visible_to(_user(self.request)).for_list()
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        query = self.request.GET.copy()
+        for key in ("tab", "page", "export"):
+            query.pop(key, None)
+        rest = query.urlencode()
+        current = self.request.GET.get("tab", "")
+        context["tabs"] = [
+            {"label": label, "url": f"?tab={value}" + (f"&{rest}" if rest else ""), "current": current == value}
+            for value, label in [("", "All referrals"), *ReferralFilter.TABS]
+            # Unassigned and assigned-to-me are the handling liaisons' views.
+            if value not in {"unassigned", "mine"} or _user(self.request).is_probation_liaison
+        ]
+        return context
+
+
+@roles_required(INTERVENTIONS)
+def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    referral = get_referral_for(user, pk)
+    log_access(user, [referral], action=AccessLog.Action.VIEW, request=request)
+    sessions = list(referral.sessions.select_related("recorded_by").order_by("scheduled_on", "id"))
+    attended, planned = services.progress(referral, sessions)
+    follow_up = getattr(referral, "follow_up", None) if referral.status in {"completed", "not_completed"} else None
+    context = {
+        "referral": referral,
+        "offender": referral.offender,
+        "sessions": sessions,
+        "attended": attended,
+        "planned": planned,
+        "transitions": referral.transitions.select_related("by", "reason"),
+        "outcomes": outcomes_for(referral),
+        "follow_up": follow_up,
+        "history": history_entries(referral),
+        "moves": [(n, m) for n, m in services.available_moves(referral, user) if n != "complete"],
+        "may_complete": referral.status == "started" and permissions.may_move(user, referral, "complete"),
+        "may_edit": permissions.may_edit(user, referral),
+        "may_assign": permissions.may_assign(user, referral),
+        "may_record_sessions": permissions.may_record_sessions(user, referral),
+        "may_follow_up": permissions.may_follow_up(user, referral),
+    }
+    return render(request, "interventions/referral_detail.html", context)
+
+
+def _form_page(request: HttpRequest, form: Any, **context: Any) -> HttpResponse:
+    return render(request, "interventions/form.html", {"form": form, **context})
+
+
+@roles_required(INTERVENTIONS)
+def referral_create(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    initial = {"offender": request.GET.get("offender")} if request.GET.get("offender", "").isdigit() else {}
+    form = ReferralForm(_posted(request), user=user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            referral = services.create_referral(by=user, **form.cleaned_data)
+        except services.ReferralError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, f"Draft {referral.reference} saved. Submit it when it is ready.")
+            return redirect("interventions:referral", pk=referral.pk)
+    return _form_page(
+        request, form, title="Make a referral", submit="Save draft", back=reverse("interventions:referrals")
+    )
+
+
+@roles_required(INTERVENTIONS)
+def referral_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    referral = get_referral_for(user, pk)
+    permissions.check(permissions.may_edit(user, referral))
+    form = ReferralForm(_posted(request), instance=referral, user=user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_referral(
+                referral, by=user, expected_version=form.cleaned_data["version"], changes=form.changed_values()
+            )
+        except EditConflict as conflict:
+            form.add_conflict(conflict)
+        else:
+            messages.success(request, f"{referral.reference} updated.")
+            return redirect("interventions:referral", pk=referral.pk)
+    back = reverse("interventions:referral", args=[pk])
+    return _form_page(request, form, title=f"Edit {referral.reference}", submit="Save changes", back=back)
+
+
+@roles_required(INTERVENTIONS)
+def referral_move(request: HttpRequest, pk: int, move: str) -> HttpResponse:
+    """Confirm and make one status move (complete has its own page)."""
+    user = _user(request)
+    referral = get_referral_for(user, pk)
+    if move not in services.MOVES or move == "complete":
+        raise Http404
+    spec = services.MOVES[move]
+    permissions.check(permissions.may_move(user, referral, move))
+    form = MoveForm(_posted(request), needs_reason=spec.needs_reason)
+    if request.method == "POST" and form.is_valid():
+        service = getattr(services, move)
+        kwargs: dict[str, Any] = {"by": user, "note": form.cleaned_data["note"]}
+        if spec.needs_reason:
+            kwargs["reason"] = form.cleaned_data["reason"]
+        try:
+            service(referral, **kwargs)
+        except services.ReferralError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, f"{referral.reference} is now {referral.get_status_display().lower()}.")
+            return redirect("interventions:referral", pk=referral.pk)
+    back = reverse("interventions:referral", args=[pk])
+    title = f"{spec.label}: {referral.reference}"
+    return _form_page(request, form, title=title, submit=spec.label, back=back, caption=str(referral.offender))
+
+
+@roles_required(INTERVENTIONS)
+def referral_complete(request: HttpRequest, pk: int) -> HttpResponse:
+    """The end-of-intervention summary: a rating and comment per desired outcome."""
+    user = _user(request)
+    referral = get_referral_for(user, pk)
+    permissions.check(permissions.may_move(user, referral, "complete"))
+    outcome_types = list(referral.programme.desired_outcomes.all())
+    form = CompleteForm(_posted(request), outcome_types=outcome_types)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.complete(referral, by=user, ratings=form.ratings(), note=form.cleaned_data["note"])
+        except services.ReferralError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, f"{referral.reference} is completed. A 12-month follow-up is now due.")
+            return redirect("interventions:referral", pk=referral.pk)
+    back = reverse("interventions:referral", args=[pk])
+    title = f"Complete {referral.reference}"
+    return _form_page(request, form, title=title, submit="Complete referral", back=back, caption=str(referral.offender))
+
+
+@roles_required(INTERVENTIONS)
+def referral_assign(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    referral = get_referral_for(user, pk)
+    permissions.check(permissions.may_assign(user, referral))
+    form = AssignForm(_posted(request), referral=referral, initial={"liaison": referral.assigned_liaison_id})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.assign(referral, by=user, liaison=form.cleaned_data["liaison"])
+        except services.ReferralError as error:
+            form.add_error("liaison", str(error))
+        else:
+            messages.success(request, f"{referral.reference} assigned.")
+            return redirect("interventions:referral", pk=referral.pk)
+    back = reverse("interventions:referral", args=[pk])
+    return _form_page(request, form, title=f"Assign {referral.reference}", submit="Assign", back=back)
+
+
+@roles_required(INTERVENTIONS)
+def session_add(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    referral = get_referral_for(user, pk)
+    permissions.check(permissions.may_record_sessions(user, referral))
+    form = SessionForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.record_session(referral, by=user, **form.cleaned_data)
+        except services.ReferralError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "Session recorded.")
+            return redirect(reverse("interventions:referral", args=[pk]) + "#sessions")
+    back = reverse("interventions:referral", args=[pk])
+    title = f"Record a session: {referral.reference}"
+    return _form_page(request, form, title=title, submit="Save session", back=back, caption=str(referral.offender))
+
+
+@require_POST
+@roles_required(INTERVENTIONS)
+def concern_acknowledge(request: HttpRequest, pk: int, session_pk: int) -> HttpResponse:
+    user = _user(request)
+    referral = get_referral_for(user, pk)
+    session = get_object_or_404(Session.objects.select_related("referral"), pk=session_pk, referral=referral)
+    try:
+        services.acknowledge_concern(session, by=user)
+    except services.ReferralError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, "Concern acknowledged.")
+    return HttpResponseRedirect(reverse("interventions:referral", args=[pk]) + "#sessions")
+
+
+@roles_required(INTERVENTIONS)
+def follow_up(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    referral = get_referral_for(user, pk)
+    record = getattr(referral, "follow_up", None)
+    if record is None:
+        raise Http404
+    permissions.check(permissions.may_follow_up(user, referral))
+    form = FollowUpForm(_posted(request), instance=record)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.record_follow_up(
+                record,
+                by=user,
+                expected_version=form.cleaned_data["version"],
+                result=form.cleaned_data["result"],
+                note=form.cleaned_data["note"],
+            )
+        except EditConflict as conflict:
+            form.add_conflict(conflict)
+        except services.ReferralError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "Follow-up recorded.")
+            return redirect("interventions:referral", pk=pk)
+    back = reverse("interventions:referral", args=[pk])
+    title = f"12-month follow-up: {referral.reference}"
+    return _form_page(request, form, title=title, submit="Save follow-up", back=back, caption=str(referral.offender))
+
+
+# Offenders ------------------------------------------------------------------
+
+
+class OffenderListView(PersonalDataListView):
+    allowed_roles = INTERVENTIONS
+    filterset_class = OffenderFilter
+    resource_class = OffenderResource
+    export_name = "offenders"
+    template_name = "interventions/offender_list.html"
+
+    def get_queryset(self) -> QuerySet[Any]:
+        return Offender.objects.visible_to(_user(self.request))
+
+
+@roles_required(INTERVENTIONS)
+def offender_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    offender = get_offender_for(user, pk)
+    log_access(user, [offender], action=AccessLog.Action.VIEW, request=request)
+    referrals = list(Referral.objects.visible_to(user).filter(offender=offender).for_list())
+    log_access(user, referrals, action=AccessLog.Action.LIST, request=request)
+    return render(
+        request,
+        "interventions/offender_detail.html",
+        {"offender": offender, "referrals": referrals, "history": history_entries(offender)},
+    )
+
+
+@roles_required(INTERVENTIONS)
+def offender_create(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    form = OffenderForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            offender = services.create_offender(
+                by=user, **{k: v for k, v in form.cleaned_data.items() if k != "confirm_duplicate"}
+            )
+        except services.ReferralError as error:
+            form.add_error("case_reference", str(error))
+        else:
+            messages.success(request, f"{offender} added. You can now refer them.")
+            return redirect("interventions:offender", pk=offender.pk)
+    return _form_page(
+        request,
+        form,
+        title="Add a person",
+        submit="Add person",
+        back=reverse("interventions:offenders"),
+        confirm_shown=form.duplicate_warning,
+    )
+
+
+@roles_required(INTERVENTIONS)
+def offender_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Anyone who can see the person may correct their details (version-checked)."""
+    user = _user(request)
+    offender = get_offender_for(user, pk)
+    form = OffenderEditForm(_posted(request), instance=offender)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_offender(
+                offender, by=user, expected_version=form.cleaned_data["version"], changes=form.changed_values()
+            )
+        except EditConflict as conflict:
+            form.add_conflict(conflict)
+        except services.ReferralError as error:
+            form.add_error("case_reference", str(error))
+        else:
+            messages.success(request, "Details updated.")
+            return redirect("interventions:offender", pk=pk)
+    back = reverse("interventions:offender", args=[pk])
+    return _form_page(request, form, title="Change a person's details", submit="Save changes", back=back)
+
+
+# Programmes (no personal data) -----------------------------------------------
+
+
+class ProgrammeListView(FilteredListView):
+    allowed_roles = INTERVENTIONS
+    filterset_class = ProgrammeFilter
+    resource_class = ProgrammeResource
+    export_name = "programmes"
+    template_name = "interventions/programme_list.html"
+
+    def get_queryset(self) -> QuerySet[Any]:
+        return Programme.objects.select_related("provider").prefetch_related("desired_outcomes")
+
+
+class ProgrammeDetailView(RolesRequiredMixin, DetailView):  # type: ignore[type-arg]
+    allowed_roles = INTERVENTIONS
+    template_name = "interventions/programme_detail.html"
+    context_object_name = "programme"
+
+    def get_queryset(self) -> QuerySet[Any]:
+        return Programme.objects.select_related("provider").prefetch_related("desired_outcomes")
