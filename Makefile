@@ -48,8 +48,10 @@ run: setup
 	DEBUG=true $(PY) manage.py seed_demo
 	DEBUG=true $(PY) manage.py runserver $(HOST):$(PORT)
 
+# Two workers by default (the suite's browser tests wait on I/O); TEST_WORKERS=0 runs in one process.
+TEST_WORKERS ?= 2
 test: setup
-	$(PY) -m pytest
+	$(PY) -m pytest -n $(TEST_WORKERS)
 
 serve: setup
 	$(PY) manage.py collectstatic --no-input --verbosity 0

@@ -1,0 +1,159 @@
+"""FilterSets for the strand's lists: the pages use them now and the API will reuse them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import django_filters
+from django import forms
+from django.db.models import Q, QuerySet
+from django_filters.widgets import BaseCSVWidget
+
+from partners.models import CommunityGroup, Engagement, EngagementKind, Partnership, Venue
+from tracker.core.forms import DateInput
+from tracker.core.models import Area, User
+
+
+def _search(fields: list[str]):  # type: ignore[no-untyped-def]
+    def method(queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
+        condition = Q()
+        for field in fields:
+            condition |= Q(**{f"{field}__icontains": value.strip()})
+        return queryset.filter(condition)
+
+    return method
+
+
+class Select(BaseCSVWidget, forms.Select):
+    """The sort box. Named `Select` so the GOV.UK form renderer, which styles
+    widgets by class name, treats it as one (django-filter's own is "CSVSelect")."""
+
+
+class GroupFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label="Search", method=_search(["name"]))
+    kind = django_filters.ChoiceFilter(choices=CommunityGroup.Kind.choices, empty_label="Any kind")
+    area = django_filters.ModelChoiceFilter(queryset=Area.objects.all(), empty_label="Any area")
+    active = django_filters.BooleanFilter(
+        widget=forms.Select(choices=[("", "Active or not"), ("true", "Active"), ("false", "Not active")])
+    )
+    sort = django_filters.OrderingFilter(
+        fields=(("name", "name"), ("kind", "kind"), ("area__name", "area")),
+        field_labels={"name": "Name", "kind": "Kind", "area__name": "Area"},
+        label="Sort by",
+        empty_label="Default order",
+        widget=Select,
+    )
+
+    class Meta:
+        model = CommunityGroup
+        fields = ["q", "kind", "area", "active"]
+
+
+class VenueFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label="Search",
+        help_text="Name, licence number, postcode or operator",
+        method=_search(["name", "licence_number", "postcode", "operator"]),
+    )
+    kind = django_filters.ChoiceFilter(choices=Venue.Kind.choices, empty_label="Any kind")
+    area = django_filters.ModelChoiceFilter(queryset=Area.objects.all(), empty_label="Any area")
+    sort = django_filters.OrderingFilter(
+        fields=(
+            ("name", "name"),
+            ("licence_number", "licence"),
+            ("postcode", "postcode"),
+            ("area__name", "area"),
+            ("latest_licensed_hour", "hour"),
+        ),
+        field_labels={
+            "name": "Name",
+            "licence_number": "Licence number",
+            "postcode": "Postcode",
+            "area__name": "Area",
+            "latest_licensed_hour": "Latest licensed hour",
+        },
+        label="Sort by",
+        empty_label="Default order",
+        widget=Select,
+    )
+
+    class Meta:
+        model = Venue
+        fields = ["q", "kind", "area"]
+
+
+class PartnershipFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label="Search",
+        help_text="Venue name or licence number",
+        method=_search(["venue__name", "venue__licence_number"]),
+    )
+    status = django_filters.MultipleChoiceFilter(
+        choices=Partnership.Status.choices, widget=forms.CheckboxSelectMultiple
+    )
+    area = django_filters.ModelChoiceFilter(
+        field_name="venue__area", queryset=Area.objects.all(), empty_label="Any area"
+    )
+    lead_officer = django_filters.ModelChoiceFilter(
+        queryset=User.objects.filter(Q(is_partnership_officer=True) | Q(is_administrator=True)), empty_label="Anyone"
+    )
+    review_before = django_filters.DateFilter(
+        field_name="next_review_on", lookup_expr="lte", label="Review due by", widget=DateInput
+    )
+    sort = django_filters.OrderingFilter(
+        fields=(
+            ("venue__name", "venue"),
+            ("status", "status"),
+            ("started_on", "started"),
+            ("next_review_on", "review"),
+        ),
+        field_labels={
+            "venue__name": "Venue",
+            "status": "Status",
+            "started_on": "Start date",
+            "next_review_on": "Next review date",
+        },
+        label="Sort by",
+        empty_label="Default order",
+        widget=Select,
+    )
+
+    class Meta:
+        model = Partnership
+        fields = ["q", "status", "area", "lead_officer", "review_before"]
+
+
+class EngagementFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label="Search", help_text="Summary, group or venue name", method="search")
+    kind = django_filters.ModelChoiceFilter(queryset=EngagementKind.objects.all(), empty_label="Any kind")
+    area = django_filters.ModelChoiceFilter(queryset=Area.objects.all(), empty_label="Any area")
+    lead_officer = django_filters.ModelChoiceFilter(
+        queryset=User.objects.filter(Q(is_partnership_officer=True) | Q(is_administrator=True)), empty_label="Anyone"
+    )
+    group = django_filters.ModelChoiceFilter(
+        field_name="groups", queryset=CommunityGroup.objects.all(), empty_label="Any group", label="Community group"
+    )
+    venue = django_filters.NumberFilter(field_name="venues", widget=forms.HiddenInput)
+    date_from = django_filters.DateFilter(
+        field_name="starts_at__date", lookup_expr="gte", label="From", widget=DateInput
+    )
+    date_to = django_filters.DateFilter(field_name="starts_at__date", lookup_expr="lte", label="To", widget=DateInput)
+    sort = django_filters.OrderingFilter(
+        fields=(("starts_at", "date"), ("kind__name", "kind"), ("area__name", "area"), ("attendance", "attendance")),
+        field_labels={"starts_at": "Date", "kind__name": "Kind", "area__name": "Area", "attendance": "Attendance"},
+        label="Sort by",
+        empty_label="Default order",
+        widget=Select,
+    )
+
+    class Meta:
+        model = Engagement
+        fields = ["q", "kind", "area", "lead_officer", "group", "date_from", "date_to"]
+
+    def search(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
+        value = value.strip()
+        # A subquery keeps one row per engagement whatever the number of matches.
+        matching = Engagement.objects.filter(
+            Q(summary__icontains=value) | Q(groups__name__icontains=value) | Q(venues__name__icontains=value)
+        ).values("pk")
+        return queryset.filter(pk__in=matching)

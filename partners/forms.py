@@ -1,0 +1,235 @@
+"""Forms of the partnership strand. They validate input; the services make the change."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django import forms
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from partners.models import (
+    CampaignMaterial,
+    CommitmentType,
+    CommunityGroup,
+    EndReason,
+    Engagement,
+    EngagementKind,
+    FollowUpAction,
+    GroupContact,
+    Partnership,
+    Venue,
+)
+from tracker.core.forms import DateInput, DateTimeInput, VersionedModelForm
+from tracker.core.models import User
+
+MULTI_HINT = "Hold Ctrl (or Cmd on a Mac) to choose more than one."
+
+
+def officers() -> QuerySet[User]:
+    """People who can lead partnership work or own a follow-up."""
+    return User.objects.filter(Q(is_partnership_officer=True) | Q(is_administrator=True), is_active=True)
+
+
+def active_or_current(queryset: QuerySet[Any], current_id: int | None) -> QuerySet[Any]:
+    """A managed list's active entries, plus the one the record already uses."""
+    return queryset.filter(Q(active=True) | Q(pk=current_id))
+
+
+class GroupForm(VersionedModelForm):
+    class Meta:
+        model = CommunityGroup
+        fields = ["name", "kind", "area", "active"]
+        help_texts = {"active": "Untick when the group no longer meets or stops working with us."}
+
+
+class ContactForm(forms.ModelForm):
+    class Meta:
+        model = GroupContact
+        fields = ["name", "role", "email", "phone"]
+        labels = {"role": "Role in the group"}
+
+
+class VenueForm(VersionedModelForm):
+    class Meta:
+        model = Venue
+        fields = ["licence_number", "name", "address", "postcode", "area", "kind", "latest_licensed_hour", "operator"]
+        widgets = {
+            "latest_licensed_hour": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            "address": forms.Textarea(attrs={"rows": 3}),
+            "postcode": forms.TextInput(attrs={"class": "govuk-input--width-10", "autocomplete": "postal-code"}),
+        }
+
+    def clean_postcode(self) -> str:
+        return str(self.cleaned_data["postcode"]).upper().strip()
+
+
+class PartnershipStartForm(forms.Form):
+    lead_officer = forms.ModelChoiceField(queryset=User.objects.none())
+    started_on = forms.DateField(label="Start date", widget=DateInput)
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["lead_officer"].queryset = officers()  # type: ignore[attr-defined]
+        self.fields["lead_officer"].initial = user.pk
+        self.fields["started_on"].initial = timezone.localdate()
+
+
+class PartnershipEditForm(VersionedModelForm):
+    class Meta:
+        model = Partnership
+        fields = ["lead_officer", "next_review_on"]
+        widgets = {"next_review_on": DateInput}
+        help_texts = {"next_review_on": "After a review, set the date of the next one."}
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["lead_officer"].queryset = officers() | User.objects.filter(pk=self.instance.lead_officer_id)  # type: ignore[attr-defined]
+
+
+class MoveForm(forms.Form):
+    """The date of a lifecycle move, a reason when it ends the partnership, and a note."""
+
+    on = forms.DateField(label="Date", widget=DateInput)
+    next_review_on = forms.DateField(
+        label="Next review date",
+        widget=DateInput,
+        required=False,
+        help_text="Leave blank for 12 months after signing up.",
+    )
+    reason = forms.ModelChoiceField(queryset=EndReason.objects.none(), label="Reason", required=False)
+    note = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+    def __init__(self, *args: Any, to: str, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["on"].initial = timezone.localdate()
+        if to != Partnership.Status.SIGNED_UP:
+            del self.fields["next_review_on"]
+        if to in (Partnership.Status.LAPSED, Partnership.Status.WITHDRAWN):
+            self.fields["reason"].queryset = EndReason.objects.filter(active=True)  # type: ignore[attr-defined]
+            self.fields["reason"].required = True
+        else:
+            del self.fields["reason"]
+
+    def clean_on(self) -> date:
+        on: date = self.cleaned_data["on"]
+        if on > timezone.localdate():
+            raise forms.ValidationError("The date cannot be in the future")
+        return on
+
+
+class CommitmentsForm(forms.Form):
+    """The checklist: for each commitment type, ticked or not, the date confirmed,
+    the evidence and (for some) the staff training date."""
+
+    def __init__(self, *args: Any, partnership: Partnership, types: list[CommitmentType], **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        existing = {c.commitment_type_id: c for c in partnership.commitments.all()}
+        self.types = types
+        for kind in types:
+            item = existing.get(kind.pk)
+            prefix = f"c{kind.pk}"
+            self.fields[f"{prefix}_ticked"] = forms.BooleanField(
+                label=f"{kind.name}: confirmed", required=False, initial=item is not None
+            )
+            self.fields[f"{prefix}_on"] = forms.DateField(
+                label="Date confirmed", widget=DateInput, required=False, initial=item.confirmed_on if item else None
+            )
+            self.fields[f"{prefix}_evidence"] = forms.CharField(
+                label="Evidence note", required=False, initial=item.evidence if item else ""
+            )
+            if kind.needs_training_date:
+                self.fields[f"{prefix}_training"] = forms.DateField(
+                    label="Staff training date",
+                    widget=DateInput,
+                    required=False,
+                    initial=item.staff_training_date if item else None,
+                )
+
+    def groups(self) -> list[tuple[CommitmentType, list[forms.BoundField]]]:
+        return [(kind, [self[name] for name in self.fields if name.startswith(f"c{kind.pk}_")]) for kind in self.types]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        today = timezone.localdate()
+        for kind in self.types:
+            prefix = f"c{kind.pk}"
+            if not cleaned.get(f"{prefix}_ticked"):
+                continue
+            if not cleaned.get(f"{prefix}_on"):
+                self.add_error(f"{prefix}_on", f"Enter the date {kind.name.lower()} was confirmed")
+            elif cleaned[f"{prefix}_on"] > today:
+                self.add_error(f"{prefix}_on", "The date confirmed cannot be in the future")
+            if kind.needs_training_date and not cleaned.get(f"{prefix}_training"):
+                self.add_error(f"{prefix}_training", f"Enter the staff training date for {kind.name}")
+        return cleaned
+
+    def confirmed(self) -> dict[CommitmentType, tuple[date, str, date | None]]:
+        data = self.cleaned_data
+        return {
+            kind: (data[f"c{kind.pk}_on"], data[f"c{kind.pk}_evidence"], data.get(f"c{kind.pk}_training"))
+            for kind in self.types
+            if data.get(f"c{kind.pk}_ticked")
+        }
+
+
+class EngagementForm(VersionedModelForm):
+    class Meta:
+        model = Engagement
+        fields = ["starts_at", "kind", "lead_officer", "area", "groups", "venues", "attendance", "summary"]
+        widgets = {
+            "starts_at": DateTimeInput,
+            "groups": forms.SelectMultiple(attrs={"size": 8}),
+            "venues": forms.SelectMultiple(attrs={"size": 8}),
+            "summary": forms.Textarea(attrs={"rows": 4}),
+        }
+        labels = {"kind": "Kind of engagement", "groups": "Community groups"}
+        help_texts = {"groups": MULTI_HINT, "venues": MULTI_HINT}
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        instance = self.instance
+        self.fields["kind"].queryset = active_or_current(EngagementKind.objects.all(), instance.kind_id)  # type: ignore[attr-defined]
+        self.fields["lead_officer"].queryset = officers() | User.objects.filter(pk=instance.lead_officer_id)  # type: ignore[attr-defined]
+        self.fields["groups"].queryset = CommunityGroup.objects.visible_to(user).select_related(None)  # type: ignore[attr-defined]
+        self.fields["venues"].queryset = Venue.objects.visible_to(user)  # type: ignore[attr-defined]
+        if not instance.pk:
+            self.fields["lead_officer"].initial = user.pk
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if not cleaned.get("groups") and not cleaned.get("venues") and not self.has_error("groups"):
+            self.add_error("groups", "Choose at least one community group or venue")
+        return cleaned
+
+
+class MaterialsForm(forms.Form):
+    """One quantity box per campaign material."""
+
+    def __init__(self, *args: Any, engagement: Engagement, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        current = {m.material_id: m.quantity for m in engagement.materials.all()}
+        self.materials = list(
+            active_or_current(CampaignMaterial.objects.all(), None) | CampaignMaterial.objects.filter(pk__in=current)
+        )
+        for material in self.materials:
+            self.fields[f"m{material.pk}"] = forms.IntegerField(
+                label=material.name, min_value=0, max_value=100000, required=False, initial=current.get(material.pk, 0)
+            )
+
+    def quantities(self) -> dict[CampaignMaterial, int]:
+        return {m: self.cleaned_data.get(f"m{m.pk}") or 0 for m in self.materials}
+
+
+class FollowUpForm(forms.ModelForm):
+    class Meta:
+        model = FollowUpAction
+        fields = ["description", "owner", "due_on"]
+        widgets = {"due_on": DateInput}
+        labels = {"owner": "Who will do it"}
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = officers()  # type: ignore[attr-defined]
+        self.fields["owner"].initial = user.pk

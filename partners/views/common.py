@@ -1,0 +1,54 @@
+"""Helpers shared by the strand's pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from tracker.core.outcomes import OutcomeForm, record_outcome
+from tracker.core.permissions import PARTNERS, roles_required
+
+# Every page of the strand admits officers and administrators only.
+partners_only = roles_required(PARTNERS)
+
+
+def form_page(
+    request: HttpRequest, form: Any, *, title: str, back_url: str, submit: str, caption: str = ""
+) -> HttpResponse:
+    """The one-form page most of the strand's edits use."""
+    return render(
+        request,
+        "partners/form.html",
+        {"form": form, "title": title, "caption": caption, "back_url": back_url, "submit": submit},
+        status=400 if form.is_bound and form.errors else 200,
+    )
+
+
+def outcome_page(request: HttpRequest, subject: models.Model, *, back_url: str) -> HttpResponse:
+    """Record an outcome on `subject` through the core outcomes mechanism."""
+    form = OutcomeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            record_outcome(
+                subject,
+                by=request.user,  # type: ignore[arg-type]
+                date=data["date"],
+                outcome_type=data["outcome_type"],
+                rating=data["rating"],
+                description=data["description"],
+                measure=data["measure"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Outcome recorded.")
+            return redirect(f"{back_url}#outcomes")
+    return form_page(
+        request, form, title="Record an outcome", caption=str(subject), back_url=back_url, submit="Save outcome"
+    )

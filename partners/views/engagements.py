@@ -1,0 +1,182 @@
+"""Engagement pages: the engagement, materials handed out, follow-ups and outcomes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.db.models import Prefetch, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from partners import services
+from partners.filters import EngagementFilter
+from partners.forms import EngagementForm, FollowUpForm, MaterialsForm
+from partners.getters import get_engagement_for, get_follow_up_for
+from partners.models import CommunityGroup, Engagement, EngagementKind, Venue
+from partners.resources import EngagementResource
+from partners.views.common import form_page, outcome_page, partners_only
+from tracker.core.history import history_entries
+from tracker.core.lists import FilteredListView
+from tracker.core.outcomes import outcomes_for
+from tracker.core.permissions import PARTNERS
+from tracker.core.versioning import EditConflict
+
+
+def with_links(queryset: QuerySet[Engagement]) -> QuerySet[Engagement]:
+    """Groups and venues in two prefetch queries, whatever the number of rows."""
+    return queryset.prefetch_related(
+        Prefetch("groups", queryset=CommunityGroup.objects.only("id", "name").order_by("name")),
+        Prefetch("venues", queryset=Venue.objects.only("id", "name", "licence_number").order_by("name")),
+    )
+
+
+class EngagementListView(FilteredListView):
+    allowed_roles = PARTNERS
+    filterset_class = EngagementFilter
+    resource_class = EngagementResource
+    export_name = "engagements"
+    template_name = "partners/engagement_list.html"
+
+    def get_queryset(self) -> QuerySet[Engagement]:
+        engagements = Engagement.objects.visible_to(self.request.user)  # type: ignore[arg-type]
+        return with_links(engagements.select_related("kind", "lead_officer", "area").order_by("-starts_at", "-id"))
+
+
+@partners_only
+def engagement_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    engagement = get_engagement_for(request.user, pk)  # type: ignore[arg-type]
+    today = timezone.localdate()
+    return render(
+        request,
+        "partners/engagement_detail.html",
+        {
+            "engagement": engagement,
+            "groups": list(engagement.groups.select_related("area")),
+            "venues": list(engagement.venues.select_related("area")),
+            "materials": list(engagement.materials.select_related("material")),
+            "follow_ups": list(engagement.follow_ups.with_overdue(today).select_related("owner")),
+            "outcomes": list(outcomes_for(engagement)),
+            "add_outcome_url": reverse("partners:engagement-outcome", args=[pk]),
+            "history": history_entries(engagement),
+        },
+    )
+
+
+def _engagement_values(form: EngagementForm) -> dict[str, Any]:
+    values = form.changed_values()
+    values["groups"] = list(form.cleaned_data["groups"])
+    values["venues"] = list(form.cleaned_data["venues"])
+    return values
+
+
+def _initial_links(request: HttpRequest) -> dict[str, Any]:
+    """Coming from a venue's or a group's page ("Log a visit"), start with it chosen."""
+    user = request.user
+    venue_id, group_id = request.GET.get("venue", ""), request.GET.get("group", "")
+    if venue_id.isdigit():
+        venue = Venue.objects.visible_to(user).filter(pk=venue_id).first()  # type: ignore[arg-type]
+        if venue is not None:
+            visit = EngagementKind.objects.filter(name="Venue visit", active=True).values_list("pk", flat=True).first()
+            return {"venues": [venue.pk], "area": venue.area_id, "kind": visit}
+    if group_id.isdigit():
+        group = CommunityGroup.objects.visible_to(user).filter(pk=group_id).first()  # type: ignore[arg-type]
+        if group is not None:
+            return {"groups": [group.pk], "area": group.area_id}
+    return {}
+
+
+@partners_only
+def engagement_create(request: HttpRequest) -> HttpResponse:
+    form = EngagementForm(request.POST or None, user=request.user, initial=_initial_links(request))  # type: ignore[arg-type]
+    if request.method == "POST" and form.is_valid():
+        try:
+            engagement = services.create_engagement(by=request.user, **_engagement_values(form))  # type: ignore[arg-type]
+        except services.PartnershipError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "Engagement logged. Add the materials handed out and any follow-up actions.")
+            return redirect("partners:engagement-detail", pk=engagement.pk)
+    return form_page(
+        request, form, title="Log an engagement", back_url=reverse("partners:engagement-list"), submit="Save engagement"
+    )
+
+
+@partners_only
+def engagement_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    engagement = get_engagement_for(request.user, pk)  # type: ignore[arg-type]
+    form = EngagementForm(request.POST or None, instance=engagement, user=request.user)  # type: ignore[arg-type]
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_engagement(
+                engagement,
+                by=request.user,  # type: ignore[arg-type]
+                expected_version=form.cleaned_data["version"],
+                changes=_engagement_values(form),
+            )
+        except EditConflict as conflict:
+            form.add_conflict(conflict)
+        except services.PartnershipError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "Engagement saved.")
+            return redirect("partners:engagement-detail", pk=pk)
+    back = reverse("partners:engagement-detail", args=[pk])
+    return form_page(
+        request, form, title="Edit engagement", caption=str(engagement), back_url=back, submit="Save changes"
+    )
+
+
+@partners_only
+def engagement_materials(request: HttpRequest, pk: int) -> HttpResponse:
+    engagement = get_engagement_for(request.user, pk)  # type: ignore[arg-type]
+    form = MaterialsForm(request.POST or None, engagement=engagement)
+    back = reverse("partners:engagement-detail", args=[pk])
+    if request.method == "POST" and form.is_valid():
+        services.set_materials(engagement, by=request.user, quantities=form.quantities())  # type: ignore[arg-type]
+        messages.success(request, "Materials handed out saved.")
+        return redirect(back + "#materials")
+    return form_page(
+        request,
+        form,
+        title="Campaign materials handed out",
+        caption=str(engagement),
+        back_url=back,
+        submit="Save materials",
+    )
+
+
+@partners_only
+def follow_up_add(request: HttpRequest, pk: int) -> HttpResponse:
+    engagement = get_engagement_for(request.user, pk)  # type: ignore[arg-type]
+    form = FollowUpForm(request.POST or None, user=request.user)  # type: ignore[arg-type]
+    back = reverse("partners:engagement-detail", args=[pk])
+    if request.method == "POST" and form.is_valid():
+        services.add_follow_up(engagement, by=request.user, **form.cleaned_data)  # type: ignore[arg-type]
+        messages.success(request, "Follow-up action added.")
+        return redirect(back + "#follow-ups")
+    return form_page(
+        request, form, title="Add a follow-up action", caption=str(engagement), back_url=back, submit="Save action"
+    )
+
+
+@require_POST
+@partners_only
+def follow_up_done(request: HttpRequest, pk: int) -> HttpResponse:
+    action = get_follow_up_for(request.user, pk)  # type: ignore[arg-type]
+    try:
+        services.complete_follow_up(action, by=request.user)  # type: ignore[arg-type]
+    except services.PartnershipError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, f"Follow-up action done: {action}.")
+    return redirect(reverse("partners:engagement-detail", args=[action.engagement_id]) + "#follow-ups")
+
+
+@partners_only
+def engagement_outcome(request: HttpRequest, pk: int) -> HttpResponse:
+    engagement = get_engagement_for(request.user, pk)  # type: ignore[arg-type]
+    return outcome_page(request, engagement, back_url=reverse("partners:engagement-detail", args=[pk]))

@@ -1,0 +1,125 @@
+"""Community group pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from partners import services
+from partners.filters import GroupFilter
+from partners.forms import ContactForm, GroupForm
+from partners.getters import get_group_for
+from partners.models import CommunityGroup, Engagement
+from partners.resources import GroupResource
+from partners.views.common import form_page, partners_only
+from tracker.core.access_log import log_access
+from tracker.core.history import history_entries
+from tracker.core.lists import FilteredListView
+from tracker.core.models import AccessLog
+from tracker.core.outcomes import outcomes_for_model
+from tracker.core.permissions import PARTNERS
+from tracker.core.versioning import EditConflict
+
+TIMELINE_LENGTH = 50
+
+
+class GroupListView(FilteredListView):
+    allowed_roles = PARTNERS
+    filterset_class = GroupFilter
+    resource_class = GroupResource
+    export_name = "community-groups"
+    template_name = "partners/group_list.html"
+
+    def get_queryset(self) -> QuerySet[CommunityGroup]:
+        return CommunityGroup.objects.visible_to(self.request.user).select_related("area").order_by("name")  # type: ignore[arg-type]
+
+
+def _timeline(group: CommunityGroup) -> list[dict[str, Any]]:
+    """The group's latest engagements and their outcomes, newest first: two queries."""
+    engagements = list(
+        group.engagements.select_related("kind", "lead_officer").order_by("-starts_at")[:TIMELINE_LENGTH]
+    )
+    by_id = {e.pk: e for e in engagements}
+    outcomes = outcomes_for_model(Engagement).filter(object_id__in=by_id).select_related("outcome_type", "recorded_by")
+    entries: list[dict[str, Any]] = [
+        {"when": e.starts_at.date(), "sort": e.starts_at.date(), "engagement": e} for e in engagements
+    ]
+    entries += [{"when": o.date, "sort": o.date, "outcome": o, "engagement": by_id[o.object_id]} for o in outcomes]
+    entries.sort(key=lambda entry: (entry["sort"], "outcome" in entry), reverse=True)
+    return entries
+
+
+@partners_only
+def group_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    group = get_group_for(request.user, pk)  # type: ignore[arg-type]
+    contacts = list(group.contacts.all())
+    if contacts:
+        log_access(request.user, [group], action=AccessLog.Action.VIEW, request=request)  # type: ignore[arg-type]
+    return render(
+        request,
+        "partners/group_detail.html",
+        {"group": group, "contacts": contacts, "timeline": _timeline(group), "history": history_entries(group)},
+    )
+
+
+@partners_only
+def group_create(request: HttpRequest) -> HttpResponse:
+    form = GroupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        group = services.create_group(by=request.user, **form.changed_values())  # type: ignore[arg-type]
+        messages.success(request, f"{group} added.")
+        return redirect("partners:group-detail", pk=group.pk)
+    return form_page(
+        request, form, title="Add a community group", back_url=reverse("partners:group-list"), submit="Save group"
+    )
+
+
+@partners_only
+def group_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    group = get_group_for(request.user, pk)  # type: ignore[arg-type]
+    form = GroupForm(request.POST or None, instance=group)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_group(
+                group,
+                by=request.user,  # type: ignore[arg-type]
+                expected_version=form.cleaned_data["version"],
+                changes=form.changed_values(),
+            )
+        except EditConflict as conflict:
+            form.add_conflict(conflict)
+        else:
+            messages.success(request, "Group details saved.")
+            return redirect("partners:group-detail", pk=group.pk)
+    back = reverse("partners:group-detail", args=[pk])
+    return form_page(
+        request, form, title="Edit group details", caption=str(group), back_url=back, submit="Save changes"
+    )
+
+
+@partners_only
+def contact_add(request: HttpRequest, pk: int) -> HttpResponse:
+    group = get_group_for(request.user, pk)  # type: ignore[arg-type]
+    form = ContactForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.add_contact(group, by=request.user, **form.cleaned_data)  # type: ignore[arg-type]
+        messages.success(request, "Contact added.")
+        return redirect(reverse("partners:group-detail", args=[pk]) + "#contacts")
+    back = reverse("partners:group-detail", args=[pk])
+    return form_page(request, form, title="Add a contact", caption=str(group), back_url=back, submit="Save contact")
+
+
+@require_POST
+@partners_only
+def contact_remove(request: HttpRequest, pk: int, contact_pk: int) -> HttpResponse:
+    group = get_group_for(request.user, pk)  # type: ignore[arg-type]
+    contact = get_object_or_404(group.contacts, pk=contact_pk)
+    services.remove_contact(contact, by=request.user)  # type: ignore[arg-type]
+    messages.success(request, f"{contact} removed from the contacts.")
+    return redirect(reverse("partners:group-detail", args=[pk]) + "#contacts")

@@ -1,0 +1,138 @@
+"""An officer's two main journeys in the partnership strand, in a real browser, with
+axe run on every page on the way."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django.utils import timezone
+
+from tests.browser.conftest import assert_accessible, sign_in
+
+
+def test_officer_logs_an_engagement_with_two_groups_and_follows_it_through(
+    page: Any, live_server: Any, demo_users: str
+) -> None:
+    from partners.models import CommunityGroup
+
+    first, second = CommunityGroup.objects.filter(area__name="Shropshire").order_by("name")[:2]
+    sign_in(page, live_server, "officer", demo_users)
+    page.get_by_role("navigation", name="Menu").get_by_role("link", name="Engagements").click()
+    assert_accessible(page)
+    page.get_by_role("link", name="Log an engagement").click()
+    page.get_by_role("button", name="Save engagement").click()  # empty: errors
+    assert page.locator(".govuk-error-summary").is_visible()
+    assert_accessible(page)
+    page.get_by_label("Date and time").fill("2026-11-20T19:00")
+    page.get_by_label("Kind of engagement").select_option(label="Workshop")
+    page.get_by_label("Area").select_option(label="Shropshire")
+    page.get_by_label("Community groups").select_option(label=[first.name, second.name])
+    page.get_by_label("Attendance").fill("32")
+    page.get_by_label("Summary").fill("Workshop on challenging abuse of officers")
+    page.get_by_role("button", name="Save engagement").click()
+    assert page.get_by_role("heading", name="Workshop on 20 November 2026").is_visible()
+    assert page.get_by_role("link", name=first.name).is_visible()
+    assert page.get_by_role("link", name=second.name).is_visible()
+    assert_accessible(page)
+
+    page.get_by_role("link", name="Record materials handed out").click()
+    assert_accessible(page)
+    page.get_by_label("Custody poster").fill("10")
+    page.get_by_label("Public leaflet").fill("150")
+    page.get_by_role("button", name="Save materials").click()
+    materials = page.locator("#materials + table")
+    assert "Custody poster" in materials.inner_text() and "150" in materials.inner_text()
+
+    page.get_by_role("link", name="Add a follow-up action").click()
+    assert_accessible(page)
+    page.get_by_label("Description").fill("Send posters to the youth leaders")
+    page.get_by_label("Due date").fill((timezone.localdate() + timedelta(days=3)).isoformat())
+    page.get_by_role("button", name="Save action").click()
+    page.goto(f"{live_server.url}/my-work/")
+    assert page.get_by_role("link", name="Send posters to the youth leaders").is_visible()
+    page.get_by_role("link", name="Send posters to the youth leaders").click()
+    page.get_by_role("button", name="Mark as done").click()
+    assert page.get_by_text("Follow-up action done").is_visible()
+    assert page.get_by_role("button", name="Mark as done").count() == 0
+
+    page.get_by_role("link", name="Record an outcome").click()
+    assert_accessible(page)
+    page.get_by_label("Type of outcome").select_option(label="Campaign message shared")
+    page.get_by_label("Achieved", exact=True).check()
+    page.get_by_label("Description").fill("Both groups shared the campaign video")
+    page.get_by_label("Date").fill("2026-11-21")
+    page.get_by_role("button", name="Save outcome").click()
+    assert page.get_by_text("Both groups shared the campaign video").is_visible()
+    assert_accessible(page)
+    page.get_by_role("link", name=first.name).click()
+    assert page.get_by_text("Both groups shared the campaign video").is_visible()
+    assert_accessible(page)
+
+
+def test_officer_signs_up_a_venue_ticks_commitments_and_sees_the_review_in_my_work(
+    page: Any, live_server: Any, demo_users: str
+) -> None:
+    from partners.models import CommitmentType
+
+    today = timezone.localdate()
+    sign_in(page, live_server, "officer", demo_users)
+    page.get_by_role("navigation", name="Menu").get_by_role("link", name="Venues").click()
+    assert_accessible(page)
+    page.get_by_role("link", name="Add a venue").click()
+    page.get_by_label("Premises licence number").fill("PL/NEW/0001")
+    page.get_by_label("Name").fill("The Wrekin Arms")
+    page.get_by_label("Address").fill("4 Market Street\nWellington")
+    page.get_by_label("Postcode").fill("not one")
+    page.get_by_label("Area").select_option(label="Telford & Wrekin")
+    page.get_by_label("Kind").select_option(label="Pub")
+    page.get_by_role("button", name="Save venue").click()
+    assert page.get_by_text("Enter a real UK postcode").first.is_visible()
+    assert_accessible(page)
+    page.get_by_label("Postcode").fill("tf1 1aa")
+    page.get_by_role("button", name="Save venue").click()
+    assert page.get_by_role("heading", name="The Wrekin Arms").is_visible()
+    assert_accessible(page)
+
+    page.get_by_role("link", name="Start a partnership").click()
+    assert_accessible(page)
+    page.get_by_label("Start date").fill((today - timedelta(days=400)).isoformat())
+    page.get_by_role("button", name="Start partnership").click()
+    assert page.get_by_text("started as a prospect").is_visible()
+    assert_accessible(page)
+    page.get_by_role("link", name="Record as engaged").click()
+    page.get_by_label("Date", exact=True).fill((today - timedelta(days=380)).isoformat())
+    page.get_by_role("button", name="Confirm").click()
+    page.get_by_role("link", name="Sign up").click()
+    assert_accessible(page)
+    page.get_by_label("Date", exact=True).fill((today - timedelta(days=350)).isoformat())
+    page.get_by_role("button", name="Confirm").click()
+    assert page.get_by_text("Partnership is now signed up").is_visible()
+
+    page.get_by_role("link", name="Update commitments").click()
+    assert_accessible(page)
+    for name in ("Campaign posters displayed", 'Welfare scheme / "Ask for Angela"'):
+        kind = CommitmentType.objects.get(name=name)
+        page.get_by_label(f"{name}: confirmed").check()
+        page.locator(f"#id_c{kind.pk}_on").fill((today - timedelta(days=340)).isoformat())
+        page.locator(f"#id_c{kind.pk}_evidence").fill("Seen on the visit")
+    page.get_by_role("button", name="Save commitments").click()
+    assert page.locator(".govuk-error-summary").is_visible()  # the Ask for Angela training date
+    assert_accessible(page)
+    angela = CommitmentType.objects.get(needs_training_date=True)
+    page.locator(f"#id_c{angela.pk}_training").fill((today - timedelta(days=345)).isoformat())
+    page.get_by_role("button", name="Save commitments").click()
+    assert page.get_by_text("Commitments saved").is_visible()
+    assert page.get_by_role("cell", name="Campaign posters displayed").is_visible()
+
+    page.goto(f"{live_server.url}/my-work/")
+    review = page.get_by_role("link", name="Review partnership with The Wrekin Arms")
+    assert review.is_visible()
+    assert_accessible(page)
+    review.click()
+    page.get_by_role("link", name="Change lead officer or review date").click()
+    assert_accessible(page)
+    page.get_by_label("Next review date").fill((today + timedelta(days=365)).isoformat())
+    page.get_by_role("button", name="Save").click()
+    page.goto(f"{live_server.url}/my-work/")
+    assert page.get_by_role("link", name="Review partnership with The Wrekin Arms").count() == 0
