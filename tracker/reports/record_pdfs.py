@@ -1,0 +1,69 @@
+"""PDFs about one record: the referral progress report for a case conference and
+the venue partnership summary. Rendered like the board report (WeasyPrint, tagged
+PDF/UA, OFFICIAL on every page, page numbers) from the strands' own read paths."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.template.loader import render_to_string
+from django.utils import timezone
+from weasyprint import HTML
+
+from interventions.models import Referral
+from interventions.services import progress
+from partners.models import Partnership
+from tracker.core.outcomes import outcomes_for
+from tracker.reports.pdf import STATIC, StaticOnlyFetcher
+
+
+def render_pdf(template: str, context: dict[str, Any]) -> bytes:
+    """Any of the service's PDFs: fetches nothing but the app's static files."""
+    html = render_to_string(template, {"generated_at": timezone.localtime(), **context})
+    pdf = HTML(string=html, base_url=STATIC.as_uri() + "/", url_fetcher=StaticOnlyFetcher()).write_pdf(
+        pdf_variant="pdf/ua-1"
+    )
+    assert pdf is not None  # noqa: S101  # bytes when no target is given
+    return pdf
+
+
+def referral_pdf(referral: Referral) -> bytes:
+    """Progress of one referral: the person, the programme, every move, the sessions
+    and attendance, outcomes and the follow-up. Personal data: callers check that
+    the reader is a handling liaison or an administrator, and log the access."""
+    sessions = list(referral.sessions.select_related("recorded_by").order_by("scheduled_on", "id"))
+    attended, planned = progress(referral, sessions)
+    context = {
+        "title": f"Referral progress report: {referral.offender.case_reference}",
+        "referral": referral,
+        "transitions": list(referral.transitions.select_related("by", "reason").order_by("at", "id")),
+        "sessions": sessions,
+        "attended": attended,
+        "planned": planned,
+        "outcomes": list(outcomes_for(referral)),
+        "follow_up": getattr(referral, "follow_up", None),
+    }
+    return render_pdf("reports/referral_pdf.html", context)
+
+
+def partnership_pdf(partnership: Partnership) -> bytes:
+    """Summary of one venue partnership: the venue, the lifecycle, commitments,
+    visits since it started, and outcomes."""
+    venue = partnership.venue
+    visits = list(
+        venue.engagements.filter(starts_at__date__gte=partnership.started_on)
+        .select_related("kind", "lead_officer")
+        .order_by("-starts_at")
+    )
+    context = {
+        "title": f"Venue partnership summary: {venue.name}",
+        "partnership": partnership,
+        "venue": venue,
+        "commitments": list(
+            partnership.commitments.select_related("commitment_type").order_by("commitment_type__order")
+        ),
+        "transitions": list(partnership.transitions.select_related("by", "reason").order_by("at", "id")),
+        "visits": visits,
+        "outcomes": list(outcomes_for(partnership)),
+    }
+    return render_pdf("reports/partnership_pdf.html", context)
