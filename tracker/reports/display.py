@@ -12,6 +12,7 @@ from typing import Any
 from tracker.reports.charts import bar_chart
 from tracker.reports.figures import WEEKDAYS, AssaultFigures, BoardFigures, Change
 from tracker.reports.models import VictimRole
+from tracker.reports.strand_display import strands_display
 from tracker.reports.suppression import Shown, breakdown, show
 
 HEAT_LEVELS = 4
@@ -155,7 +156,13 @@ def trend_display(board: BoardFigures) -> dict[str, Any]:
 
 
 def board_display(board: BoardFigures) -> dict[str, Any]:
-    return {"assaults": assault_display(board.assaults), "trend": trend_display(board)}
+    return {
+        "assaults": assault_display(board.assaults),
+        "trend": trend_display(board),
+        "strands": strands_display(
+            board.strands, local=board.area is not None, nte_assaults=board.assaults.night_time_economy
+        ),
+    }
 
 
 __all__ = ["Shown", "assault_display", "board_display"]

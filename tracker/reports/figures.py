@@ -6,9 +6,8 @@ Each strand has one function returning a plain dataclass of unrounded numbers fo
 the sections together. The number of queries does not depend on the amount of
 data: each section is a fixed handful of aggregate queries.
 
-Sections to come from the strands: `engagement()`, `night_time_economy()` (venue
-partnerships) and `offenders()`; add each as a function here and one key in
-`board()`.
+The strands' sections (engagement, night-time economy, offender behaviour and
+outcomes) are in `strands.py`, one function each, joined here by `board()`.
 """
 
 from __future__ import annotations
@@ -21,6 +20,7 @@ from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import ExtractHour, ExtractIsoWeekDay, TruncMonth
 
 from tracker.core.models import Area
+from tracker.reports import strands
 from tracker.reports.models import AssaultIncident, IncidentOutcome, VictimRole, WorkforcePeriod
 from tracker.reports.periods import Period, local_zone
 
@@ -250,12 +250,15 @@ class BoardFigures:
     area: str | None
     assaults: AssaultFigures
     trend: list[Month]
+    # engagement, night_time_economy, offender_behaviour, outcomes (tracker/reports/strands.py)
+    strands: dict[str, Any] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
         return {
             "period": {**self.period.query(), "days": self.period.days},
             "area": self.area,
             "assaults": self.assaults.as_dict(),
+            **{name: section.as_dict() for name, section in self.strands.items()},
         }
 
 
@@ -266,4 +269,5 @@ def board(period: Period, area: Area | None = None) -> BoardFigures:
         area=area.name if area is not None else None,
         assaults=assaults(period, area),
         trend=assault_trend(period, area),
+        strands=strands.everything(period, area),
     )
