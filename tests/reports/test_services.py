@@ -38,9 +38,9 @@ def row(reference: str, **fields: Any) -> dict[str, Any]:
 
 def test_upsert_creates_and_updates_by_reference_with_history(admin_user: Any, areas: dict[str, Any]) -> None:
     result = upsert_incidents([row("A1"), row("A2")], by=admin_user)
-    assert (result.created, result.updated) == (2, 0)
+    assert (result.new, result.updated) == (2, 0)
     result = upsert_incidents([row("A1", injury=True), row("A2"), row("A3")], by=admin_user)
-    assert (result.created, result.updated, result.unchanged) == (1, 1, 1)
+    assert (result.new, result.updated, result.unchanged) == (1, 1, 1)
     a1 = AssaultIncident.objects.get(reference="A1")
     assert a1.injury is True
     assert a1.version == 2
@@ -59,8 +59,9 @@ def test_one_bad_row_writes_nothing_and_names_every_problem(admin_user: Any, are
     ]
     with pytest.raises(FiguresDataError) as caught:
         upsert_incidents(rows, by=admin_user)
-    problems = {(e.row, e.field) for e in caught.value.errors}
-    assert {(2, "area"), (3, "victim_role"), (4, "reference"), (5, "injury"), (6, "occurred_at")} <= problems
+    # Numbered as in a spreadsheet: the header is row 1, so the first row is row 2.
+    problems = {(e.row, e.column) for e in caught.value.errors}
+    assert {(3, "area"), (4, "victim_role"), (5, "reference"), (6, "injury"), (7, "occurred_at")} <= problems
     assert not AssaultIncident.objects.exists()
 
 
@@ -107,7 +108,7 @@ def test_workforce_values_are_checked(admin_user: Any) -> None:
             [{"period_start": date(2019, 3, 1), "period_end": date(2019, 1, 1), "officers": 0, "staff": "x"}],
             by=admin_user,
         )
-    assert {e.field for e in caught.value.errors} == {"officers", "staff"}
+    assert {e.column for e in caught.value.errors} == {"period_end", "officers", "staff"}
     with pytest.raises(FiguresDataError, match="end"):
         create_workforce_period(
             period_start=date(2019, 3, 1), period_end=date(2019, 1, 1), officers=1, staff=1, by=admin_user
@@ -119,7 +120,7 @@ def test_upserting_workforce_updates_exact_matches(admin_user: Any) -> None:
     upsert_workforce_periods(rows, by=admin_user)
     rows[0]["officers"] = 2050
     result = upsert_workforce_periods(rows, by=admin_user)
-    assert (result.created, result.updated) == (0, 1)
+    assert (result.new, result.updated) == (0, 1)
     period = WorkforcePeriod.objects.get()
     assert period.officers == 2050
     update_workforce_period(period, by=admin_user, expected_version=period.version, staff=1490)
@@ -141,6 +142,6 @@ def test_reimporting_the_same_rows_changes_nothing_even_on_clock_change_days(
     ]
     upsert_incidents(rows, by=admin_user)
     again = upsert_incidents(rows, by=admin_user)
-    assert (again.created, again.updated, again.unchanged) == (0, 0, 3)
+    assert (again.new, again.updated, again.unchanged) == (0, 0, 3)
     first, second = (AssaultIncident.objects.get(reference=r).occurred_at for r in ("E3", "E1"))
     assert (second - first).total_seconds() == 3600

@@ -15,6 +15,9 @@ class ReportsConfig(AppConfig):
 
         from tracker.core.navigation import Section, register
         from tracker.core.permissions import REPORTS
+        from tracker.reports.imports import register_kinds
+
+        register_kinds()
 
         register(
             Section(

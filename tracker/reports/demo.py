@@ -115,6 +115,6 @@ def seed(*, scale: int, log: Callable[[str], None]) -> None:
         start = end + timedelta(days=1)
     workforce = upsert_workforce_periods(quarters, by=admin)
     log(
-        f"reports: {incidents.created} assault incidents created ({incidents.unchanged} already there), "
-        f"{workforce.created} workforce periods created"
+        f"reports: {incidents.new} assault incidents created ({incidents.unchanged} already there), "
+        f"{workforce.new} workforce periods created"
     )

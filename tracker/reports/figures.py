@@ -257,7 +257,7 @@ class BoardFigures:
         return {
             "period": {**self.period.query(), "days": self.period.days},
             "area": self.area,
-            "assaults": self.assaults.as_dict(),
+            "assaults": {**self.assaults.as_dict(), "by_month": [asdict(month) for month in self.trend]},
             **{name: section.as_dict() for name, section in self.strands.items()},
         }
 

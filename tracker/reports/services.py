@@ -1,16 +1,18 @@
-"""Every change to assault incidents and workforce figures.
+"""Every change to assault incidents and workforce figures, and the issuing of
+board reports.
 
 Single-record services are for the admin and the tests; the `upsert_*` services are
-the bulk path the importer uses: they validate every row first and write nothing if
-any row is bad, then write in a handful of queries with history in bulk.
+the bulk path the importer uses (see imports.py): they check every row first and
+write nothing if any row is bad, naming each problem by spreadsheet row (the header
+is row 1) and column, then write in batches with history in bulk.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -19,114 +21,164 @@ from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from tracker.core.errors import DomainError
+from tracker.core.imports.reading import RowError
+from tracker.core.imports.running import HEADER_ROWS, ImportOutcome
 from tracker.core.models import Area, User
 from tracker.core.roles import Role
 from tracker.core.versioning import save_changes
 from tracker.reports.models import AssaultIncident, IncidentOutcome, IssuedReport, VictimRole, WorkforcePeriod
 from tracker.reports.pdf import filename as pdf_filename
 from tracker.reports.pdf import render_board_pdf
-from tracker.reports.periods import Period, local_zone
+from tracker.reports.periods import EARLIEST, Period, local_zone
 
 INCIDENT_FIELDS = ("reference", "occurred_at", "area", "victim_role", "injury", "outcome")
 WORKFORCE_FIELDS = ("period_start", "period_end", "officers", "staff")
-BATCH = 500
+BATCH = 1000
+FIRST_ROW = HEADER_ROWS + 1  # the spreadsheet row of the first data row
+DATE_ONLY = re.compile(r"\s*\d{4}-?\d{2}-?\d{2}\s*")
+YES = {"yes": True, "no": False}
+MAX_HEADCOUNT = 1_000_000  # far above any force; keeps a typo from overflowing the column
 
 
-@dataclass(frozen=True)
-class RowError:
-    row: int  # 1-based, as a person counts the rows of a file
-    field: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"Row {self.row}, {self.field}: {self.message}"
-
-
-class FiguresDataError(Exception):
+class FiguresDataError(DomainError):
     """Incident or workforce data that cannot be stored; nothing was written."""
 
+    status_code = 400
+
     def __init__(self, errors: list[RowError] | str):
-        self.errors = [RowError(1, "", errors)] if isinstance(errors, str) else errors
+        self.errors = [RowError(None, "", errors)] if isinstance(errors, str) else errors
         super().__init__("; ".join(str(e) for e in self.errors[:20]))
 
 
-@dataclass
-class UpsertResult:
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    errors: list[RowError] = field(default_factory=list)
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
 
 
 def _aware(value: Any) -> datetime:
-    """Naive times are local (the force's systems record local time); of an
-    ambiguous autumn hour the first occurrence is taken."""
+    """An ISO 8601 date and time (text, or a datetime as Excel gives it back).
+    Naive times are UK local time (the force's systems record local time); of an
+    ambiguous autumn hour the first occurrence is taken unless an offset says
+    otherwise."""
     if isinstance(value, str):
-        value = datetime.fromisoformat(value)
+        if DATE_ONLY.fullmatch(value):
+            raise ValidationError("Give the time as well as the date, for example 2018-07-01 23:30.")
+        try:
+            value = datetime.fromisoformat(value.strip())
+        except ValueError as error:
+            raise ValidationError(
+                "Enter a date and time as YYYY-MM-DD HH:MM (UK local time), for example 2018-07-01 23:30."
+            ) from error
     if not isinstance(value, datetime):
-        raise ValidationError("Enter a date and time.")
+        raise ValidationError("Enter a date and time, for example 2018-07-01 23:30.")
     if timezone.is_naive(value):
         value = value.replace(tzinfo=local_zone())
+    if not EARLIEST <= value.date() <= timezone.localdate() + timedelta(days=1):
+        raise ValidationError(f"Enter a time between {EARLIEST:%Y-%m-%d} and today.")
     # In UTC, so that comparing with the stored value is exact: Python never finds
     # a time in the autumn's repeated hour equal to one in another zone.
     return value.astimezone(UTC)
 
 
 def _to_date(value: Any) -> date:
+    """A date as text (YYYY-MM-DD), or a date cell (Excel gives midnight datetimes)."""
+    if isinstance(value, datetime):
+        if value.time() != time.min or value.tzinfo is not None:
+            raise ValidationError("Enter a date without a time, as YYYY-MM-DD.")
+        return value.date()
     if isinstance(value, str):
-        value = date.fromisoformat(value)
-    if isinstance(value, datetime) or not isinstance(value, date):
-        raise ValidationError("Enter a date.")
+        try:
+            return date.fromisoformat(value.strip())
+        except ValueError as error:
+            raise ValidationError("Enter a real date as YYYY-MM-DD, for example 2018-07-01.") from error
+    if not isinstance(value, date):
+        raise ValidationError("Enter a date as YYYY-MM-DD, for example 2018-07-01.")
     return value
+
+
+def _whole_number(value: Any) -> int:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    elif isinstance(value, str) and re.fullmatch(r"\s*\d[\d,]*\s*", value):
+        value = int(value.replace(",", ""))
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 < value < MAX_HEADCOUNT:
+        raise ValidationError(f"Enter a whole number greater than 0 and less than {MAX_HEADCOUNT:,}.")
+    return value
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)  # a spreadsheet's number cell holding a reference such as 12345
+    text = str(value).strip()
+    if "\x00" in text:
+        raise ValidationError("The cell holds a null character.")
+    return text
 
 
 def _area(value: Any, areas: Mapping[str, Area]) -> Area:
     if isinstance(value, Area):
         return value
-    area = areas.get(str(value).strip().casefold())
+    area = areas.get(_text(value).casefold())
     if area is None:
-        raise ValidationError(f"There is no area called “{value}”.")
+        raise ValidationError(f"There is no area called “{_text(value)[:100]}”. Use an area's name as listed.")
     return area
 
 
+# Worked out once: an enum's `.values` builds a new list on every call.
+VICTIM_ROLES = frozenset(VictimRole.values)
+OUTCOMES = frozenset(IncidentOutcome.values)
+
+
+def _choice(value: Any, allowed: frozenset[str], what: str) -> str:
+    text = _text(value).lower()
+    if text not in allowed:
+        raise ValidationError(f"“{_text(value)[:50]}” is not {what}. Use one of: {', '.join(sorted(allowed))}.")
+    return text
+
+
+def _injury(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    answer = YES.get(_text(value).lower())
+    if answer is None:
+        raise ValidationError("Enter yes or no.")
+    return answer
+
+
 def _build_incident(data: Mapping[str, Any], areas: Mapping[str, Area]) -> tuple[dict[str, Any], list[tuple[str, str]]]:
-    """Clean one incident's values; returns the values and (field, message) errors."""
+    """Clean one incident's values; returns the values and (column, message) errors."""
     values: dict[str, Any] = {}
     errors: list[tuple[str, str]] = []
-    for name in INCIDENT_FIELDS:
-        if name not in data:
-            errors.append((name, "This field is missing."))
-    if errors:
-        return values, errors
     cleaners = {
-        "reference": lambda v: str(v).strip(),
+        "reference": _text,
         "occurred_at": _aware,
         "area": lambda v: _area(v, areas),
-        "victim_role": lambda v: str(v),
-        "injury": lambda v: v,
-        "outcome": lambda v: str(v),
+        "victim_role": lambda v: _choice(v, VICTIM_ROLES, "a victim role"),
+        "injury": _injury,
+        "outcome": lambda v: _choice(v, OUTCOMES, "an outcome"),
     }
     for name, clean in cleaners.items():
+        if name not in data:
+            errors.append((name, "This value is missing."))
+            continue
+        if _blank(data[name]):
+            errors.append((name, "This cell is empty."))
+            continue
         try:
             values[name] = clean(data[name])
-        except (ValidationError, ValueError, TypeError) as error:
-            message = error.messages[0] if isinstance(error, ValidationError) else "This value is not valid."
-            errors.append((name, message))
-    if "reference" in values and not values["reference"]:
-        errors.append(("reference", "Enter a reference."))
-    elif len(values.get("reference", "")) > 50:
+        except ValidationError as error:
+            errors.append((name, error.messages[0]))
+    if len(values.get("reference", "")) > 50:
         errors.append(("reference", "A reference has at most 50 characters."))
-    if "victim_role" in values and values["victim_role"] not in VictimRole.values:
-        errors.append(("victim_role", f"“{values['victim_role']}” is not a victim role."))
-    if "outcome" in values and values["outcome"] not in IncidentOutcome.values:
-        errors.append(("outcome", f"“{values['outcome']}” is not an outcome."))
-    if "injury" in values and not isinstance(values["injury"], bool):
-        errors.append(("injury", "Say whether there was an injury (true or false)."))
     return values, errors
 
 
 def _areas_by_name() -> dict[str, Area]:
     return {area.name.casefold(): area for area in Area.objects.all()}
+
+
+def _one(errors: list[tuple[str, str]]) -> FiguresDataError:
+    return FiguresDataError([RowError(None, column, message) for column, message in errors])
 
 
 @transaction.atomic
@@ -136,7 +188,7 @@ def create_incident(*, by: User, **data: Any) -> AssaultIncident:
     if not errors and AssaultIncident.objects.filter(reference=values["reference"]).exists():
         errors.append(("reference", "An incident with this reference already exists."))
     if errors:
-        raise FiguresDataError([RowError(1, f, m) for f, m in errors])
+        raise _one(errors)
     incident = AssaultIncident(**values)
     incident._history_user = by  # type: ignore[attr-defined]
     incident.save()
@@ -152,66 +204,90 @@ def update_incident(incident: AssaultIncident, *, by: User, expected_version: in
     if not errors and AssaultIncident.objects.filter(reference=values["reference"]).exclude(pk=incident.pk).exists():
         errors.append(("reference", "An incident with this reference already exists."))
     if errors:
-        raise FiguresDataError([RowError(1, f, m) for f, m in errors])
+        raise _one(errors)
     return save_changes(incident, by=by, expected_version=expected_version, changes=values)
 
 
-def _existing_by_reference(references: list[str]) -> dict[str, AssaultIncident]:
-    found: dict[str, AssaultIncident] = {}
-    for offset in range(0, len(references), BATCH):
-        chunk = references[offset : offset + BATCH]
-        found.update({i.reference: i for i in AssaultIncident.objects.filter(reference__in=chunk)})
-    return found
+def _unchanged(incident: AssaultIncident, values: Mapping[str, Any]) -> bool:
+    # The area by id: reading `incident.area` would cost a query per row.
+    return all(
+        incident.area_id == value.pk if name == "area" else getattr(incident, name) == value
+        for name, value in values.items()
+    )
+
+
+def _as_sequence(rows: Iterable[Mapping[str, Any]]) -> Sequence[Mapping[str, Any]]:
+    return rows if isinstance(rows, Sequence) else list(rows)
 
 
 @transaction.atomic
-def upsert_incidents(rows: Iterable[Mapping[str, Any]], *, by: User) -> UpsertResult:
+def upsert_incidents(
+    rows: Iterable[Mapping[str, Any]], *, by: User | None, dry_run: bool = False, first_row: int = FIRST_ROW
+) -> ImportOutcome:
     """Create or update incidents by reference, all or nothing.
 
     Every row is checked before anything is written; if any row is bad a
-    FiguresDataError lists every problem (row numbers from 1) and the database is
-    untouched. Otherwise new incidents are inserted and changed ones updated in
-    batches, with one history row each, attributed to `by`."""
+    FiguresDataError lists every problem by row (`first_row` is the number of the
+    first; spreadsheet numbering by default) and column, and the database is
+    untouched. Otherwise rows are compared with the stored incidents and new ones
+    inserted, changed ones updated, in batches of BATCH, each with one history row
+    attributed to `by`. With `dry_run` the counts are worked out and nothing is
+    written.
+
+    Memory stays flat with the number of rows: the check keeps only the references
+    seen, and the write pass cleans each batch again rather than holding every
+    cleaned row."""
+    rows = _as_sequence(rows)
     areas = _areas_by_name()
-    cleaned: list[dict[str, Any]] = []
     errors: list[RowError] = []
     seen: dict[str, int] = {}
-    for number, data in enumerate(rows, start=1):
+    for number, data in enumerate(rows, start=first_row):
         values, row_errors = _build_incident(data, areas)
-        errors.extend(RowError(number, f, m) for f, m in row_errors)
+        errors.extend(RowError(number, column, message) for column, message in row_errors)
         reference = values.get("reference")
         if reference:
             if reference in seen:
-                errors.append(RowError(number, "reference", f"Repeats the reference of row {seen[reference]}."))
-            seen[reference] = number
-        cleaned.append(values)
+                errors.append(
+                    RowError(
+                        number, "reference", f"Repeats the reference of row {seen[reference]}; each may appear once."
+                    )
+                )
+            else:
+                seen[reference] = number
     if errors:
         raise FiguresDataError(errors)
+    del seen
 
-    existing = _existing_by_reference([values["reference"] for values in cleaned])
-    result = UpsertResult()
-    new: list[AssaultIncident] = []
-    changed: list[AssaultIncident] = []
-    for values in cleaned:
-        incident = existing.get(values["reference"])
-        if incident is None:
-            new.append(AssaultIncident(**values))
+    outcome = ImportOutcome(rows=len(rows))
+    for offset in range(0, len(rows), BATCH):
+        batch = [_build_incident(data, areas)[0] for data in rows[offset : offset + BATCH]]
+        existing = {
+            i.reference: i for i in AssaultIncident.objects.filter(reference__in=[v["reference"] for v in batch])
+        }
+        new: list[AssaultIncident] = []
+        changed: list[AssaultIncident] = []
+        for values in batch:
+            incident = existing.get(values["reference"])
+            if incident is None:
+                new.append(AssaultIncident(**values))
+            elif _unchanged(incident, values):
+                outcome.unchanged += 1
+            else:
+                for name, value in values.items():
+                    setattr(incident, name, value)
+                incident.version += 1
+                changed.append(incident)
+        outcome.new += len(new)
+        outcome.updated += len(changed)
+        if dry_run:
             continue
-        if all(getattr(incident, name) == value for name, value in values.items()):
-            result.unchanged += 1
-            continue
-        for name, value in values.items():
-            setattr(incident, name, value)
-        incident.version += 1
-        changed.append(incident)
-    if new:
-        bulk_create_with_history(new, AssaultIncident, batch_size=BATCH, default_user=by)
-    if changed:
-        bulk_update_with_history(
-            changed, AssaultIncident, [*INCIDENT_FIELDS[1:], "version"], batch_size=BATCH, default_user=by
-        )
-    result.created, result.updated = len(new), len(changed)
-    return result
+        if new:
+            bulk_create_with_history(new, AssaultIncident, batch_size=BATCH, default_user=by)
+        if changed:
+            bulk_update_with_history(
+                changed, AssaultIncident, [*INCIDENT_FIELDS[1:], "version"], batch_size=BATCH, default_user=by
+            )
+    return outcome
 
 
 # Workforce figures -------------------------------------------------------------------
@@ -220,25 +296,19 @@ def upsert_incidents(rows: Iterable[Mapping[str, Any]], *, by: User) -> UpsertRe
 def _clean_workforce(data: Mapping[str, Any]) -> tuple[dict[str, Any], list[tuple[str, str]]]:
     values: dict[str, Any] = {}
     errors: list[tuple[str, str]] = []
-    for name in ("period_start", "period_end"):
-        try:
-            values[name] = _to_date(data.get(name))
-        except (ValidationError, ValueError, TypeError):
-            errors.append((name, "Enter a date."))
-    for name in ("officers", "staff"):
+    cleaners = {"period_start": _to_date, "period_end": _to_date, "officers": _whole_number, "staff": _whole_number}
+    for name, clean in cleaners.items():
         value = data.get(name)
-        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            errors.append((name, "Enter a whole number greater than 0."))
-        else:
-            values[name] = value
-    if not errors and values["period_end"] < values["period_start"]:
+        if _blank(value):
+            errors.append((name, "This cell is empty."))
+            continue
+        try:
+            values[name] = clean(value)
+        except ValidationError as error:
+            errors.append((name, error.messages[0]))
+    if "period_start" in values and "period_end" in values and values["period_end"] < values["period_start"]:
         errors.append(("period_end", "The end must be the same as or after the start."))
     return values, errors
-
-
-def _overlaps(periods: list[tuple[date, date, str]]) -> list[str]:
-    ordered = sorted(periods)
-    return [f"{a[2]} overlaps {b[2]}" for a, b in zip(ordered, ordered[1:], strict=False) if b[0] <= a[1]]
 
 
 @transaction.atomic
@@ -246,7 +316,7 @@ def create_workforce_period(*, by: User, **data: Any) -> WorkforcePeriod:
     """Record the headcount for a span of days that overlaps no other."""
     values, errors = _clean_workforce(data)
     if errors:
-        raise FiguresDataError([RowError(1, f, m) for f, m in errors])
+        raise _one(errors)
     clash = WorkforcePeriod.objects.filter(
         period_start__lte=values["period_end"], period_end__gte=values["period_start"]
     ).first()
@@ -266,7 +336,7 @@ def update_workforce_period(
     merged = {name: getattr(period, name) for name in WORKFORCE_FIELDS} | changes
     values, errors = _clean_workforce(merged)
     if errors:
-        raise FiguresDataError([RowError(1, f, m) for f, m in errors])
+        raise _one(errors)
     clash = (
         WorkforcePeriod.objects.filter(period_start__lte=values["period_end"], period_end__gte=values["period_start"])
         .exclude(pk=period.pk)
@@ -277,32 +347,58 @@ def update_workforce_period(
     return save_changes(period, by=by, expected_version=expected_version, changes=values)
 
 
+def _overlap_errors(
+    spans: dict[tuple[date, date], int | None], stored: Mapping[tuple[date, date], Any]
+) -> list[RowError]:
+    """Each file row whose dates overlap another span (a stored period, or a row)."""
+    errors = []
+    reach: tuple[tuple[date, date], int | None] | None = None  # the span ending latest so far
+    for span, row in sorted(spans.items()):
+        if reach is not None and span[0] <= reach[0][1]:
+            (earlier, earlier_row) = reach
+            other = f"row {earlier_row}" if earlier_row is not None else f"the stored period {stored[earlier]}"
+            if row is not None:
+                errors.append(RowError(row, "period_start", f"These dates overlap {other}."))
+            elif earlier_row is not None:
+                errors.append(
+                    RowError(earlier_row, "period_end", f"These dates overlap the stored period {stored[span]}.")
+                )
+        if reach is None or span[1] > reach[0][1]:
+            reach = (span, row)
+    return errors
+
+
 @transaction.atomic
-def upsert_workforce_periods(rows: Iterable[Mapping[str, Any]], *, by: User) -> UpsertResult:
+def upsert_workforce_periods(
+    rows: Iterable[Mapping[str, Any]], *, by: User | None, dry_run: bool = False, first_row: int = FIRST_ROW
+) -> ImportOutcome:
     """Create or update workforce periods, all or nothing. A row whose dates match a
     stored period exactly updates its numbers; any other row is a new period. The
-    resulting set of periods must not overlap."""
+    resulting set of periods must not overlap. Rows are numbered as
+    `upsert_incidents` numbers them; `dry_run` writes nothing."""
+    rows = _as_sequence(rows)
     cleaned: list[dict[str, Any]] = []
     errors: list[RowError] = []
-    for number, data in enumerate(rows, start=1):
+    for number, data in enumerate(rows, start=first_row):
         values, row_errors = _clean_workforce(data)
-        errors.extend(RowError(number, f, m) for f, m in row_errors)
+        errors.extend(RowError(number, column, message) for column, message in row_errors)
         cleaned.append(values)
     if errors:
         raise FiguresDataError(errors)
     stored = {(p.period_start, p.period_end): p for p in WorkforcePeriod.objects.all()}
-    spans = {key: str(p) for key, p in stored.items()}
-    for number, values in enumerate(cleaned, start=1):
+    spans: dict[tuple[date, date], int | None] = dict.fromkeys(stored)
+    in_file: dict[tuple[date, date], int] = {}
+    for number, values in enumerate(cleaned, start=first_row):
         key = (values["period_start"], values["period_end"])
-        if key in spans and key not in stored:
-            errors.append(RowError(number, "period_start", "Repeats an earlier row's dates."))
-        spans.setdefault(key, f"row {number}")
-    clashes = _overlaps([(start, end, label) for (start, end), label in spans.items()])
-    errors.extend(RowError(0, "period", message) for message in clashes)
+        if key in in_file:
+            errors.append(RowError(number, "period_start", f"Repeats the dates of row {in_file[key]}."))
+            continue
+        in_file[key] = spans[key] = number
+    errors.extend(_overlap_errors(spans, stored))
     if errors:
-        raise FiguresDataError(errors)
+        raise FiguresDataError(sorted(errors, key=lambda e: (e.row or 0, e.column)))
 
-    result = UpsertResult()
+    outcome = ImportOutcome(rows=len(rows))
     new: list[WorkforcePeriod] = []
     changed: list[WorkforcePeriod] = []
     for values in cleaned:
@@ -310,17 +406,18 @@ def upsert_workforce_periods(rows: Iterable[Mapping[str, Any]], *, by: User) -> 
         if period is None:
             new.append(WorkforcePeriod(**values))
         elif (period.officers, period.staff) == (values["officers"], values["staff"]):
-            result.unchanged += 1
+            outcome.unchanged += 1
         else:
             period.officers, period.staff = values["officers"], values["staff"]
             period.version += 1
             changed.append(period)
-    if new:
-        bulk_create_with_history(new, WorkforcePeriod, default_user=by)
-    if changed:
-        bulk_update_with_history(changed, WorkforcePeriod, ["officers", "staff", "version"], default_user=by)
-    result.created, result.updated = len(new), len(changed)
-    return result
+    outcome.new, outcome.updated = len(new), len(changed)
+    if not dry_run:
+        if new:
+            bulk_create_with_history(new, WorkforcePeriod, default_user=by)
+        if changed:
+            bulk_update_with_history(changed, WorkforcePeriod, ["officers", "staff", "version"], default_user=by)
+    return outcome
 
 
 # Issued reports ----------------------------------------------------------------------

@@ -1,0 +1,98 @@
+"""The "incidents" and "workforce" import kinds: files read by core's import
+machinery, checked and written by the bulk services, all or nothing."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any, overload
+
+import tablib
+
+from tracker.core.imports.registry import ImportKind, register
+from tracker.core.imports.running import ImportOutcome
+from tracker.core.models import User
+from tracker.core.roles import Role
+from tracker.reports.resources import IncidentResource, WorkforceResource
+from tracker.reports.services import (
+    INCIDENT_FIELDS,
+    WORKFORCE_FIELDS,
+    FiguresDataError,
+    upsert_incidents,
+    upsert_workforce_periods,
+)
+
+IMPORTERS = frozenset({Role.OFFICER, Role.ADMIN})
+
+
+class Rows(Sequence[Mapping[str, Any]]):
+    """The data rows of a dataset as mappings, built one at a time as they are read,
+    so that a large file is not copied into a list of dicts."""
+
+    def __init__(self, dataset: tablib.Dataset):
+        self.dataset = dataset
+        self.headers = list(dataset.headers or [])
+
+    def __len__(self) -> int:
+        return len(self.dataset)
+
+    @overload
+    def __getitem__(self, index: int) -> Mapping[str, Any]: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[Mapping[str, Any]]: ...
+    def __getitem__(self, index: int | slice) -> Mapping[str, Any] | Sequence[Mapping[str, Any]]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        return dict(zip(self.headers, self.dataset[index], strict=True))
+
+    def __iter__(self) -> Iterator[Mapping[str, Any]]:
+        for index in range(len(self)):
+            yield self[index]
+
+
+def import_incidents(dataset: tablib.Dataset, *, by: User | None, dry_run: bool) -> ImportOutcome:
+    """The bulk runner for assault incident files."""
+    try:
+        return upsert_incidents(Rows(dataset), by=by, dry_run=dry_run)
+    except FiguresDataError as refused:
+        return ImportOutcome(rows=len(dataset), errors=refused.errors)
+
+
+def import_workforce(dataset: tablib.Dataset, *, by: User | None, dry_run: bool) -> ImportOutcome:
+    """The bulk runner for workforce files."""
+    try:
+        return upsert_workforce_periods(Rows(dataset), by=by, dry_run=dry_run)
+    except FiguresDataError as refused:
+        return ImportOutcome(rows=len(dataset), errors=refused.errors)
+
+
+def register_kinds() -> None:
+    register(
+        ImportKind(
+            slug="incidents",
+            label="Assault incidents",
+            resource_class=IncidentResource,
+            roles=IMPORTERS,
+            description=(
+                "Assaults on on-duty personnel from the force's crime system, one row per offence. "
+                "A reference already stored is updated. They feed the board report's assault figures."
+            ),
+            required_columns=INCIDENT_FIELDS,
+            example="fixtures/incidents-example.csv",
+            runner=import_incidents,
+        )
+    )
+    register(
+        ImportKind(
+            slug="workforce",
+            label="Workforce figures",
+            resource_class=WorkforceResource,
+            roles=IMPORTERS,
+            description=(
+                "Officers and police staff in post for each period (periods may not overlap); "
+                "the board report's 'officers for each assault'."
+            ),
+            required_columns=WORKFORCE_FIELDS,
+            example="fixtures/workforce-example.csv",
+            runner=import_workforce,
+        )
+    )
