@@ -101,9 +101,7 @@ def main() -> int:
         print(
             f"board report PDF at scale {args.scale}: median {statistics.median(renders):.2f} s over {args.runs} runs"
         )
-        print(
-            f"peak resident memory of the whole process (seeding included): {peak_mb:.0f} MB; PDF {len(pdf) / 1024:.0f} KB"
-        )
+        print(f"peak resident memory, seeding included: {peak_mb:.0f} MB; PDF {len(pdf) / 1024:.0f} KB")
         print(f"same queries at both sizes: {small_queries == big_queries}")
     return 0
 
