@@ -41,3 +41,25 @@ class InterventionsConfig(AppConfig):
         mywork.register(
             mywork.Provider(name="interventions", roles=INTERVENTIONS, sections=work.sections, count=work.count)
         )
+        self._register_outcome_subject()
+        from . import importing
+
+        importing.register()
+
+    @staticmethod
+    def _register_outcome_subject() -> None:
+        """Referral outcomes are the completion summary's ratings: /api/v1/outcomes/
+        shows them to whoever may see the referral. Nobody adds or changes them
+        there, as the pages offer no way to either; they come from completing."""
+        from tracker.core import outcomes
+
+        from .models import Referral
+
+        outcomes.register_subject(
+            outcomes.OutcomeSubject(
+                model=Referral,
+                label="Referral",
+                visible=Referral.objects.visible_to,
+                may_record=lambda user, record: False,
+            )
+        )

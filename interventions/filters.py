@@ -13,7 +13,7 @@ from django_filters.widgets import BaseCSVWidget
 from tracker.core.forms import DateInput
 from tracker.core.models import Area, Organisation
 
-from .models import Programme, Referral, Status
+from .models import Programme, ReasonCode, Referral, Session, Status
 from .querysets import OPEN
 
 
@@ -120,3 +120,25 @@ class ProgrammeFilter(django_filters.FilterSet):
     class Meta:
         model = Programme
         fields = ["name", "setting", "provider"]
+
+
+class ReasonCodeFilter(django_filters.FilterSet):
+    """The API's reason-code list (the pages offer reasons inside each move's form)."""
+
+    class Meta:
+        model = ReasonCode
+        fields = ["group", "active"]
+
+
+class SessionFilter(django_filters.FilterSet):
+    """The API's session list (the pages show sessions on the referral)."""
+
+    # An id, not a choice among all referrals: an unseen referral's id must look like any other.
+    referral = django_filters.NumberFilter(field_name="referral_id")
+    scheduled_from = django_filters.DateFilter(field_name="scheduled_on", lookup_expr="gte")
+    scheduled_to = django_filters.DateFilter(field_name="scheduled_on", lookup_expr="lte")
+    sort = django_filters.OrderingFilter(fields=(("scheduled_on", "scheduled"), ("id", "id")))
+
+    class Meta:
+        model = Session
+        fields = ["concern"]

@@ -8,9 +8,10 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from tracker.core.errors import DomainError
 from tracker.core.models import Organisation, Outcome, User
 from tracker.core.outcomes import record_outcome
 from tracker.core.versioning import save_changes
@@ -29,8 +30,9 @@ from .models import (
 )
 
 
-class ReferralError(Exception):
-    """A change the rules refuse; the message is written for the user."""
+class ReferralError(DomainError):
+    """A change the rules refuse; the message is written for the user (the API
+    answers 409 with it)."""
 
 
 @dataclass(frozen=True)
@@ -106,7 +108,12 @@ def create_offender(*, by: User, case_reference: str, first_name: str, last_name
         created_by=by,
     )
     offender._history_user = by  # type: ignore[attr-defined]
-    offender.save()
+    try:
+        with transaction.atomic():
+            offender.save()
+    except IntegrityError as error:
+        # Two people adding the same case reference at once: the database decides.
+        raise ReferralError("A record with this case reference already exists.") from error
     return offender
 
 
@@ -115,7 +122,11 @@ def update_offender(offender: Offender, *, by: User, expected_version: int, chan
     reference = str(changes.get("case_reference", offender.case_reference)).strip()
     if Offender.objects.filter(case_reference__iexact=reference).exclude(pk=offender.pk).exists():
         raise ReferralError("A record with this case reference already exists.")
-    return save_changes(offender, by=by, expected_version=expected_version, changes=changes)
+    try:
+        with transaction.atomic():
+            return save_changes(offender, by=by, expected_version=expected_version, changes=changes)
+    except IntegrityError as error:
+        raise ReferralError("A record with this case reference already exists.") from error
 
 
 # Referrals ------------------------------------------------------------------

@@ -27,6 +27,9 @@ class PartnersConfig(AppConfig):
                 navigation.Section(label=label, url_name=url_name, roles=PARTNERS, description=description, order=order)
             )
         self._register_outcome_subjects()
+        from partners.importing import register_kinds
+
+        register_kinds()
         core_mywork.register(
             core_mywork.Provider(name="partners", roles=PARTNERS, sections=mywork.sections, count=mywork.count)
         )

@@ -14,11 +14,16 @@ from tracker.core.forms import DateInput
 from tracker.core.models import Area, User
 
 
+def _searchable(value: str) -> str:
+    # PostgreSQL refuses NUL characters in a query; nobody searches for one.
+    return value.replace("\x00", "").strip()
+
+
 def _search(fields: list[str]):  # type: ignore[no-untyped-def]
     def method(queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
         condition = Q()
         for field in fields:
-            condition |= Q(**{f"{field}__icontains": value.strip()})
+            condition |= Q(**{f"{field}__icontains": _searchable(value)})
         return queryset.filter(condition)
 
     return method
@@ -151,7 +156,7 @@ class EngagementFilter(django_filters.FilterSet):
         fields = ["q", "kind", "area", "lead_officer", "group", "date_from", "date_to"]
 
     def search(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
-        value = value.strip()
+        value = _searchable(value)
         # A subquery keeps one row per engagement whatever the number of matches.
         matching = Engagement.objects.filter(
             Q(summary__icontains=value) | Q(groups__name__icontains=value) | Q(venues__name__icontains=value)

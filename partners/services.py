@@ -5,7 +5,7 @@ writes its history in the same transaction."""
 from __future__ import annotations
 
 from calendar import monthrange
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime
 from typing import Any
 
@@ -26,6 +26,7 @@ from partners.models import (
     PartnershipTransition,
     Venue,
 )
+from tracker.core.errors import DomainError
 from tracker.core.models import Area, User
 from tracker.core.versioning import save_changes
 
@@ -45,8 +46,9 @@ NEEDS_REASON = (Status.LAPSED, Status.WITHDRAWN)
 REVIEW_AFTER_MONTHS = 12
 
 
-class PartnershipError(Exception):
-    """A partnership change the rules do not allow; the message is for the user."""
+class PartnershipError(DomainError):
+    """A partnership change the rules do not allow; the message is for the user
+    (and the API answers it with 409)."""
 
 
 def allowed_moves(partnership: Partnership) -> tuple[str, ...]:
@@ -242,7 +244,7 @@ def withdraw(partnership: Partnership, *, by: User, on: date, reason: EndReason 
     return _move(partnership, Status.WITHDRAWN, by=by, on=on, reason=reason, note=note, extra=ended)
 
 
-MOVES = {
+MOVES: dict[str, Callable[..., Partnership]] = {
     Status.ENGAGED: mark_engaged,
     Status.SIGNED_UP: sign_up,
     Status.ACTIVE: activate,

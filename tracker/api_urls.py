@@ -7,6 +7,8 @@ from django.views.decorators.csp import csp_override
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
+from interventions.api import views as interventions_api
+from partners.api import views as partners_api
 from tracker.core.api import views as core_api
 from tracker.core.api.authentication import HasRole
 from tracker.core.api.outcomes import OutcomeViewSet
@@ -25,6 +27,17 @@ router.register("organisations", core_api.OrganisationViewSet, basename="organis
 router.register("outcome-types", core_api.OutcomeTypeViewSet, basename="outcome-type")
 router.register("outcomes", OutcomeViewSet, basename="outcome")
 router.register("auth/tokens", core_api.ApiTokenViewSet, basename="api-token-record")
+# partners
+router.register("community-groups", partners_api.CommunityGroupViewSet, basename="community-group")
+router.register("venues", partners_api.VenueViewSet, basename="venue")
+router.register("partnerships", partners_api.PartnershipViewSet, basename="partnership")
+router.register("engagements", partners_api.EngagementViewSet, basename="engagement")
+# interventions (offender behaviour strand)
+router.register("offenders", interventions_api.OffenderViewSet, basename="offender")
+router.register("programmes", interventions_api.ProgrammeViewSet, basename="programme")
+router.register("reason-codes", interventions_api.ReasonCodeViewSet, basename="reason-code")
+router.register("referrals", interventions_api.ReferralViewSet, basename="referral")
+router.register("sessions", interventions_api.SessionViewSet, basename="session")
 
 
 class SchemaView(SpectacularAPIView):

@@ -17,7 +17,9 @@ def sign_in(page: Any, live_server: Any, username: str, password: str) -> None:
 
 
 def assert_accessible(page: Any) -> None:
-    """No WCAG 2.2 A or AA violation on the page as it stands."""
+    """No WCAG 2.2 A or AA violation on the page as it stands, once its scripts have
+    run (GOV.UK Frontend changes the navigation's markup when it starts)."""
+    page.wait_for_load_state("load")
     results = Axe().run(page, options=OPTIONS_WCAG_22AA, html_report_generated=False, json_report_generated=False)
     problems = [
         f"{v['id']}: {v['help']} ({', '.join(n['target'][0] for n in v['nodes'][:3])})" for v in results["violations"]

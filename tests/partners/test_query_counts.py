@@ -131,7 +131,8 @@ def test_export_query_count_does_not_grow_with_the_data(
     records = world(size)
     client.force_login(officer)
     shell = shell_queries(client, records["group"])
-    # the filter's choice lists (up to 4), the rows, and for engagements the two prefetches
-    with django_assert_max_num_queries(shell + 7):
+    # the filter's choice lists (up to 4), the rows, and for engagements the three
+    # prefetches (groups, venues, materials)
+    with django_assert_max_num_queries(shell + 8):
         response = client.get(reverse(PAGES[page][0]) + f"?export={fmt}")
     assert response.status_code == 200

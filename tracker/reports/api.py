@@ -137,14 +137,14 @@ def share(help_text: str) -> serializers.FloatField:
     return serializers.FloatField(allow_null=True, help_text=f"{help_text} A fraction from 0 to 1; null with no cases.")
 
 
-class FollowUpActionsSerializer(serializers.Serializer):
+class BoardFollowUpActionsSerializer(serializers.Serializer):
     done_on_time = serializers.IntegerField(min_value=0)
     done_late = serializers.IntegerField(min_value=0)
     overdue = serializers.IntegerField(min_value=0)
     open_not_yet_due = serializers.IntegerField(min_value=0)
 
 
-class EngagementSerializer(serializers.Serializer):
+class BoardEngagementSerializer(serializers.Serializer):
     total = serializers.IntegerField(min_value=0, help_text="Engagements that took place in the period.")
     by_kind = counts("Engagements by kind (the managed list's names).")
     by_area = counts("Engagements by area.")
@@ -153,10 +153,10 @@ class EngagementSerializer(serializers.Serializer):
     venues_engaged = serializers.IntegerField(min_value=0)
     attendance = serializers.IntegerField(min_value=0, help_text="People who took part, summed.")
     materials_handed_out = counts("Quantities handed out by campaign material.")
-    follow_ups = FollowUpActionsSerializer(help_text="Follow-up actions due in the period.")
+    follow_ups = BoardFollowUpActionsSerializer(help_text="Follow-up actions due in the period.")
 
 
-class NightTimeEconomySerializer(serializers.Serializer):
+class BoardNightTimeEconomySerializer(serializers.Serializer):
     partnerships_by_status_at_end = counts("Venue partnerships by status on the period's last day.")
     signed_up_in_period = serializers.IntegerField(min_value=0)
     lapsed_in_period = serializers.IntegerField(min_value=0)
@@ -169,7 +169,7 @@ class NightTimeEconomySerializer(serializers.Serializer):
     reviews_overdue_at_end = serializers.IntegerField(min_value=0)
 
 
-class OffenderBehaviourSerializer(serializers.Serializer):
+class BoardOffenderBehaviourSerializer(serializers.Serializer):
     referrals_made = serializers.IntegerField(min_value=0, help_text="Referrals submitted in the period.")
     accepted = serializers.IntegerField(min_value=0)
     declined = serializers.IntegerField(min_value=0)
@@ -191,7 +191,7 @@ class OffenderBehaviourSerializer(serializers.Serializer):
     charged_again_share = share("Charged with a further assault, of follow-ups recorded.")
 
 
-class OutcomesSerializer(serializers.Serializer):
+class BoardOutcomesSerializer(serializers.Serializer):
     total = serializers.IntegerField(min_value=0)
     by_type_and_rating = serializers.DictField(
         child=counts("Count by rating."), help_text="For each outcome type, counts by rating."
@@ -203,10 +203,10 @@ class BoardFiguresSerializer(serializers.Serializer):
     period = PeriodSerializer()
     area = serializers.CharField(allow_null=True, help_text="The area's name; null for the whole force.")
     assaults = AssaultFiguresSerializer()
-    engagement = EngagementSerializer()
-    night_time_economy = NightTimeEconomySerializer()
-    offender_behaviour = OffenderBehaviourSerializer()
-    outcomes = OutcomesSerializer(help_text="Outcomes dated in the period, across the strands.")
+    engagement = BoardEngagementSerializer()
+    night_time_economy = BoardNightTimeEconomySerializer()
+    offender_behaviour = BoardOffenderBehaviourSerializer()
+    outcomes = BoardOutcomesSerializer(help_text="Outcomes dated in the period, across the strands.")
 
 
 class BoardFiguresView(APIView):

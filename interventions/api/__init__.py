@@ -1,0 +1,1 @@
+"""The offender behaviour strand's REST API (registered in tracker/api_urls.py)."""

@@ -1,0 +1,252 @@
+"""Request and response bodies of the offender behaviour API. Validation of shape
+only; every rule about what may change is the services'."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from tracker.core.api.base import MoveSerializer, VersionedSerializerMixin
+from tracker.core.models import Organisation, Outcome, OutcomeType, User
+
+from ..models import FollowUp, Offender, Programme, ReasonCode, Referral, Session
+
+HANDLING_KINDS = [Organisation.Kind.PROBATION, Organisation.Kind.PRISON]
+
+
+def _user(serializer: serializers.Serializer) -> User:
+    return serializer.context["request"].user  # type: ignore[no-any-return]
+
+
+class OffenderSerializer(VersionedSerializerMixin, serializers.ModelSerializer):
+    confirm_duplicate = serializers.BooleanField(
+        write_only=True,
+        required=False,
+        default=False,
+        help_text="Send true to add a person whose name and date of birth match an existing record "
+        "after checking it is a different person.",
+    )
+
+    class Meta:
+        model = Offender
+        fields = ["id", "case_reference", "first_name", "last_name", "date_of_birth", "confirm_duplicate"]
+        # The service checks case references (case-insensitively) and answers 400.
+        extra_kwargs: dict[str, dict[str, Any]] = {"case_reference": {"validators": []}}
+
+
+class PersonSerializer(serializers.ModelSerializer):
+    """The person a referral is about, as its readers may see them."""
+
+    class Meta:
+        model = Offender
+        fields = ["id", "case_reference", "first_name", "last_name", "date_of_birth"]
+        read_only_fields = fields
+
+
+class ReferralFollowUpSerializer(serializers.ModelSerializer):
+    # Blank until the follow-up is recorded.
+    result = serializers.ChoiceField(choices=FollowUp.Result.choices, allow_blank=True, read_only=True)
+
+    class Meta:
+        model = FollowUp
+        fields = ["id", "due", "result", "note", "recorded_at", "version"]
+        read_only_fields = fields
+
+
+class ReferralSerializer(VersionedSerializerMixin, serializers.ModelSerializer):
+    reference = serializers.CharField(read_only=True)
+    person = PersonSerializer(source="offender", read_only=True)
+    offender = serializers.PrimaryKeyRelatedField(
+        queryset=Offender.objects.none(), help_text="The person (an id from /api/v1/offenders/); fixed once made."
+    )
+    programme = serializers.PrimaryKeyRelatedField(queryset=Programme.objects.none())
+    handling_organisation = serializers.PrimaryKeyRelatedField(
+        queryset=Organisation.objects.none(), help_text="A probation service or prison; fixed once made."
+    )
+    referred_by: serializers.Field = serializers.StringRelatedField(read_only=True)
+    assigned_liaison_name = serializers.CharField(source="assigned_liaison", read_only=True, allow_null=True)
+    follow_up = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Referral
+        fields = [
+            "id",
+            "reference",
+            "offender",
+            "person",
+            "programme",
+            "handling_organisation",
+            "offence_date",
+            "area",
+            "victim_role",
+            "injury",
+            "charged_under_act",
+            "priority",
+            "notes",
+            "status",
+            "referring_organisation",
+            "referred_by",
+            "assigned_liaison",
+            "assigned_liaison_name",
+            "created_at",
+            "submitted_at",
+            "accepted_at",
+            "started_at",
+            "ended_at",
+            "follow_up",
+        ]
+        read_only_fields = [
+            "status",
+            "referring_organisation",
+            "assigned_liaison",
+            "created_at",
+            "submitted_at",
+            "accepted_at",
+            "started_at",
+            "ended_at",
+        ]
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        fields = super().get_fields()
+        request = self.context.get("request")
+        if request is not None and getattr(request.user, "is_authenticated", False):
+            fields["offender"].queryset = Offender.objects.visible_to(request.user)  # type: ignore[attr-defined]
+            current = Q(pk=self.instance.programme_id) if isinstance(self.instance, Referral) else Q()
+            fields["programme"].queryset = Programme.objects.filter(Q(active=True) | current)  # type: ignore[attr-defined]
+            fields["handling_organisation"].queryset = Organisation.objects.filter(  # type: ignore[attr-defined]
+                kind__in=HANDLING_KINDS, active=True
+            )
+        if isinstance(self.instance, Referral):
+            # Who the referral is about and who handles it are fixed once made (as in the UI).
+            fields["offender"].read_only = True
+            fields["handling_organisation"].read_only = True
+        return fields
+
+    @extend_schema_field(ReferralFollowUpSerializer(allow_null=True))
+    def get_follow_up(self, referral: Referral) -> dict[str, Any] | None:
+        if referral.status not in {"completed", "not_completed"}:
+            return None
+        record = getattr(referral, "follow_up", None)
+        return None if record is None else dict(ReferralFollowUpSerializer(record).data)
+
+
+# Referral moves -------------------------------------------------------------
+
+
+class ReasonMoveSerializer(MoveSerializer):
+    reason = serializers.PrimaryKeyRelatedField(
+        queryset=ReasonCode.objects.filter(active=True), help_text="An id from /api/v1/reason-codes/."
+    )
+
+
+class RatingSerializer(serializers.Serializer):
+    outcome_type = serializers.PrimaryKeyRelatedField(queryset=OutcomeType.objects.all())
+    rating = serializers.ChoiceField(choices=Outcome.Rating.choices)
+    comment = serializers.CharField(max_length=2000)
+
+
+class CompleteSerializer(MoveSerializer):
+    """The end-of-intervention summary: one rating and comment for each of the
+    programme's desired outcomes (GET /api/v1/programmes/{id}/ lists them)."""
+
+    ratings = RatingSerializer(many=True, max_length=100)  # type: ignore[call-arg]
+
+    def validate_ratings(self, value: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        referral: Referral = self.context["referral"]
+        desired = {t.pk: t.name for t in referral.programme.desired_outcomes.all()}
+        given = [row["outcome_type"].pk for row in value]
+        if len(given) != len(set(given)):
+            raise serializers.ValidationError("Rate each outcome once.")
+        unexpected = set(given) - set(desired)
+        if unexpected:
+            raise serializers.ValidationError(
+                f"Not a desired outcome of this programme: {', '.join(str(i) for i in sorted(unexpected))}."
+            )
+        missing = [name for pk, name in desired.items() if pk not in given]
+        if missing:
+            raise serializers.ValidationError("Rate every desired outcome: " + ", ".join(missing) + ".")
+        return value
+
+    def rating_map(self) -> dict[int, tuple[str, str]]:
+        return {row["outcome_type"].pk: (row["rating"], row["comment"]) for row in self.validated_data["ratings"]}
+
+
+class AssignSerializer(serializers.Serializer):
+    version = serializers.IntegerField(min_value=1, help_text="The referral's version you read.")
+    liaison = serializers.PrimaryKeyRelatedField(
+        queryset=User.objects.none(),
+        allow_null=True,
+        help_text="A liaison of the handling organisation, or null for nobody.",
+    )
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        fields = super().get_fields()
+        referral: Referral | None = self.context.get("referral")
+        if referral is not None:
+            fields["liaison"].queryset = User.objects.filter(  # type: ignore[attr-defined]
+                organisation_id=referral.handling_organisation_id, is_probation_liaison=True, is_active=True
+            )
+        return fields
+
+
+class FollowUpRecordSerializer(serializers.Serializer):
+    version = serializers.IntegerField(min_value=1, help_text="The follow-up's version you read (follow_up.version).")
+    result = serializers.ChoiceField(choices=FollowUp.Result.choices)
+    note = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
+
+
+# Sessions -------------------------------------------------------------------
+
+
+class SessionSerializer(VersionedSerializerMixin, serializers.ModelSerializer):
+    referral = serializers.PrimaryKeyRelatedField(queryset=Referral.objects.none())
+    recorded_by: serializers.Field = serializers.StringRelatedField(read_only=True)
+    happened = serializers.BooleanField(default=True, help_text="Whether the session took place.")
+    attendance = serializers.ChoiceField(choices=Session.Attendance.choices, required=False, allow_blank=True)
+    absence = serializers.ChoiceField(choices=Session.Absence.choices, required=False, allow_blank=True)
+    behaviour = serializers.ChoiceField(choices=Session.Behaviour.choices, required=False, allow_null=True)
+
+    class Meta:
+        model = Session
+        fields = [
+            "id",
+            "referral",
+            "scheduled_on",
+            "happened",
+            "attendance",
+            "absence",
+            "behaviour",
+            "concern",
+            "concern_note",
+            "concern_acknowledged_at",
+            "notes",
+            "recorded_by",
+        ]
+        read_only_fields = ["concern_acknowledged_at"]
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        fields = super().get_fields()
+        request = self.context.get("request")
+        if request is not None and getattr(request.user, "is_authenticated", False):
+            fields["referral"].queryset = Referral.objects.visible_to(request.user)  # type: ignore[attr-defined]
+        return fields
+
+
+# Reference lists ------------------------------------------------------------
+
+
+class ProgrammeSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Programme
+        fields = ["id", "name", "description", "provider", "setting", "planned_sessions", "desired_outcomes", "active"]
+        read_only_fields = fields
+
+
+class ReasonCodeSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ReasonCode
+        fields = ["id", "name", "description", "group", "active"]
+        read_only_fields = fields

@@ -1,0 +1,1 @@
+"""The partnership strand's REST endpoints (issue 5)."""

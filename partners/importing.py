@@ -1,0 +1,218 @@
+"""The strand's import kinds (issue 6): venues from the licensed-premises register,
+community groups and engagements. Venues come in files of tens of thousands of
+rows, so they have a bulk importer: every row is checked in Python against lookups
+loaded once, then all rows are written in a few statements with their history."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from datetime import datetime, time
+from typing import Any
+
+import tablib
+from django.db import IntegrityError, transaction
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from partners.models import Venue
+from partners.resources import EngagementResource, GroupResource, VenueResource
+from tracker.core.imports import registry
+from tracker.core.imports.reading import RowError
+from tracker.core.imports.running import HEADER_ROWS, ImportOutcome
+from tracker.core.models import Area, User
+from tracker.core.permissions import PARTNERS
+
+VENUE_COLUMNS = ("licence_number", "name", "address", "postcode", "area", "kind")
+VENUE_OPTIONAL = ("latest_licensed_hour", "operator")
+VENUE_FIELDS = VENUE_COLUMNS + VENUE_OPTIONAL
+POSTCODE = re.compile(r"^(GIR ?0AA|[A-Z]{1,2}[0-9][0-9A-Z]? ?[0-9][A-Z]{2})$")
+BATCH = 1000
+MAX_LENGTHS = {
+    f: getattr(Venue._meta.get_field(f), "max_length", None) for f in ("licence_number", "name", "postcode", "operator")
+}
+
+
+def _kinds() -> dict[str, str]:
+    labels = {}
+    for choice in Venue.Kind:
+        labels[choice.value.lower()] = choice.value
+        labels[choice.label.lower()] = choice.value
+    return labels
+
+
+def _hour(value: Any) -> time | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, time):
+        return value
+    if isinstance(value, datetime):
+        return value.time()
+    try:
+        return time.fromisoformat(str(value).strip())
+    except ValueError:
+        raise ValueError("Enter a time like 02:00.") from None
+
+
+def _text(value: Any) -> str:
+    return "" if value is None else str(value).strip()
+
+
+class _VenueChecker:
+    """Checks rows one by one against lookups loaded once per file."""
+
+    def __init__(self) -> None:
+        self.areas = {a.name.lower(): a for a in Area.objects.all()}
+        self.kinds = _kinds()
+        self.errors: list[RowError] = []
+
+    def row(self, number: int, row: dict[str, Any]) -> dict[str, Any] | None:
+        errors = len(self.errors)
+
+        def refuse(column: str, message: str) -> None:
+            self.errors.append(RowError(number, column, message))
+
+        values: dict[str, Any] = {f: _text(row.get(f)) for f in ("licence_number", "name", "address", "operator")}
+        for column in ("licence_number", "name", "address"):
+            if not values[column]:
+                refuse(column, "This field cannot be blank.")
+        for column, limit in MAX_LENGTHS.items():
+            if column in values and limit and len(values[column]) > limit:
+                refuse(column, f"At most {limit} characters.")
+        postcode = _text(row.get("postcode")).upper()
+        if not POSTCODE.match(postcode):
+            refuse("postcode", "Enter a real UK postcode, like WR1 2AB.")
+        values["postcode"] = postcode
+        area = self.areas.get(_text(row.get("area")).lower())
+        if area is None:
+            refuse("area", f"No area named {_text(row.get('area'))!r}.")
+        values["area"] = area
+        kind = self.kinds.get(_text(row.get("kind")).lower())
+        if kind is None:
+            refuse("kind", f"{_text(row.get('kind'))!r} is not one of: {', '.join(Venue.Kind.labels)}.")
+        values["kind"] = kind
+        try:
+            values["latest_licensed_hour"] = _hour(row.get("latest_licensed_hour"))
+        except ValueError as error:
+            refuse("latest_licensed_hour", str(error))
+        return values if len(self.errors) == errors else None
+
+
+def _current(numbers: list[str], columns: list[str]) -> dict[str, tuple[Any, ...]]:
+    """The stored values of the venues already known, by licence number, in batches."""
+    names = [f"{c}_id" if c == "area" else c for c in columns]
+    found: dict[str, tuple[Any, ...]] = {}
+    for start in range(0, len(numbers), BATCH):
+        chunk = numbers[start : start + BATCH]
+        for values in Venue.objects.filter(licence_number__in=chunk).values_list(*names):
+            found[values[0]] = values
+    return found
+
+
+def _rows(dataset: tablib.Dataset) -> Iterator[tuple[int, dict[str, Any]]]:
+    # Row by row: tablib's `dict` would build every row's dict at once.
+    headers = list(dataset.headers or ())
+    for index in range(len(dataset)):
+        yield index + 1 + HEADER_ROWS, dict(zip(headers, dataset[index], strict=False))
+
+
+def _chunks(items: list[Any]) -> Iterator[list[Any]]:
+    for start in range(0, len(items), BATCH):
+        yield items[start : start + BATCH]
+
+
+def import_venues(dataset: tablib.Dataset, *, by: User | None, dry_run: bool) -> ImportOutcome:
+    """Import the licensed-premises register: match on premises licence number,
+    update or create. All rows or none; history records `by` as the importer.
+
+    Every row is checked before anything is written; checked rows are kept as
+    plain tuples and turned into model instances a batch at a time."""
+    outcome = ImportOutcome(rows=len(dataset))
+    checker = _VenueChecker()
+    headers = set(dataset.headers or ())
+    # licence_number first: the stored-values lookup is keyed on it.
+    columns = [c for c in VENUE_FIELDS if c in headers]
+    rows: list[tuple[Any, ...]] = []
+    seen: dict[str, int] = {}
+    for number, raw in _rows(dataset):
+        values = checker.row(number, raw)
+        if values is None:
+            continue
+        key = values["licence_number"].lower()
+        if key in seen:
+            checker.errors.append(
+                RowError(number, "licence_number", f"Duplicates row {seen[key]}: each licence_number may appear once.")
+            )
+            continue
+        seen[key] = number
+        rows.append(tuple(values[c].pk if c == "area" else values[c] for c in columns))
+    del seen
+    current = _current([row[0] for row in rows], columns)
+    new = [row for row in rows if row[0] not in current]
+    changed = [row for row in rows if row[0] in current and current[row[0]] != row]
+    outcome.errors = sorted(checker.errors, key=lambda e: (e.row or 0, e.column))
+    outcome.new, outcome.updated = len(new), len(changed)
+    outcome.unchanged = len(rows) - len(new) - len(changed)
+    if outcome.errors or dry_run:
+        return outcome
+    names = [f"{c}_id" if c == "area" else c for c in columns]
+    try:
+        with transaction.atomic():
+            for batch in _chunks(new):
+                venues = [Venue(**dict(zip(names, row, strict=True))) for row in batch]
+                bulk_create_with_history(venues, Venue, batch_size=BATCH, default_user=by)
+            for batch in _chunks(changed):
+                stored = Venue.objects.in_bulk([row[0] for row in batch], field_name="licence_number")
+                venues = []
+                for row in batch:
+                    venue = stored[row[0]]
+                    for name, value in zip(names, row, strict=True):
+                        setattr(venue, name, value)
+                    venue.version += 1
+                    venues.append(venue)
+                fields = [c for c in columns if c != "licence_number"] + ["version"]
+                bulk_update_with_history(venues, Venue, fields, batch_size=BATCH, default_user=by)
+    except IntegrityError:
+        # Someone added one of the venues between the check and the write.
+        outcome.errors = [RowError(None, "licence_number", "A venue in the file was added meanwhile. Check again.")]
+    return outcome
+
+
+KINDS = (
+    registry.ImportKind(
+        slug="venues",
+        label="Venues (licensed-premises register)",
+        resource_class=VenueResource,
+        roles=PARTNERS,
+        description="Licensed premises, matched on premises licence number: new numbers are added, known ones updated.",
+        required_columns=VENUE_COLUMNS,
+        optional_columns=VENUE_OPTIONAL,
+        example="fixtures/venues-example.csv",
+        runner=import_venues,
+    ),
+    registry.ImportKind(
+        slug="community-groups",
+        label="Community groups",
+        resource_class=GroupResource,
+        roles=PARTNERS,
+        description="Community groups, matched on name: new names are added, known ones updated.",
+        required_columns=("name", "kind", "area"),
+        optional_columns=("active",),
+        example="fixtures/community-groups-example.csv",
+    ),
+    registry.ImportKind(
+        slug="engagements",
+        label="Engagements",
+        resource_class=EngagementResource,
+        roles=PARTNERS,
+        description="Meetings, visits and events with their groups (by name), venues (by licence number) "
+        "and materials. Rows with an id from an export update that engagement; rows without add one.",
+        required_columns=("starts_at", "kind", "lead_officer", "area"),
+        optional_columns=("id", "groups", "venues", "attendance", "summary", "materials"),
+        example="fixtures/engagements-example.csv",
+    ),
+)
+
+
+def register_kinds() -> None:
+    for kind in KINDS:
+        registry.register(kind)
