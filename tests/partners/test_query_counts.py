@@ -106,13 +106,13 @@ PAGES = {
 }
 
 
-@pytest.mark.parametrize("page", list(PAGES))
+@pytest.mark.parametrize("which", list(PAGES))
 @pytest.mark.parametrize("size", [3, 30])
 def test_page_query_count_does_not_grow_with_the_data(
-    client: Any, officer: Any, world: Any, django_assert_max_num_queries: Any, page: str, size: int
+    client: Any, officer: Any, world: Any, django_assert_max_num_queries: Any, which: str, size: int
 ) -> None:
     records = world(size)
-    name, key, own = PAGES[page]
+    name, key, own = PAGES[which]
     url = reverse(name, args=[records[key].pk] if key else [])
     client.force_login(officer)
     shell = shell_queries(client, records["group"])
@@ -122,11 +122,11 @@ def test_page_query_count_does_not_grow_with_the_data(
     assert response.status_code == 200
 
 
-@pytest.mark.parametrize("page", ["groups", "venues", "partnerships", "engagements"])
+@pytest.mark.parametrize("which", ["groups", "venues", "partnerships", "engagements"])
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
 @pytest.mark.parametrize("size", [3, 30])
 def test_export_query_count_does_not_grow_with_the_data(
-    client: Any, officer: Any, world: Any, django_assert_max_num_queries: Any, page: str, fmt: str, size: int
+    client: Any, officer: Any, world: Any, django_assert_max_num_queries: Any, which: str, fmt: str, size: int
 ) -> None:
     records = world(size)
     client.force_login(officer)
@@ -134,5 +134,5 @@ def test_export_query_count_does_not_grow_with_the_data(
     # the filter's choice lists (up to 4), the rows, and for engagements the three
     # prefetches (groups, venues, materials)
     with django_assert_max_num_queries(shell + 8):
-        response = client.get(reverse(PAGES[page][0]) + f"?export={fmt}")
+        response = client.get(reverse(PAGES[which][0]) + f"?export={fmt}")
     assert response.status_code == 200
