@@ -21,8 +21,12 @@ from partners import services
 from partners.api import serializers as s
 from partners.filters import EngagementFilter, GroupFilter, PartnershipFilter, VenueFilter
 from partners.models import (
+    CampaignMaterial,
+    CommitmentType,
     CommunityGroup,
+    EndReason,
     Engagement,
+    EngagementKind,
     EngagementMaterial,
     FollowUpAction,
     GroupContact,
@@ -36,6 +40,7 @@ from tracker.core.api.base import (
     ServiceCreateMixin,
     ServiceUpdateMixin,
     ServiceViewSet,
+    TrackerViewSet,
     perform_versioned,
 )
 from tracker.core.models import User
@@ -305,3 +310,38 @@ class EngagementViewSet(PartnersViewSet):
         return self._versioned_change(
             engagement, body["version"], lambda: services.reopen_follow_up(follow_up, by=self._user())
         )
+
+
+# Managed lists, read-only: send their ids as `kind`, `material`, `commitment_type`
+# and `reason`. Administrators keep them in the admin site.
+
+
+class ManagedListSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    name = serializers.CharField(read_only=True)
+    description = serializers.CharField(read_only=True)
+    active = serializers.BooleanField(read_only=True, help_text="Inactive entries stay on old records only.")
+
+
+class CommitmentTypeSerializer(ManagedListSerializer):
+    needs_training_date = serializers.BooleanField(read_only=True)
+
+
+def managed_list_viewset(model: type[Any], serializer: type[serializers.Serializer], doc: str) -> type[TrackerViewSet]:
+    class ManagedListViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TrackerViewSet):
+        __doc__ = doc
+        serializer_class = serializer
+        allowed_roles = PARTNERS
+        queryset = model.objects.none()
+
+        def get_queryset(self) -> QuerySet[Any]:
+            return model.objects.order_by("order", "name")
+
+    ManagedListViewSet.__name__ = ManagedListViewSet.__qualname__ = f"{model.__name__}ViewSet"
+    return ManagedListViewSet
+
+
+EngagementKindViewSet = managed_list_viewset(EngagementKind, ManagedListSerializer, "Kinds of engagement.")
+CampaignMaterialViewSet = managed_list_viewset(CampaignMaterial, ManagedListSerializer, "Campaign materials.")
+CommitmentTypeViewSet = managed_list_viewset(CommitmentType, CommitmentTypeSerializer, "Partnership commitments.")
+EndReasonViewSet = managed_list_viewset(EndReason, ManagedListSerializer, "Why a partnership lapsed or ended.")

@@ -58,6 +58,7 @@ def test_the_matrix_covers_every_partners_operation(client: Any, officer: Any) -
     client.force_login(officer)
     paths = client.get("/api/schema/?format=json").json()["paths"]
     ours = {p for p in paths if p.split("/")[3] in RESOURCES}
+    assert {f"/api/v1/{name}/" for name in LISTS} <= set(paths)
     expected = {f"/api/v1/{r}/" for r in RESOURCES} | {f"/api/v1/{r}/{{id}}/" for r in RESOURCES}
     expected |= {f"/api/v1/{r}/{{id}}/{a}/" for r, actions in ACTIONS.items() for a in actions}
     assert ours == expected
@@ -152,3 +153,28 @@ def test_each_list_costs_the_same_queries_at_any_size(
     with django_assert_max_num_queries(MAX_QUERIES[resource]):
         response = api.get(f"/api/v1/{resource}/")
     assert response.json()["count"] == size
+
+
+LISTS = ("engagement-kinds", "campaign-materials", "commitment-types", "end-reasons")
+
+
+@pytest.mark.parametrize("resource", LISTS)
+@pytest.mark.parametrize("role", [*MAY_USE, "anonymous"])
+def test_managed_lists_are_read_only_for_the_strands_users(
+    request: Any, lists: Any, resource: str, role: str, django_assert_max_num_queries: Any
+) -> None:
+    user = None if role == "anonymous" else request.getfixturevalue(role)
+    api = api_for(user)
+    # 1 count, 2 page (force_authenticate: no session or user queries)
+    with django_assert_max_num_queries(2):
+        listing = api.get(f"/api/v1/{resource}/")
+    if user is None:
+        assert listing.status_code == 401
+    elif MAY_USE[role]:
+        assert listing.status_code == 200
+        first = listing.json()["results"][0]
+        assert {"id", "name", "active"} <= first.keys()
+        assert api.get(f"/api/v1/{resource}/{first['id']}/").json()["name"] == first["name"]
+    else:
+        assert listing.status_code == 403
+    assert api.post(f"/api/v1/{resource}/", {"name": "x"}, format="json").status_code in {401, 403, 405}

@@ -170,3 +170,23 @@ def test_strand_figures_take_the_same_queries_at_any_size(
     strands.everything(QUARTER)  # warm the content-type cache
     with django_assert_num_queries(STRAND_QUERIES):
         strands.everything(QUARTER)
+
+
+def test_the_board_report_shows_every_strand_with_small_counts_suppressed(
+    make_engagement: Any, make_group: Any, officer: Any
+) -> None:
+    import subprocess
+
+    from tracker.reports.pdf import render_board_pdf
+
+    for day in (2, 3, 4):
+        make_engagement(groups=[make_group()], starts_at=local(2026, 4, day, 10, 0), attendance=10)
+    pdf = render_board_pdf(QUARTER)
+    command = ["pdftotext", "-layout", "-", "-"]
+    text = subprocess.run(command, input=pdf, capture_output=True, check=True).stdout.decode()  # noqa: S603
+    for heading in ("Community engagement", "Night-time economy", "Offender behaviour", "Outcomes"):
+        assert heading in text
+    kind_row = next(line for line in text.splitlines() if line.strip().startswith("Meeting"))
+    assert kind_row.split()[-1] == "<5"  # three meetings: a breakdown count under five
+    headline = next(line for line in text.splitlines() if line.strip().startswith("Engagements "))
+    assert headline.split()[-1] == "3"  # headline totals for the whole force are not suppressed
