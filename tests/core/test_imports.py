@@ -192,3 +192,36 @@ def test_kinds_are_limited_by_role(client: Any, board: Any, liaison: Any) -> Non
     assert client.get(reverse("import-upload", args=[KIND.slug])).status_code == 404
     client.force_login(board)
     assert client.get(reverse("imports")).status_code == 403
+
+
+def test_a_long_file_shows_progress_on_the_command_line(tmp_path: Path) -> None:
+    rows = "".join(f"Org {n},charity\n" for n in range(2100))
+    big = tmp_path / "big.csv"
+    big.write_text("name,kind\n" + rows)
+    out = io.StringIO()
+    call_command("import_data", KIND.slug, str(big), "--dry-run", stdout=out)
+    assert "1,000 of 2,100 rows read" in out.getvalue()
+    assert "2,000 of 2,100 rows read" in out.getvalue()
+    assert "Would import 2100 rows" in out.getvalue()
+
+
+def test_bulk_runners_report_progress_too(tmp_path: Path) -> None:
+    from tracker.core.imports.running import ImportOutcome
+
+    def runner(dataset: Any, *, by: Any, dry_run: bool) -> ImportOutcome:
+        for index in range(len(dataset)):
+            dataset[index]
+        return ImportOutcome(rows=len(dataset), new=len(dataset))
+
+    registry.register(registry.ImportKind(
+        slug="test-bulk", label="Bulk (test)", resource_class=OrganisationResource, roles=KIND.roles,
+        required_columns=("name", "kind"), runner=runner,
+    ))  # fmt: skip
+    try:
+        big = tmp_path / "big.csv"
+        big.write_text("name,kind\n" + "".join(f"Org {n},charity\n" for n in range(1500)))
+        out = io.StringIO()
+        call_command("import_data", "test-bulk", str(big), "--dry-run", stdout=out)
+        assert "1,000 of 1,500 rows read" in out.getvalue()
+    finally:
+        registry._kinds.pop("test-bulk", None)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -80,11 +81,45 @@ def _duplicates(dataset: tablib.Dataset, columns: list[str]) -> list[RowError]:
     return errors
 
 
-def run_import(kind: ImportKind, dataset: tablib.Dataset, *, by: User | None, dry_run: bool) -> ImportOutcome:
-    """Check (dry_run) or import every row. Any error anywhere writes nothing."""
+Progress = Callable[[int, int], None]  # (rows read so far, rows in all)
+PROGRESS_EVERY = 1000
+
+
+class _Watched:
+    """The dataset as the importer reads it, reporting every thousandth row read, so
+    a long file shows progress without each kind having to."""
+
+    def __init__(self, dataset: tablib.Dataset, progress: Progress):
+        self._dataset = dataset
+        self._progress = progress
+        self._total = len(dataset)
+
+    def __len__(self) -> int:
+        return self._total
+
+    def __getitem__(self, index: Any) -> Any:
+        if isinstance(index, int) and index > 0 and index % PROGRESS_EVERY == 0:
+            self._progress(index, self._total)
+        return self._dataset[index]
+
+    def __iter__(self) -> Any:
+        for index in range(self._total):
+            yield self[index]
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._dataset, name)
+
+
+def run_import(
+    kind: ImportKind, dataset: tablib.Dataset, *, by: User | None, dry_run: bool, progress: Progress | None = None
+) -> ImportOutcome:
+    """Check (dry_run) or import every row. Any error anywhere writes nothing.
+    `progress`, if given, hears how many rows have been read as the import goes."""
     if kind.runner is not None:
-        return kind.runner(dataset, by=by, dry_run=dry_run)
+        rows = dataset if progress is None else _Watched(dataset, progress)
+        return kind.runner(rows, by=by, dry_run=dry_run)
     resource = kind.resource(user=by)
+    resource.progress = progress
     id_columns = [str(resource.fields[name].column_name) for name in resource.get_import_id_fields()]
     outcome = ImportOutcome(rows=len(dataset))
     outcome.errors = _duplicates(dataset, id_columns)

@@ -12,7 +12,7 @@ from django.utils import timezone
 from tracker.core.errors import DomainError
 from tracker.core.imports.reading import FileRefused, RowError, read_table
 from tracker.core.imports.registry import ImportKind
-from tracker.core.imports.running import ImportOutcome, run_import
+from tracker.core.imports.running import ImportOutcome, Progress, run_import
 from tracker.core.models import ImportJob, User
 
 
@@ -21,14 +21,20 @@ class ImportError_(DomainError):
 
 
 def check_file(
-    kind: ImportKind, content: bytes, filename: str, *, by: User | None, dry_run: bool = True
+    kind: ImportKind,
+    content: bytes,
+    filename: str,
+    *,
+    by: User | None,
+    dry_run: bool = True,
+    progress: Progress | None = None,
 ) -> ImportOutcome:
     """Read and check (or with dry_run=False, import) a file outside the web workflow."""
     try:
         dataset = read_table(content, filename, required=kind.required_columns, optional=kind.optional_columns)
     except FileRefused as refused:
         return ImportOutcome(errors=refused.errors)
-    return run_import(kind, dataset, by=by, dry_run=dry_run)
+    return run_import(kind, dataset, by=by, dry_run=dry_run, progress=progress)
 
 
 def _store(job: ImportJob, outcome: ImportOutcome) -> None:

@@ -35,7 +35,12 @@ class Command(BaseCommand):
             if by is None:
                 raise CommandError(f"No user {user!r}.")
         self.stdout.write(f"Reading {file.name}…")
-        outcome = check_file(chosen, file.read_bytes(), file.name, by=by, dry_run=dry_run)
+
+        def progress(done: int, total: int) -> None:
+            self.stdout.write(f"  {done:,} of {total:,} rows read…")
+            self.stdout.flush()
+
+        outcome = check_file(chosen, file.read_bytes(), file.name, by=by, dry_run=dry_run, progress=progress)
         if not outcome.ok:
             for error in outcome.errors:
                 self.stderr.write(str(error))
