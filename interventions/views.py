@@ -34,9 +34,10 @@ from .forms import (
     ReferralForm,
     SessionForm,
 )
+from .importing import ReferralImportResource
 from .models import Offender, Programme, Referral, Session
 from .querysets import get_offender_for, get_referral_for
-from .resources import OffenderResource, ProgrammeResource, ReferralResource
+from .resources import OffenderResource, ProgrammeResource
 
 
 def _posted(request: HttpRequest) -> Any:
@@ -71,7 +72,8 @@ class ReferralListView(PersonalDataListView):
 
     allowed_roles = INTERVENTIONS
     filterset_class = ReferralFilter
-    resource_class = ReferralResource
+    # The import layout: an exported caseload imports back with every row unchanged.
+    resource_class = ReferralImportResource
     export_name = "referrals"
     template_name = "interventions/referral_list.html"
 

@@ -192,3 +192,16 @@ def test_export_then_reimport_changes_nothing(liaison: Any, tmp_path: Path, suff
         edited = out.read_text().replace("Spat at an officer", "Kicked an officer")
         changed = check_file(KIND, edited.encode(), "edited.csv", by=liaison, dry_run=False)
         assert [(e.column, "notes" in e.message) for e in changed.errors] == [("notes", True)]
+
+
+def test_the_caseload_export_imports_back_unchanged(client: Any, liaison: Any, referral_factory: Any) -> None:
+    for status in ("submitted", "accepted", "started"):
+        referral_factory(status)
+    client.force_login(liaison)
+    response = client.get(reverse("interventions:referrals"), {"export": "csv", "status": "accepted"})
+    assert response.status_code == 200
+    content = response.content
+    assert content.decode("utf-8-sig").count("\n") == 2  # the header and the one accepted referral
+    job = preview_import(KIND, content, "caseload.csv", by=liaison)
+    assert job.errors == []
+    assert (job.new, job.updated, job.unchanged) == (0, 0, 1)
