@@ -51,6 +51,7 @@ run: setup
 # Two workers by default (the suite's browser tests wait on I/O); TEST_WORKERS=0 runs in one process.
 TEST_WORKERS ?= 2
 test: setup
+	@command -v pdftotext >/dev/null 2>&1 || echo "Note: pdftotext is missing (apt-get install poppler-utils); the PDF tests need it."
 	$(PY) -m pytest -n $(TEST_WORKERS)
 
 serve: setup
