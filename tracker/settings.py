@@ -173,8 +173,34 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 MEDIA_URL = "/media/"
+# Issued reports and uploaded import files go through Django's storage API only. One
+# server keeps them under MEDIA_ROOT; several servers share an S3-compatible bucket
+# (FILE_STORAGE=s3), so any server can serve a file another one stored.
+FILE_STORAGE = env.str("FILE_STORAGE", default="local")
+if FILE_STORAGE == "local":
+    _file_storage: dict[str, object] = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+elif FILE_STORAGE == "s3":
+    _file_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env.str("S3_BUCKET"),  # no default: refuse to start without one
+            "location": env.str("S3_PREFIX", default=""),
+            "endpoint_url": env.str("S3_ENDPOINT_URL", default=None),
+            "region_name": env.str("S3_REGION", default=None),
+            # Unset keys leave boto3 to its own credential chain (an instance role, say).
+            "access_key": env.str("S3_ACCESS_KEY_ID", default=None),
+            "secret_key": env.str("S3_SECRET_ACCESS_KEY", default=None),
+            # Files are only ever served through the app's own permission-checked views.
+            "default_acl": "private",
+            "querystring_auth": True,
+            # An issued report is archived exactly as issued: never replace a stored file.
+            "file_overwrite": False,
+        },
+    }
+else:
+    raise ImproperlyConfigured(f"FILE_STORAGE must be 'local' or 's3', not {FILE_STORAGE!r}.")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _file_storage,
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = DEBUG
@@ -222,6 +248,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {},
 }
 API_TOKEN_HOURS = env.int("API_TOKEN_HOURS", default=24 * 30)
+# API throttling counts live in the cache: with several app servers, point CACHE_URL
+# at a shared one (redis://host:6379/0, or dbcache://tracker_cache).
 CACHES = {
     "default": env.cache_url("CACHE_URL", default="locmemcache://"),
 }
