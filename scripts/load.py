@@ -63,7 +63,12 @@ def today() -> date:
     return datetime.now(UTC).date()
 
 
+STARTED = time.monotonic()
+
+
 def log(message: str) -> None:
+    if message.startswith("=="):
+        message = f"{message} [{time.monotonic() - STARTED:.0f} s]"
     print(message, flush=True)
 
 
@@ -869,6 +874,19 @@ def run_env(database_url: str, workdir: Path, token_rate: int) -> dict[str, str]
     }
 
 
+def collect_static() -> None:
+    """The pages need the hashed static files' manifest. Collecting compresses every
+    file again, which takes a while, so it is skipped when nothing changed since."""
+    manifest = ROOT / "staticfiles" / "staticfiles.json"
+    sources = [p for folder in [ROOT / "static", *ROOT.glob("*/static"), *ROOT.glob("*/*/static")]
+               for p in folder.rglob("*") if p.is_file()]  # fmt: skip
+    if manifest.exists() and all(p.stat().st_mtime < manifest.stat().st_mtime for p in sources):
+        return
+    log("== collecting static files")
+    subprocess.run([sys.executable, "manage.py", "collectstatic", "--no-input", "-v0"], cwd=ROOT, check=True,
+                   env={**os.environ, "DEBUG": "false", "SECRET_KEY": "collectstatic-only"})  # fmt: skip
+
+
 def prepare_database(env: dict[str, str]) -> None:
     manage = [sys.executable, "manage.py"]
     for step in (["migrate", "--no-input", "-v0"], ["createcachetable"], ["seed_demo", "--force"]):
@@ -925,8 +943,8 @@ def one_run(
     prepared: bool = False,
 ) -> Run:
     officers, liaisons = args.officers, args.liaisons
-    # Tokens: each officer and liaison, the racing officer, two engagement racers, two racing liaisons.
-    tokens = officers + liaisons + 5
+    # One token for each person signed in through the API: officer, liaison (and liaison2).
+    tokens = 3 if liaisons > 1 else 2
     env = run_env(database_url, workdir, token_rate=tokens + TOKEN_RATE_SPARE)
     if not prepared:
         log(f"== {name}: preparing a fresh database ({database_url.split('@')[-1]})")
@@ -934,6 +952,7 @@ def one_run(
     ref = django_step(env, "--reference")
     before = django_step(env, "--counts")
     servers = AppServers(env, workdir, args.workers)
+    began = time.monotonic()
     servers.start()
     run = Run(name, servers.ports, args.duration)
     log(f"== {name}: two gunicorn servers on ports {servers.ports[0]} and {servers.ports[1]}, {args.duration:.0f} s")
@@ -942,15 +961,19 @@ def one_run(
         liaison_people = [Liaison(run, ref, "liaison" if i % 2 == 0 else "liaison2", i, i % 2) for i in range(liaisons)]
         race_officer = Officer(run, ref, 99, 0)
         racers = Racers(run, ref, race_officer, [Client(run, "race-liaison-a", 0), Client(run, "race-liaison-b", 1)])
-        for person in officer_people:
-            person.client.get_token("officer")
-        for liaison in liaison_people:
-            liaison.client.get_token(liaison.username)
-        race_officer.client.get_token("officer")
-        for client in racers.engagers:
-            client.get_token("officer")
-        for client in racers.liaisons:
-            client.get_token("liaison")
+        wanted = [(p.client, "officer") for p in officer_people] + [(p.client, p.username) for p in liaison_people]
+        wanted += [(race_officer.client, "officer")] + [(c, "officer") for c in racers.engagers]
+        wanted += [(c, "liaison") for c in racers.liaisons]
+        # One token per person, shared by that person's clients (each grant checks a
+        # password, slow on purpose); asked one after another, because DRF's throttle
+        # rewrites its history without a lock, and grants made at the same moment
+        # could be counted once, which would blur the shared-cache check below.
+        granted: dict[str, str] = {}
+        for client, username in wanted:
+            if username not in granted:
+                client.get_token(username)
+                granted[username] = client.token
+            client.token = granted[username]
         shared_throttle_check(run, Client(run, "throttle-probe"), TOKEN_RATE_SPARE)
         browser = Browser(run, "officer", issue=not faults)
         # The run's clock starts now; setup answers keep their times, moved before zero.
@@ -985,6 +1008,7 @@ def one_run(
         for error in errors:
             run.fail(error)
         run.notes["elapsed"] = run.now()
+        run.notes["setup_s"] = round(run.t0 - began, 1)
         run.notes["race_rounds"] = racers.rounds
     finally:
         servers.stop()
@@ -1010,7 +1034,7 @@ def percentile(values: list[float], share: float) -> float:
 def check_run(run: Run, logs: str, verdict: dict[str, Any], faults: bool) -> None:
     run.failures.extend(verdict["failures"])
     run.notes["verified"] = verdict["checked"]
-    for needle in ("database is locked", "Internal Server Error"):
+    for needle in ("database is locked", "Internal Server Error", "Traceback"):
         found = logs.count(needle)
         if found:
             run.fail(f'the server logs contain "{needle}" {found} times')
@@ -1108,7 +1132,7 @@ def report(run: Run) -> None:
     log(f"requests per server: {by_server[0]} / {by_server[1]}")
     log(f"acknowledged writes: {len(run.acks)}; races: {len(decided)} decided (one 200 + one 409 each), "
         f"{len(run.races) - len(decided)} interrupted by the outage")  # fmt: skip
-    for key in ("throttle", "issued_download", "verified", "outage", "own_409", "log_503"):
+    for key in ("setup_s", "throttle", "issued_download", "verified", "outage", "own_409", "log_503"):
         if key in run.notes:
             log(f"{key}: {json.dumps(run.notes[key])}")
     if run.failures:
@@ -1341,8 +1365,7 @@ def main() -> int:
     unknown = set(wanted) - {"sqlite", "postgres", "faults"}
     if unknown:
         parser.error(f"unknown runs: {', '.join(sorted(unknown))}")
-    subprocess.run([sys.executable, "manage.py", "collectstatic", "--no-input", "-v0"], cwd=ROOT, check=True,
-                   env={**os.environ, "DEBUG": "false", "SECRET_KEY": "collectstatic-only"})  # fmt: skip
+    collect_static()
     runs: list[Run] = []
     started = time.monotonic()
     if "sqlite" in wanted:

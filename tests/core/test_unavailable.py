@@ -123,3 +123,41 @@ def test_healthz_answers_503_when_the_database_is_unreachable(monkeypatch: pytes
     response = Client().get("/healthz")
     assert response.status_code == 503
     assert response.json()["status"] == "unavailable"
+
+
+def test_an_outage_is_logged_in_one_line_without_a_traceback(
+    officer: Any, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    client = Client(raise_request_exception=False)
+    client.force_login(officer)
+
+    def down(*args: Any, **kwargs: Any) -> Any:
+        raise OperationalError("connection failed: Connection refused")
+
+    monkeypatch.setattr("django.contrib.sessions.backends.db.SessionStore.load", down)
+    with caplog.at_level("ERROR", logger="django.request"):
+        client.get("/")
+    # Once for the request, and again if saving the session at the end fails too.
+    records = [r for r in caplog.records if r.name == "django.request"]
+    assert records
+    for record in records:
+        assert record.exc_info is None
+        assert record.getMessage() == (
+            "Service Unavailable: / (database unavailable: connection failed: Connection refused)"
+        )
+
+
+def test_other_server_errors_keep_their_traceback_in_the_log(
+    officer: Any, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    client = Client(raise_request_exception=False)
+    client.force_login(officer)
+
+    def broken(*args: Any, **kwargs: Any) -> Any:
+        raise ValueError("a bug")
+
+    monkeypatch.setattr("tracker.core.views.sections_for", broken)
+    with caplog.at_level("ERROR", logger="django.request"):
+        client.get("/")
+    [record] = [r for r in caplog.records if r.name == "django.request"]
+    assert record.exc_info is not None

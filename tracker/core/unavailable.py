@@ -61,3 +61,21 @@ class DatabaseUnavailableMiddleware:
             return None
         log_unavailable(request, exception)
         return unavailable_response(request)
+
+
+class OneLineWhenUnavailable(logging.Filter):
+    """For `django.request`: a 503 for an unreachable database is logged as one line,
+    without the traceback. During an outage every request fails the same way, and a
+    traceback per request would bury everything else in the log."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if (
+            getattr(record, "status_code", None) == 503
+            and record.exc_info
+            and is_database_unavailable(record.exc_info[1])
+        ):
+            record.msg = f"{record.msg} (database unavailable: %s)"
+            record.args = (*(record.args if isinstance(record.args, tuple) else ()), record.exc_info[1])
+            record.exc_info = None
+            record.exc_text = None
+        return True
