@@ -8,7 +8,7 @@ STAMP := .make
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help setup run test serve lint typecheck migrations-check check-deploy fuzz backup-check clean
+.PHONY: help setup run test serve lint typecheck migrations-check check-deploy fuzz load faults backup-check clean
 .DEFAULT_GOAL := help
 
 help:
@@ -17,6 +17,8 @@ help:
 	@echo "make serve  - production serving with gunicorn (needs SECRET_KEY, ALLOWED_HOSTS)"
 	@echo "make lint   - ruff and mypy"
 	@echo "make fuzz   - schemathesis over the whole API against PostgreSQL"
+	@echo "make load   - load test on SQLite and PostgreSQL, then with PostgreSQL restarted mid-way"
+	@echo "make faults - only the run with PostgreSQL restarted mid-way"
 
 $(STAMP):
 	@mkdir -p $(STAMP)
@@ -75,6 +77,14 @@ check-deploy: $(STAMP)/venv
 # Schemathesis over every API operation against PostgreSQL (FUZZ_POSTGRES, FUZZ_EXAMPLES).
 fuzz: setup
 	$(PY) scripts/fuzz.py
+
+# Two gunicorn servers under simulated officers and liaisons, on SQLite, on a private
+# PostgreSQL cluster, and with that cluster restarted mid-way (LOAD_SECONDS per run).
+load: setup
+	$(PY) scripts/load.py
+
+faults: setup
+	$(PY) scripts/load.py --runs faults
 
 # Dump the PostgreSQL database in DATABASE_URL, restore it into a scratch database, compare.
 backup-check: $(STAMP)/venv

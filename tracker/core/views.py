@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
@@ -14,6 +16,7 @@ from django.views.decorators.http import require_GET
 from tracker.core import mywork
 from tracker.core.navigation import sections_for
 from tracker.core.permissions import MY_WORK, any_role, roles_required
+from tracker.core.unavailable import is_database_unavailable, unavailable_response
 
 
 @any_role
@@ -52,6 +55,10 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
+    # Django calls this while handling the exception, so it is still current here.
+    error = sys.exc_info()[1]
+    if is_database_unavailable(error):
+        return unavailable_response(request)
     if _wants_json(request):
         return JsonResponse({"detail": "Sorry, there is a problem with the service. Try again later."}, status=500)
     # A plain template that needs no context, so it renders even when the database is down.

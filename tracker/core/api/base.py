@@ -20,6 +20,7 @@ from tracker.core.api.authentication import HasRole
 from tracker.core.api.pagination import Pagination
 from tracker.core.errors import DomainError
 from tracker.core.roles import Role
+from tracker.core.unavailable import MESSAGE, RETRY_AFTER_SECONDS, is_database_unavailable, log_unavailable
 from tracker.core.versioning import EditConflict, claim_version
 
 
@@ -30,7 +31,15 @@ def _flatten(error: DjangoValidationError) -> Any:
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
-    """Every error as JSON with a `detail`; domain refusals as 409 (or their own status)."""
+    """Every error as JSON with a `detail`; domain refusals as 409 (or their own status);
+    an unreachable database as 503."""
+    if is_database_unavailable(exc):
+        log_unavailable(context["request"], exc)
+        return Response(
+            {"detail": MESSAGE, "code": "service_unavailable"},
+            status=status.HTTP_503_SERVICE_UNAVAILABLE,
+            headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+        )
     if isinstance(exc, EditConflict):
         return Response(
             {"detail": exc.message, "code": "edit_conflict", "current_version": exc.current_version},
