@@ -208,10 +208,10 @@ def test_a_long_file_shows_progress_on_the_command_line(tmp_path: Path) -> None:
 def test_bulk_runners_report_progress_too(tmp_path: Path) -> None:
     from tracker.core.imports.running import ImportOutcome
 
-    def runner(dataset: Any, *, by: Any, dry_run: bool) -> ImportOutcome:
-        for index in range(len(dataset)):
-            dataset[index]
-        return ImportOutcome(rows=len(dataset), new=len(dataset))
+    def runner(table: Any, *, by: Any, dry_run: bool) -> ImportOutcome:
+        for _ in table.rows():
+            pass
+        return ImportOutcome(rows=len(table), new=len(table))
 
     registry.register(registry.ImportKind(
         slug="test-bulk", label="Bulk (test)", resource_class=OrganisationResource, roles=KIND.roles,
