@@ -225,3 +225,28 @@ def test_bulk_runners_report_progress_too(tmp_path: Path) -> None:
         assert "1,000 of 1,500 rows read" in out.getvalue()
     finally:
         registry._kinds.pop("test-bulk", None)
+
+
+def test_an_upload_spooled_to_a_temporary_file_is_checked_stored_and_imported(
+    client: Any, officer: Any, settings: Any, tmp_path: Path
+) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    settings.FILE_UPLOAD_MAX_MEMORY_SIZE = 10  # larger uploads go to a temporary file
+    client.force_login(officer)
+    client.post(reverse("import-upload", args=[KIND.slug]), {"file": SimpleUploadedFile("orgs.csv", csv_bytes(GOOD))})
+    job = ImportJob.objects.get()
+    assert (job.status, job.new) == (ImportJob.Status.PREVIEWED, 2), job.errors
+    with job.file.open("rb") as stored:
+        assert stored.read() == csv_bytes(GOOD)
+    client.post(reverse("import-confirm", args=[job.pk]))
+    assert Organisation.objects.filter(name="Hereford Council").exists()
+
+
+def test_the_command_reads_the_file_as_a_stream(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    good = tmp_path / "good.csv"
+    good.write_text(GOOD)
+    monkeypatch.setattr(Path, "read_bytes", lambda self: pytest.fail("read whole"))
+    call_command("import_data", KIND.slug, str(good), stdout=io.StringIO())
+    assert Organisation.objects.filter(name="Rotary Club").exists()
