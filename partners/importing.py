@@ -162,10 +162,9 @@ def import_venues(table: RowSource, *, by: User | None, dry_run: bool) -> Import
     checks each row again (cheap, and no memory) and counts and, unless dry_run,
     writes the rows a batch at a time, all in one transaction. A dry run with
     problems still counts the good rows, for the preview."""
-    outcome = ImportOutcome(rows=len(table))
     checker = _VenueChecker()
     columns = [c for c in VENUE_FIELDS if c in table.header]
-    seen = RepeatedKeys(len(table))
+    seen = RepeatedKeys(table.length_hint())
     refused: set[int] = set()
     for number, raw in table.rows():
         values = checker.row(number, raw)
@@ -173,6 +172,7 @@ def import_venues(table: RowSource, *, by: User | None, dry_run: bool) -> Import
             refused.add(number)
             continue
         seen.add(values["licence_number"].lower())
+    outcome = ImportOutcome(rows=len(table))  # counted by now
     errors = table.errors + checker.errors
     good = ((number, raw) for number, raw in table.rows() if number not in refused)
     for number, earlier in seen.duplicates(good, _licence):
@@ -180,6 +180,7 @@ def import_venues(table: RowSource, *, by: User | None, dry_run: bool) -> Import
         errors.append(
             RowError(number, "licence_number", f"Duplicates row {earlier}: each licence_number may appear once.")
         )
+    del seen
     outcome.errors = sorted(errors, key=lambda e: (e.row or 0, e.column))
     if outcome.errors and not dry_run:
         return outcome

@@ -258,7 +258,7 @@ def upsert_incidents(
     source = as_source(rows, first_row=first_row)
     areas = _areas_by_name()
     errors: list[RowError] = []
-    seen = RepeatedKeys(len(source))
+    seen = RepeatedKeys(source.length_hint())
     for number, data in source.rows():
         values, row_errors = _build_incident(data, areas)
         errors.extend(RowError(number, column, message) for column, message in row_errors)

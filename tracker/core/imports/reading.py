@@ -66,6 +66,10 @@ class RowSource(Protocol):
 
     def __len__(self) -> int: ...
 
+    def length_hint(self) -> int:
+        """The number of rows if known without reading the file, else 0."""
+        ...
+
     def rows(self, *, verb: str = "read") -> Iterator[tuple[int, dict[str, Any]]]: ...
 
 
@@ -237,10 +241,14 @@ class Table:
         return header
 
     def __len__(self) -> int:
-        """The number of data rows (empty rows are skipped)."""
+        """The number of data rows (empty rows are skipped). Known once the file has
+        been read through (a CSV file's on opening); else the file is read to count."""
         if self._count is None:
             self._count = sum(1 for _ in self._raw_rows()) - HEADER_ROWS
         return self._count
+
+    def length_hint(self) -> int:
+        return self._count or 0
 
     def rows(self, *, verb: str = "read") -> Iterator[tuple[int, dict[str, Any]]]:
         """Each data row as (spreadsheet row number, {column: cleaned cell}), from the
@@ -253,6 +261,7 @@ class Table:
         total = len(self) if self.progress is not None else 0
         raw = self._raw_rows()
         next(raw)  # the header
+        index = 0
         for index, cells in enumerate(raw, start=1):
             number = index + HEADER_ROWS
             if self.progress is not None and index % PROGRESS_EVERY == 0:
@@ -272,6 +281,7 @@ class Table:
             for column in header[len(cells) :]:
                 row[column] = None
             yield number, row
+        self._count = index
 
     def dataset(self) -> tablib.Dataset:
         """The whole file in memory, for the kinds imported row by row through
@@ -301,6 +311,9 @@ class RowList:
         self.errors: list[RowError] = []
 
     def __len__(self) -> int:
+        return len(self._rows)
+
+    def length_hint(self) -> int:
         return len(self._rows)
 
     def rows(self, *, verb: str = "read") -> Iterator[tuple[int, dict[str, Any]]]:
