@@ -146,6 +146,9 @@ class Table:
             self.header = self._check_header(first, required, optional)
             if next(raw, None) is None:
                 raise _refused("The file has a header row but no data rows.")
+        except FileRefused:
+            self.close()
+            raise
         finally:
             raw.close()
 
