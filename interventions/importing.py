@@ -22,7 +22,7 @@ from django.db.models.functions import Upper
 from import_export import fields, widgets
 
 from tracker.core.imports import registry
-from tracker.core.imports.reading import RowError
+from tracker.core.imports.reading import FileRefused, RowError, Table
 from tracker.core.imports.resources import TrackerResource
 from tracker.core.imports.running import HEADER_ROWS, ImportOutcome
 from tracker.core.models import Area, Organisation, User
@@ -339,12 +339,18 @@ def _write(rows: list[Row], by: User, outcome: ImportOutcome) -> None:
         outcome.new += 1
 
 
-def run_referral_import(dataset: tablib.Dataset, *, by: User | None, dry_run: bool) -> ImportOutcome:
+def run_referral_import(table: Table, *, by: User | None, dry_run: bool) -> ImportOutcome:
     """Check every row, then (unless dry_run) create the people and referrals, all
-    in one transaction: one bad row and nothing is written."""
-    outcome = ImportOutcome(rows=len(dataset))
+    in one transaction: one bad row and nothing is written. Referral files are
+    small (one organisation's caseload), so the rows are read into memory."""
+    outcome = ImportOutcome(rows=len(table))
     if by is None or not (by.is_probation_liaison or by.is_administrator):
         outcome.errors = [RowError(None, "", "Only probation liaisons and administrators can import referrals.")]
+        return outcome
+    try:
+        dataset = table.dataset()
+    except FileRefused as refused:
+        outcome.errors = refused.errors
         return outcome
     lookups = _Lookups(dataset, by)
     rows = []

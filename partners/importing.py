@@ -1,24 +1,23 @@
 """The strand's import kinds (issue 6): venues from the licensed-premises register,
 community groups and engagements. Venues come in files of tens of thousands of
 rows, so they have a bulk importer: every row is checked in Python against lookups
-loaded once, then all rows are written in a few statements with their history."""
+loaded once, then all rows are written in batches with their history, the file read as a stream."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from datetime import datetime, time
 from typing import Any
 
-import tablib
 from django.db import IntegrityError, transaction
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from partners.models import Venue
 from partners.resources import EngagementResource, GroupResource, VenueResource
 from tracker.core.imports import registry
-from tracker.core.imports.reading import RowError
-from tracker.core.imports.running import HEADER_ROWS, ImportOutcome
+from tracker.core.imports.keys import RepeatedKeys
+from tracker.core.imports.reading import RowError, RowSource
+from tracker.core.imports.running import ImportOutcome
 from tracker.core.models import Area, User
 from tracker.core.permissions import PARTNERS
 
@@ -97,80 +96,103 @@ class _VenueChecker:
         return values if len(self.errors) == errors else None
 
 
-def _current(numbers: list[str], columns: list[str]) -> dict[str, tuple[Any, ...]]:
-    """The stored values of the venues already known, by licence number, in batches."""
-    names = [f"{c}_id" if c == "area" else c for c in columns]
-    found: dict[str, tuple[Any, ...]] = {}
-    for start in range(0, len(numbers), BATCH):
-        chunk = numbers[start : start + BATCH]
-        for values in Venue.objects.filter(licence_number__in=chunk).values_list(*names):
-            found[values[0]] = values
-    return found
+def _stored(keys: list[str], names: list[str]) -> dict[str, tuple[Any, ...]]:
+    """The stored values of those of one batch's venues already known, by licence number."""
+    return {values[0]: values for values in Venue.objects.filter(licence_number__in=keys).values_list(*names)}
 
 
-def _rows(dataset: tablib.Dataset) -> Iterator[tuple[int, dict[str, Any]]]:
-    # Row by row: tablib's `dict` would build every row's dict at once.
-    headers = list(dataset.headers or ())
-    for index in range(len(dataset)):
-        yield index + 1 + HEADER_ROWS, dict(zip(headers, dataset[index], strict=False))
+def _licence(row: dict[str, Any]) -> str | None:
+    return _text(row.get("licence_number")).lower() or None
 
 
-def _chunks(items: list[Any]) -> Iterator[list[Any]]:
-    for start in range(0, len(items), BATCH):
-        yield items[start : start + BATCH]
+class _Batches:
+    """Checked rows, a batch at a time: each batch is compared with the stored venues
+    (one query), counted as new, updated or unchanged and, when writing, written
+    with its history. Only one batch is held at a time."""
+
+    def __init__(self, columns: list[str], outcome: ImportOutcome, *, by: User | None, write: bool):
+        self.columns = columns
+        # licence_number first: the stored-values lookup is keyed on it.
+        self.names = [f"{c}_id" if c == "area" else c for c in columns]
+        self.outcome = outcome
+        self.by = by
+        self.write = write
+        self.batch: list[tuple[Any, ...]] = []
+
+    def add(self, values: dict[str, Any]) -> None:
+        self.batch.append(tuple(values[c].pk if c == "area" else values[c] for c in self.columns))
+        if len(self.batch) >= BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        batch, self.batch = self.batch, []
+        if not batch:
+            return
+        current = _stored([row[0] for row in batch], self.names)
+        new = [row for row in batch if row[0] not in current]
+        changed = [row for row in batch if row[0] in current and current[row[0]] != row]
+        self.outcome.new += len(new)
+        self.outcome.updated += len(changed)
+        self.outcome.unchanged += len(batch) - len(new) - len(changed)
+        if not self.write:
+            return
+        if new:
+            venues = [Venue(**dict(zip(self.names, row, strict=True))) for row in new]
+            bulk_create_with_history(venues, Venue, batch_size=BATCH, default_user=self.by)
+        if changed:
+            stored = Venue.objects.in_bulk([row[0] for row in changed], field_name="licence_number")
+            updated = []
+            for row in changed:
+                venue = stored[row[0]]
+                for name, value in zip(self.names, row, strict=True):
+                    setattr(venue, name, value)
+                venue.version += 1
+                updated.append(venue)
+            fields = [c for c in self.columns if c != "licence_number"] + ["version"]
+            bulk_update_with_history(updated, Venue, fields, batch_size=BATCH, default_user=self.by)
 
 
-def import_venues(dataset: tablib.Dataset, *, by: User | None, dry_run: bool) -> ImportOutcome:
+def import_venues(table: RowSource, *, by: User | None, dry_run: bool) -> ImportOutcome:
     """Import the licensed-premises register: match on premises licence number,
     update or create. All rows or none; history records `by` as the importer.
 
-    Every row is checked before anything is written; checked rows are kept as
-    plain tuples and turned into model instances a batch at a time."""
-    outcome = ImportOutcome(rows=len(dataset))
+    The file is read twice, as a stream. The first pass checks every row against
+    lookups loaded once and notes each licence number's hash, to find numbers used
+    twice; nothing is kept of a good row. If no row has a problem, the second pass
+    checks each row again (cheap, and no memory) and counts and, unless dry_run,
+    writes the rows a batch at a time, all in one transaction. A dry run with
+    problems still counts the good rows, for the preview."""
     checker = _VenueChecker()
-    headers = set(dataset.headers or ())
-    # licence_number first: the stored-values lookup is keyed on it.
-    columns = [c for c in VENUE_FIELDS if c in headers]
-    rows: list[tuple[Any, ...]] = []
-    seen: dict[str, int] = {}
-    for number, raw in _rows(dataset):
+    columns = [c for c in VENUE_FIELDS if c in table.header]
+    seen = RepeatedKeys(table.length_hint())
+    refused: set[int] = set()
+    for number, raw in table.rows():
         values = checker.row(number, raw)
         if values is None:
+            refused.add(number)
             continue
-        key = values["licence_number"].lower()
-        if key in seen:
-            checker.errors.append(
-                RowError(number, "licence_number", f"Duplicates row {seen[key]}: each licence_number may appear once.")
-            )
-            continue
-        seen[key] = number
-        rows.append(tuple(values[c].pk if c == "area" else values[c] for c in columns))
+        seen.add(values["licence_number"].lower())
+    outcome = ImportOutcome(rows=len(table))  # counted by now
+    errors = table.errors + checker.errors
+    good = ((number, raw) for number, raw in table.rows() if number not in refused)
+    for number, earlier in seen.duplicates(good, _licence):
+        refused.add(number)
+        errors.append(
+            RowError(number, "licence_number", f"Duplicates row {earlier}: each licence_number may appear once.")
+        )
     del seen
-    current = _current([row[0] for row in rows], columns)
-    new = [row for row in rows if row[0] not in current]
-    changed = [row for row in rows if row[0] in current and current[row[0]] != row]
-    outcome.errors = sorted(checker.errors, key=lambda e: (e.row or 0, e.column))
-    outcome.new, outcome.updated = len(new), len(changed)
-    outcome.unchanged = len(rows) - len(new) - len(changed)
-    if outcome.errors or dry_run:
+    outcome.errors = sorted(errors, key=lambda e: (e.row or 0, e.column))
+    if outcome.errors and not dry_run:
         return outcome
-    names = [f"{c}_id" if c == "area" else c for c in columns]
+    write = not dry_run
     try:
         with transaction.atomic():
-            for batch in _chunks(new):
-                venues = [Venue(**dict(zip(names, row, strict=True))) for row in batch]
-                bulk_create_with_history(venues, Venue, batch_size=BATCH, default_user=by)
-            for batch in _chunks(changed):
-                stored = Venue.objects.in_bulk([row[0] for row in batch], field_name="licence_number")
-                venues = []
-                for row in batch:
-                    venue = stored[row[0]]
-                    for name, value in zip(names, row, strict=True):
-                        setattr(venue, name, value)
-                    venue.version += 1
-                    venues.append(venue)
-                fields = [c for c in columns if c != "licence_number"] + ["version"]
-                bulk_update_with_history(venues, Venue, fields, batch_size=BATCH, default_user=by)
+            batches = _Batches(columns, outcome, by=by, write=write)
+            for number, raw in table.rows(verb="written" if write else "counted"):
+                values = checker.row(number, raw) if number not in refused else None
+                if values is not None:
+                    batches.add(values)
+            batches.flush()
     except IntegrityError:
         # Someone added one of the venues between the check and the write.
         outcome.errors = [RowError(None, "licence_number", "A venue in the file was added meanwhile. Check again.")]

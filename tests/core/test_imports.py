@@ -208,10 +208,10 @@ def test_a_long_file_shows_progress_on_the_command_line(tmp_path: Path) -> None:
 def test_bulk_runners_report_progress_too(tmp_path: Path) -> None:
     from tracker.core.imports.running import ImportOutcome
 
-    def runner(dataset: Any, *, by: Any, dry_run: bool) -> ImportOutcome:
-        for index in range(len(dataset)):
-            dataset[index]
-        return ImportOutcome(rows=len(dataset), new=len(dataset))
+    def runner(table: Any, *, by: Any, dry_run: bool) -> ImportOutcome:
+        for _ in table.rows():
+            pass
+        return ImportOutcome(rows=len(table), new=len(table))
 
     registry.register(registry.ImportKind(
         slug="test-bulk", label="Bulk (test)", resource_class=OrganisationResource, roles=KIND.roles,
@@ -225,3 +225,28 @@ def test_bulk_runners_report_progress_too(tmp_path: Path) -> None:
         assert "1,000 of 1,500 rows read" in out.getvalue()
     finally:
         registry._kinds.pop("test-bulk", None)
+
+
+def test_an_upload_spooled_to_a_temporary_file_is_checked_stored_and_imported(
+    client: Any, officer: Any, settings: Any, tmp_path: Path
+) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    settings.FILE_UPLOAD_MAX_MEMORY_SIZE = 10  # larger uploads go to a temporary file
+    client.force_login(officer)
+    client.post(reverse("import-upload", args=[KIND.slug]), {"file": SimpleUploadedFile("orgs.csv", csv_bytes(GOOD))})
+    job = ImportJob.objects.get()
+    assert (job.status, job.new) == (ImportJob.Status.PREVIEWED, 2), job.errors
+    with job.file.open("rb") as stored:
+        assert stored.read() == csv_bytes(GOOD)
+    client.post(reverse("import-confirm", args=[job.pk]))
+    assert Organisation.objects.filter(name="Hereford Council").exists()
+
+
+def test_the_command_reads_the_file_as_a_stream(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    good = tmp_path / "good.csv"
+    good.write_text(GOOD)
+    monkeypatch.setattr(Path, "read_bytes", lambda self: pytest.fail("read whole"))
+    call_command("import_data", KIND.slug, str(good), stdout=io.StringIO())
+    assert Organisation.objects.filter(name="Rotary Club").exists()

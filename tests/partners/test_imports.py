@@ -224,3 +224,70 @@ def test_duplicate_group_names_in_a_file_are_refused(areas: dict[str, Any], offi
     outcome = run("community-groups", text, officer)
     assert errors(outcome) == [(3, "name")]
     assert not CommunityGroup.objects.exists()
+
+
+def line(n: int) -> str:
+    return f"PL/{n:06d},Venue {n},{n} High Street,WR1 2AB,Shropshire,pub,02:00,\n"
+
+
+def register(rows: int, *, start: int = 0) -> str:
+    return VENUE_HEADER + "".join(line(n) for n in range(start, start + rows))
+
+
+def test_a_licence_number_repeated_deep_in_a_long_file_names_both_rows(areas: dict[str, Any], officer: Any) -> None:
+    text = register(6_000) + "pl/000003,Again,3 High Street,WR1 2AB,Shropshire,pub,,\n"
+    outcome = run("venues", text, officer)
+    assert errors(outcome) == [(6_002, "licence_number")]
+    assert "Duplicates row 5" in outcome.errors[0].message
+    assert not Venue.objects.exists()
+
+
+def test_licence_numbers_sharing_a_hash_are_not_taken_for_repeats(
+    areas: dict[str, Any], officer: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tracker.core.imports import keys
+
+    monkeypatch.setattr(keys, "key_hash", lambda key: len(key))  # all 9-character numbers collide
+    assert run("venues", register(1_500), officer).new == 1_500
+    twice = run("venues", register(1_500, start=2_000) + line(2_700), officer)
+    assert errors(twice) == [(1_502, "licence_number")]
+    assert "Duplicates row 702" in twice.errors[0].message
+
+
+def test_a_bad_row_after_the_first_batch_writes_nothing(areas: dict[str, Any], officer: Any) -> None:
+    text = register(2_500) + "PL/X,Bad,1 Street,NOWHERE,Shropshire,pub,,\n"
+    outcome = run("venues", text, officer)
+    assert errors(outcome) == [(2_502, "postcode")]
+    assert not Venue.objects.exists()
+    assert not Venue.history.exists()
+
+
+def test_a_dry_run_of_a_long_file_counts_in_batches_and_writes_nothing(areas: dict[str, Any], officer: Any) -> None:
+    run("venues", register(1_200), officer)
+    preview = run("venues", register(2_500), officer, dry_run=True)
+    assert (preview.rows, preview.new, preview.updated, preview.unchanged) == (2_500, 1_300, 0, 1_200)
+    assert Venue.objects.count() == Venue.history.count() == 1_200
+    # With a problem, the good rows are still counted for the preview.
+    refused = run("venues", register(2_500) + "PL/X,Bad,1 Street,NOWHERE,Shropshire,pub,,\n", officer, dry_run=True)
+    assert (refused.new, refused.unchanged, len(refused.errors)) == (1_300, 1_200, 1)
+
+
+def test_a_formula_cell_and_a_bad_cell_are_both_reported(areas: dict[str, Any], officer: Any) -> None:
+    formula = "=HYPERLINK(1),Bad,1 Street,WR1 2AB,Shropshire,pub,,\n"
+    text = register(3) + formula + line(9).replace("Shropshire", "Atlantis")
+    outcome = run("venues", text, officer)
+    assert errors(outcome) == [(5, "licence_number"), (6, "area")]
+    assert "formula" in outcome.errors[0].message
+
+
+def test_the_command_reports_progress_while_checking_and_writing(
+    areas: dict[str, Any], officer: Any, tmp_path: Path
+) -> None:
+    path = tmp_path / "register.csv"
+    path.write_text(register(2_500))
+    out = io.StringIO()
+    call_command("import_data", "venues", str(path), stdout=out)
+    assert "1,000 of 2,500 rows read" in out.getvalue()
+    assert "2,000 of 2,500 rows written" in out.getvalue()
+    assert "Imported 2500 rows: 2500 new" in out.getvalue()
+    assert Venue.objects.count() == 2_500

@@ -277,3 +277,44 @@ def test_exporting_takes_the_same_queries_at_any_size(
     with django_assert_num_queries(1):
         run("export_data", "incidents", str(tmp_path / "incidents.csv"))
     assert len((tmp_path / "incidents.csv").read_text().splitlines()) == count + 1
+
+
+def test_a_reference_repeated_deep_in_a_long_file_names_both_rows(areas: dict[str, Any], officer: Any) -> None:
+    content = _file(5_000) + b"Q17,2018-07-02 01:30,Shropshire,pcso,no,charged\n"
+    outcome = check_file(registry.get("incidents"), content, "incidents.csv", by=officer, dry_run=False)  # type: ignore[arg-type]
+    assert [(e.row, e.column) for e in outcome.errors] == [(5_002, "reference")]
+    assert "Repeats the reference of row 19" in outcome.errors[0].message
+    assert not AssaultIncident.objects.exists()
+
+
+def test_references_sharing_a_hash_are_not_taken_for_repeats(
+    areas: dict[str, Any], officer: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tracker.core.imports import keys
+
+    monkeypatch.setattr(keys, "key_hash", lambda key: 99)
+    kind = registry.get("incidents")
+    assert check_file(kind, _file(1_200), "incidents.csv", by=officer, dry_run=False).new == 1_200  # type: ignore[arg-type]
+    assert AssaultIncident.objects.count() == 1_200
+
+
+def test_a_bad_row_in_a_later_batch_writes_nothing_and_a_dry_run_writes_nothing(
+    areas: dict[str, Any], officer: Any
+) -> None:
+    kind = registry.get("incidents")
+    bad = _file(2_500) + b"Z1,2018-07-02 01:30,Atlantis,pcso,no,charged\n"
+    outcome = check_file(kind, bad, "incidents.csv", by=officer, dry_run=False)  # type: ignore[arg-type]
+    assert [(e.row, e.column) for e in outcome.errors] == [(2_502, "area")]
+    assert not AssaultIncident.objects.exists()
+    preview = check_file(kind, _file(2_500), "incidents.csv", by=officer, dry_run=True)  # type: ignore[arg-type]
+    assert (preview.rows, preview.new, preview.errors) == (2_500, 2_500, [])
+    assert not AssaultIncident.objects.exists() and not AssaultIncident.history.exists()
+
+
+def test_a_formula_cell_is_reported_with_the_other_rows_problems(areas: dict[str, Any], officer: Any) -> None:
+    content = (
+        HEADER + GOOD_ROW + "=1+1,2018-07-01 01:20,Shropshire,pcso,no,charged\n"
+        "R3,2018-07-01 01:20,Atlantis,pcso,no,charged\n"
+    ).encode()
+    outcome = check_file(registry.get("incidents"), content, "incidents.csv", by=officer)  # type: ignore[arg-type]
+    assert [(e.row, e.column) for e in outcome.errors] == [(3, "reference"), (4, "area")]

@@ -3,11 +3,7 @@ machinery, checked and written by the bulk services, all or nothing."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
-from typing import Any, overload
-
-import tablib
-
+from tracker.core.imports.reading import RowSource
 from tracker.core.imports.registry import ImportKind, register
 from tracker.core.imports.running import ImportOutcome
 from tracker.core.models import User
@@ -24,45 +20,20 @@ from tracker.reports.services import (
 IMPORTERS = frozenset({Role.OFFICER, Role.ADMIN})
 
 
-class Rows(Sequence[Mapping[str, Any]]):
-    """The data rows of a dataset as mappings, built one at a time as they are read,
-    so that a large file is not copied into a list of dicts."""
-
-    def __init__(self, dataset: tablib.Dataset):
-        self.dataset = dataset
-        self.headers = list(dataset.headers or [])
-
-    def __len__(self) -> int:
-        return len(self.dataset)
-
-    @overload
-    def __getitem__(self, index: int) -> Mapping[str, Any]: ...
-    @overload
-    def __getitem__(self, index: slice) -> Sequence[Mapping[str, Any]]: ...
-    def __getitem__(self, index: int | slice) -> Mapping[str, Any] | Sequence[Mapping[str, Any]]:
-        if isinstance(index, slice):
-            return [self[i] for i in range(*index.indices(len(self)))]
-        return dict(zip(self.headers, self.dataset[index], strict=True))
-
-    def __iter__(self) -> Iterator[Mapping[str, Any]]:
-        for index in range(len(self)):
-            yield self[index]
-
-
-def import_incidents(dataset: tablib.Dataset, *, by: User | None, dry_run: bool) -> ImportOutcome:
+def import_incidents(table: RowSource, *, by: User | None, dry_run: bool) -> ImportOutcome:
     """The bulk runner for assault incident files."""
     try:
-        return upsert_incidents(Rows(dataset), by=by, dry_run=dry_run)
+        return upsert_incidents(table, by=by, dry_run=dry_run)
     except FiguresDataError as refused:
-        return ImportOutcome(rows=len(dataset), errors=refused.errors)
+        return ImportOutcome(rows=len(table), errors=refused.errors)
 
 
-def import_workforce(dataset: tablib.Dataset, *, by: User | None, dry_run: bool) -> ImportOutcome:
+def import_workforce(table: RowSource, *, by: User | None, dry_run: bool) -> ImportOutcome:
     """The bulk runner for workforce files."""
     try:
-        return upsert_workforce_periods(Rows(dataset), by=by, dry_run=dry_run)
+        return upsert_workforce_periods(table, by=by, dry_run=dry_run)
     except FiguresDataError as refused:
-        return ImportOutcome(rows=len(dataset), errors=refused.errors)
+        return ImportOutcome(rows=len(table), errors=refused.errors)
 
 
 def register_kinds() -> None:

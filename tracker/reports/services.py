@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
@@ -22,7 +22,8 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from tracker.core.errors import DomainError
-from tracker.core.imports.reading import RowError
+from tracker.core.imports.keys import RepeatedKeys
+from tracker.core.imports.reading import RowError, RowSource, as_source
 from tracker.core.imports.running import HEADER_ROWS, ImportOutcome
 from tracker.core.models import Area, User
 from tracker.core.roles import Role
@@ -216,78 +217,98 @@ def _unchanged(incident: AssaultIncident, values: Mapping[str, Any]) -> bool:
     )
 
 
-def _as_sequence(rows: Iterable[Mapping[str, Any]]) -> Sequence[Mapping[str, Any]]:
-    return rows if isinstance(rows, Sequence) else list(rows)
+def _reference(data: Mapping[str, Any]) -> str | None:
+    """The reference of a row, as `_build_incident` cleans it; None if it has none."""
+    value = data.get("reference")
+    if _blank(value):
+        return None
+    try:
+        return _text(value)
+    except ValidationError:
+        return None
+
+
+def _by_row(errors: list[RowError]) -> list[RowError]:
+    # Stable: within a row, the problems stay in column order.
+    return sorted(errors, key=lambda e: e.row or 0)
 
 
 @transaction.atomic
 def upsert_incidents(
-    rows: Iterable[Mapping[str, Any]], *, by: User | None, dry_run: bool = False, first_row: int = FIRST_ROW
+    rows: Iterable[Mapping[str, Any]] | RowSource,
+    *,
+    by: User | None,
+    dry_run: bool = False,
+    first_row: int = FIRST_ROW,
 ) -> ImportOutcome:
     """Create or update incidents by reference, all or nothing.
 
-    Every row is checked before anything is written; if any row is bad a
-    FiguresDataError lists every problem by row (`first_row` is the number of the
-    first; spreadsheet numbering by default) and column, and the database is
+    `rows` is a list of mappings (numbered from `first_row`; spreadsheet numbering
+    by default) or a RowSource such as an import file's Table, which is read twice
+    as a stream. Every row is checked before anything is written; if any row is bad
+    a FiguresDataError lists every problem by row and column, and the database is
     untouched. Otherwise rows are compared with the stored incidents and new ones
     inserted, changed ones updated, in batches of BATCH, each with one history row
     attributed to `by`. With `dry_run` the counts are worked out and nothing is
     written.
 
-    Memory stays flat with the number of rows: the check keeps only the references
-    seen, and the write pass cleans each batch again rather than holding every
-    cleaned row."""
-    rows = _as_sequence(rows)
+    Memory stays flat with the number of rows: the check keeps only an 8-byte hash
+    of each reference (see RepeatedKeys), and the write pass cleans each batch
+    again rather than holding every cleaned row."""
+    source = as_source(rows, first_row=first_row)
     areas = _areas_by_name()
     errors: list[RowError] = []
-    seen: dict[str, int] = {}
-    for number, data in enumerate(rows, start=first_row):
+    seen = RepeatedKeys(source.length_hint())
+    for number, data in source.rows():
         values, row_errors = _build_incident(data, areas)
         errors.extend(RowError(number, column, message) for column, message in row_errors)
         reference = values.get("reference")
         if reference:
-            if reference in seen:
-                errors.append(
-                    RowError(
-                        number, "reference", f"Repeats the reference of row {seen[reference]}; each may appear once."
-                    )
-                )
-            else:
-                seen[reference] = number
+            seen.add(reference)
+    errors.extend(source.errors)
+    for number, earlier in seen.duplicates(source.rows(), _reference):
+        errors.append(RowError(number, "reference", f"Repeats the reference of row {earlier}; each may appear once."))
     if errors:
-        raise FiguresDataError(errors)
+        raise FiguresDataError(_by_row(errors))
     del seen
 
-    outcome = ImportOutcome(rows=len(rows))
-    for offset in range(0, len(rows), BATCH):
-        batch = [_build_incident(data, areas)[0] for data in rows[offset : offset + BATCH]]
-        existing = {
-            i.reference: i for i in AssaultIncident.objects.filter(reference__in=[v["reference"] for v in batch])
-        }
-        new: list[AssaultIncident] = []
-        changed: list[AssaultIncident] = []
-        for values in batch:
-            incident = existing.get(values["reference"])
-            if incident is None:
-                new.append(AssaultIncident(**values))
-            elif _unchanged(incident, values):
-                outcome.unchanged += 1
-            else:
-                for name, value in values.items():
-                    setattr(incident, name, value)
-                incident.version += 1
-                changed.append(incident)
-        outcome.new += len(new)
-        outcome.updated += len(changed)
-        if dry_run:
-            continue
-        if new:
-            bulk_create_with_history(new, AssaultIncident, batch_size=BATCH, default_user=by)
-        if changed:
-            bulk_update_with_history(
-                changed, AssaultIncident, [*INCIDENT_FIELDS[1:], "version"], batch_size=BATCH, default_user=by
-            )
+    outcome = ImportOutcome(rows=len(source))
+    batch: list[dict[str, Any]] = []
+    for _, data in source.rows(verb="counted" if dry_run else "written"):
+        batch.append(_build_incident(data, areas)[0])
+        if len(batch) >= BATCH:
+            _upsert_batch(batch, outcome, by=by, dry_run=dry_run)
+            batch = []
+    if batch:
+        _upsert_batch(batch, outcome, by=by, dry_run=dry_run)
     return outcome
+
+
+def _upsert_batch(batch: list[dict[str, Any]], outcome: ImportOutcome, *, by: User | None, dry_run: bool) -> None:
+    existing = {i.reference: i for i in AssaultIncident.objects.filter(reference__in=[v["reference"] for v in batch])}
+    new: list[AssaultIncident] = []
+    changed: list[AssaultIncident] = []
+    for values in batch:
+        incident = existing.get(values["reference"])
+        if incident is None:
+            new.append(AssaultIncident(**values))
+        elif _unchanged(incident, values):
+            outcome.unchanged += 1
+        else:
+            for name, value in values.items():
+                setattr(incident, name, value)
+            incident.version += 1
+            changed.append(incident)
+    outcome.new += len(new)
+    outcome.updated += len(changed)
+    if dry_run:
+        return
+    if new:
+        bulk_create_with_history(new, AssaultIncident, batch_size=BATCH, default_user=by)
+    if changed:
+        bulk_update_with_history(
+            changed, AssaultIncident, [*INCIDENT_FIELDS[1:], "version"], batch_size=BATCH, default_user=by
+        )
 
 
 # Workforce figures -------------------------------------------------------------------
@@ -370,25 +391,33 @@ def _overlap_errors(
 
 @transaction.atomic
 def upsert_workforce_periods(
-    rows: Iterable[Mapping[str, Any]], *, by: User | None, dry_run: bool = False, first_row: int = FIRST_ROW
+    rows: Iterable[Mapping[str, Any]] | RowSource,
+    *,
+    by: User | None,
+    dry_run: bool = False,
+    first_row: int = FIRST_ROW,
 ) -> ImportOutcome:
     """Create or update workforce periods, all or nothing. A row whose dates match a
     stored period exactly updates its numbers; any other row is a new period. The
     resulting set of periods must not overlap. Rows are numbered as
-    `upsert_incidents` numbers them; `dry_run` writes nothing."""
-    rows = _as_sequence(rows)
-    cleaned: list[dict[str, Any]] = []
+    `upsert_incidents` numbers them; `dry_run` writes nothing.
+
+    The cleaned rows are kept in memory: periods may not overlap, so a file holds
+    a few dozen of them, not thousands."""
+    source = as_source(rows, first_row=first_row)
+    cleaned: list[tuple[int, dict[str, Any]]] = []
     errors: list[RowError] = []
-    for number, data in enumerate(rows, start=first_row):
+    for number, data in source.rows():
         values, row_errors = _clean_workforce(data)
         errors.extend(RowError(number, column, message) for column, message in row_errors)
-        cleaned.append(values)
+        cleaned.append((number, values))
+    errors.extend(source.errors)
     if errors:
-        raise FiguresDataError(errors)
+        raise FiguresDataError(_by_row(errors))
     stored = {(p.period_start, p.period_end): p for p in WorkforcePeriod.objects.all()}
     spans: dict[tuple[date, date], int | None] = dict.fromkeys(stored)
     in_file: dict[tuple[date, date], int] = {}
-    for number, values in enumerate(cleaned, start=first_row):
+    for number, values in cleaned:
         key = (values["period_start"], values["period_end"])
         if key in in_file:
             errors.append(RowError(number, "period_start", f"Repeats the dates of row {in_file[key]}."))
@@ -398,10 +427,10 @@ def upsert_workforce_periods(
     if errors:
         raise FiguresDataError(sorted(errors, key=lambda e: (e.row or 0, e.column)))
 
-    outcome = ImportOutcome(rows=len(rows))
+    outcome = ImportOutcome(rows=len(source))
     new: list[WorkforcePeriod] = []
     changed: list[WorkforcePeriod] = []
-    for values in cleaned:
+    for _, values in cleaned:
         period = stored.get((values["period_start"], values["period_end"]))
         if period is None:
             new.append(WorkforcePeriod(**values))

@@ -1,20 +1,32 @@
 """Reading an uploaded file into rows, refusing what cannot be imported safely:
 files too big, empty or of another type, unknown text encodings, missing or
-unknown columns, and cells that a spreadsheet would run as formulas."""
+unknown columns, and cells that a spreadsheet would run as formulas.
+
+A `Table` reads its file as a stream: opening it checks the size, the type, the
+encoding and the header, and `rows()` then yields the data rows one at a time,
+from the start again on every call. A file of any length is never held in memory
+whole, so the bulk importers can check every row in one pass and write in a
+second."""
 
 from __future__ import annotations
 
 import csv
 import io
+import os
 import zipfile
+from collections.abc import Generator, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import PurePath
-from typing import Any
+from typing import IO, Any, Protocol, runtime_checkable
 
 import tablib
 from django.conf import settings
 
 from tracker.core.exports import looks_like_formula, restore
+
+HEADER_ROWS = 1  # data row n of a file is spreadsheet row n + 1
+PROGRESS_EVERY = 1000
+BUFFER = 64 * 1024
 
 
 @dataclass(frozen=True)
@@ -35,106 +47,54 @@ class FileRefused(Exception):
         super().__init__("; ".join(str(e) for e in errors))
 
 
+def _refused(message: str) -> FileRefused:
+    return FileRefused([RowError(None, "", message)])
+
+
+class Progress(Protocol):
+    """Told how many rows have been read (or written) of how many in all."""
+
+    def __call__(self, done: int, total: int, verb: str = "read") -> None: ...
+
+
+@runtime_checkable
+class RowSource(Protocol):
+    """Rows that can be read more than once: a Table, or a list in a RowList."""
+
+    header: list[str]
+    errors: list[RowError]
+
+    def __len__(self) -> int: ...
+
+    def length_hint(self) -> int:
+        """The number of rows if known without reading the file, else 0."""
+        ...
+
+    def rows(self, *, verb: str = "read") -> Iterator[tuple[int, dict[str, Any]]]: ...
+
+
 def max_bytes() -> int:
     return int(getattr(settings, "IMPORT_MAX_BYTES", 20 * 1024 * 1024))
 
 
-def _decode(content: bytes) -> str:
-    """UTF-8 (with or without a byte-order mark), else Windows-1252 as Excel saves it."""
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            return content.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise FileRefused(
-        [RowError(None, "", "The file's text encoding is not UTF-8 or Windows-1252. Save it as CSV UTF-8.")]
-    )
+class _Raw(io.RawIOBase):
+    """Any object with read() as a raw stream, so io's buffered text reader (with its
+    universal newlines) can decode it; closing this leaves the file itself open."""
+
+    def __init__(self, file: IO[bytes]):
+        self._file = file
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        data = self._file.read(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
 
 
-def _read_csv(content: bytes) -> tuple[list[str], list[list[Any]]]:
-    text = _decode(content)
-    if "\x00" in text:
-        raise FileRefused([RowError(None, "", "The file holds binary data, not CSV text.")])
-    reader = csv.reader(io.StringIO(text, newline=""))
-    rows = [row for row in reader if any(cell.strip() for cell in row)]
-    if not rows:
-        raise FileRefused([RowError(None, "", "The file is empty.")])
-    return rows[0], rows[1:]
-
-
-def _read_xlsx(content: bytes) -> tuple[list[str], list[list[Any]]]:
-    from openpyxl import load_workbook
-    from openpyxl.utils.exceptions import InvalidFileException
-
-    try:
-        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=False)
-    except (InvalidFileException, KeyError, OSError, ValueError, zipfile.BadZipFile) as error:
-        raise FileRefused([RowError(None, "", "The file is not a readable XLSX workbook.")]) from error
-    sheet = workbook.worksheets[0]
-    rows = [list(row) for row in sheet.iter_rows(values_only=True) if any(c not in (None, "") for c in row)]
-    workbook.close()
-    if not rows:
-        raise FileRefused([RowError(None, "", "The file is empty.")])
-    header = ["" if c is None else str(c) for c in rows[0]]
-    return header, rows[1:]
-
-
-def read_table(
-    content: bytes, filename: str, *, required: tuple[str, ...], optional: tuple[str, ...] = ()
-) -> tablib.Dataset:
-    """The file as a tablib Dataset with checked, normalised headers, or FileRefused
-    naming every problem found."""
-    if len(content) > max_bytes():
-        limit = max_bytes() // (1024 * 1024)
-        raise FileRefused(
-            [RowError(None, "", f"The file is larger than the {limit} MB limit. Split it into smaller files.")]
-        )
-    if not content:
-        raise FileRefused([RowError(None, "", "The file is empty.")])
-    suffix = PurePath(filename).suffix.lower()
-    if suffix == ".csv":
-        header, rows = _read_csv(content)
-    elif suffix == ".xlsx":
-        header, rows = _read_xlsx(content)
-    else:
-        raise FileRefused([RowError(None, "", "The file must be a CSV (.csv) or Excel workbook (.xlsx).")])
-
-    header = [h.strip().lower() for h in header]
-    # Trailing empty columns are common in spreadsheets; drop them.
-    while header and header[-1] == "":
-        header.pop()
-    errors: list[RowError] = []
-    known = set(required) | set(optional)
-    for column in required:
-        if column not in header:
-            errors.append(RowError(None, column, "This column is missing."))
-    for column in header:
-        if column not in known:
-            errors.append(RowError(None, column, f"Unknown column. Expected: {', '.join(required + optional)}."))
-    duplicates = {c for c in header if header.count(c) > 1}
-    for column in sorted(duplicates):
-        errors.append(RowError(None, column, "This column appears more than once."))
-    if errors:
-        raise FileRefused(errors)
-    if not rows:
-        raise FileRefused([RowError(None, "", "The file has a header row but no data rows.")])
-
-    width = len(header)
-    dataset = tablib.Dataset(headers=header)
-    for number, raw in enumerate(rows, start=2):
-        cells = list(raw[:width]) + [None] * (width - len(raw))
-        extra = [c for c in raw[width:] if c not in (None, "")]
-        if extra:
-            errors.append(RowError(number, "", "The row has more cells than the header has columns."))
-        for column, cell in zip(header, cells, strict=True):
-            if looks_like_formula(cell):
-                errors.append(
-                    RowError(number, column, "The cell looks like a spreadsheet formula; enter the value itself.")
-                )
-        dataset.append([_clean(c) for c in cells])
-    if errors:
-        raise FileRefused(errors)
-    return dataset
+def _filled(row: list[Any] | tuple[Any, ...]) -> bool:
+    return any(c not in (None, "") and not (isinstance(c, str) and not c.strip()) for c in row)
 
 
 def _clean(cell: Any) -> Any:
@@ -142,3 +102,239 @@ def _clean(cell: Any) -> Any:
         cell = restore(cell.strip())
         return cell if cell != "" else None
     return cell
+
+
+class Table:
+    """A CSV or XLSX file with a checked, normalised header, read row by row.
+
+    `file` is an open binary file that can seek (a file opened with "rb", an uploaded
+    file, a storage file, a BytesIO); the table reads it but does not close it.
+    Opening raises FileRefused naming every problem with the file as a whole.
+    Problems found in single rows while reading (formula cells, too many cells) are
+    collected in `errors` during each pass of `rows()`, and those rows are left out."""
+
+    def __init__(
+        self, file: IO[bytes], filename: str, *, required: tuple[str, ...], optional: tuple[str, ...] = ()
+    ) -> None:
+        self._file = file
+        self.filename = filename
+        self.errors: list[RowError] = []
+        self.progress: Progress | None = None
+        self._count: int | None = None
+        self._encoding = ""
+        self._workbook: Any = None
+        size = self._size()
+        if size > max_bytes():
+            limit = max_bytes() // (1024 * 1024)
+            raise _refused(f"The file is larger than the {limit} MB limit. Split it into smaller files.")
+        if size == 0:
+            raise _refused("The file is empty.")
+        suffix = PurePath(filename).suffix.lower()
+        if suffix == ".csv":
+            self._kind = "csv"
+            self._encoding = self._detect_encoding()
+        elif suffix == ".xlsx":
+            self._kind = "xlsx"
+            self._open_workbook()
+        else:
+            raise _refused("The file must be a CSV (.csv) or Excel workbook (.xlsx).")
+        raw = self._raw_rows()
+        try:
+            first = next(raw, None)
+            if first is None:
+                raise _refused("The file is empty.")
+            self.header = self._check_header(first, required, optional)
+            if next(raw, None) is None:
+                raise _refused("The file has a header row but no data rows.")
+        except FileRefused:
+            self.close()
+            raise
+        finally:
+            raw.close()
+
+    def _size(self) -> int:
+        self._file.seek(0, os.SEEK_END)
+        size = self._file.tell()
+        self._file.seek(0)
+        return size
+
+    # CSV ---------------------------------------------------------------------------
+
+    def _text(self, encoding: str) -> io.TextIOWrapper:
+        self._file.seek(0)
+        # newline="" as the csv module wants: line ends are left to the reader.
+        return io.TextIOWrapper(io.BufferedReader(_Raw(self._file), BUFFER), encoding=encoding, newline="")
+
+    def _detect_encoding(self) -> str:
+        """UTF-8 (with or without a byte-order mark), else Windows-1252 as Excel saves
+        it. The whole file is decoded as a stream, keeping nothing, so a character
+        that settles the question on the last line is found; the CSV rows are counted
+        on the way."""
+        for encoding in ("utf-8-sig", "cp1252"):
+            count = 0
+            binary = False
+
+            def lines(text: io.TextIOWrapper) -> Iterator[str]:
+                nonlocal binary
+                for line in text:
+                    if "\x00" in line:
+                        binary = True
+                        return
+                    yield line
+
+            try:
+                for row in csv.reader(lines(self._text(encoding))):
+                    if _filled(row):
+                        count += 1
+            except UnicodeDecodeError:
+                continue
+            except csv.Error as error:
+                raise _refused(f"The file is not readable CSV: {error}.") from error
+            if binary:
+                raise _refused("The file holds binary data, not CSV text.")
+            self._count = max(count - HEADER_ROWS, 0)
+            return encoding
+        raise _refused("The file's text encoding is not UTF-8 or Windows-1252. Save it as CSV UTF-8.")
+
+    # XLSX --------------------------------------------------------------------------
+
+    def _open_workbook(self) -> None:
+        from openpyxl import load_workbook
+        from openpyxl.utils.exceptions import InvalidFileException
+
+        try:
+            # read_only streams the sheet's XML on each pass; only the shared strings
+            # (each distinct text once) are held in memory.
+            self._workbook = load_workbook(self._file, read_only=True, data_only=False)
+            self._sheet = self._workbook.worksheets[0]
+        except (InvalidFileException, KeyError, OSError, ValueError, IndexError, zipfile.BadZipFile) as error:
+            raise _refused("The file is not a readable XLSX workbook.") from error
+
+    # Both --------------------------------------------------------------------------
+
+    def _raw_rows(self) -> Generator[list[Any]]:
+        """The non-empty rows, header first, as lists of cells."""
+        if self._kind == "csv":
+            for row in csv.reader(self._text(self._encoding)):
+                if _filled(row):
+                    yield row
+        else:
+            for cells in self._sheet.iter_rows(values_only=True):
+                if any(c not in (None, "") for c in cells):
+                    yield list(cells)
+
+    def _check_header(self, first: list[Any], required: tuple[str, ...], optional: tuple[str, ...]) -> list[str]:
+        header = ["" if h is None else str(h).strip().lower() for h in first]
+        # Trailing empty columns are common in spreadsheets; drop them.
+        while header and header[-1] == "":
+            header.pop()
+        errors: list[RowError] = []
+        known = set(required) | set(optional)
+        for column in required:
+            if column not in header:
+                errors.append(RowError(None, column, "This column is missing."))
+        for column in header:
+            if column not in known:
+                errors.append(RowError(None, column, f"Unknown column. Expected: {', '.join(required + optional)}."))
+        duplicates = {c for c in header if header.count(c) > 1}
+        for column in sorted(duplicates):
+            errors.append(RowError(None, column, "This column appears more than once."))
+        if errors:
+            raise FileRefused(errors)
+        return header
+
+    def __len__(self) -> int:
+        """The number of data rows (empty rows are skipped). Known once the file has
+        been read through (a CSV file's on opening); else the file is read to count."""
+        if self._count is None:
+            self._count = sum(1 for _ in self._raw_rows()) - HEADER_ROWS
+        return self._count
+
+    def length_hint(self) -> int:
+        return self._count or 0
+
+    def rows(self, *, verb: str = "read") -> Iterator[tuple[int, dict[str, Any]]]:
+        """Each data row as (spreadsheet row number, {column: cleaned cell}), from the
+        first row again on each call. Rows with a formula cell or more cells than the
+        header are left out and their problems collected in `errors`. `progress`, if
+        set, hears of every thousandth row, with `verb` ("read", "written")."""
+        self.errors = []
+        header = self.header
+        width = len(header)
+        total = len(self) if self.progress is not None else 0
+        raw = self._raw_rows()
+        next(raw)  # the header
+        index = 0
+        for index, cells in enumerate(raw, start=1):
+            number = index + HEADER_ROWS
+            if self.progress is not None and index % PROGRESS_EVERY == 0:
+                self.progress(index, total, verb)
+            problems = len(self.errors)
+            if any(c not in (None, "") for c in cells[width:]):
+                self.errors.append(RowError(number, "", "The row has more cells than the header has columns."))
+            cells = cells[:width]
+            for column, cell in zip(header, cells, strict=False):
+                if looks_like_formula(cell):
+                    self.errors.append(
+                        RowError(number, column, "The cell looks like a spreadsheet formula; enter the value itself.")
+                    )
+            if len(self.errors) > problems:
+                continue
+            row = {column: _clean(cell) for column, cell in zip(header, cells, strict=False)}
+            for column in header[len(cells) :]:
+                row[column] = None
+            yield number, row
+        self._count = index
+
+    def dataset(self) -> tablib.Dataset:
+        """The whole file in memory, for the kinds imported row by row through
+        django-import-export (their files are small); FileRefused names every row
+        that could not be read."""
+        dataset = tablib.Dataset(headers=self.header)
+        for _, row in self.rows():
+            dataset.append(list(row.values()))
+        if self.errors:
+            raise FileRefused(self.errors)
+        return dataset
+
+    def close(self) -> None:
+        if self._workbook is not None:
+            self._workbook.close()
+            self._workbook = None
+
+
+class RowList:
+    """Rows already in memory (a list of mappings) as a RowSource, numbered from
+    `first_row`: how the services take rows from code rather than from a file."""
+
+    def __init__(self, rows: list[Mapping[str, Any]], *, first_row: int = HEADER_ROWS + 1):
+        self._rows = rows
+        self._first_row = first_row
+        self.header: list[str] = list(rows[0]) if rows else []
+        self.errors: list[RowError] = []
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def length_hint(self) -> int:
+        return len(self._rows)
+
+    def rows(self, *, verb: str = "read") -> Iterator[tuple[int, dict[str, Any]]]:
+        for number, row in enumerate(self._rows, start=self._first_row):
+            yield number, dict(row)
+
+
+def as_source(rows: Iterable[Mapping[str, Any]] | RowSource, *, first_row: int = HEADER_ROWS + 1) -> RowSource:
+    """`rows` if it can be read more than once, else its rows in a RowList."""
+    if isinstance(rows, RowSource):
+        return rows
+    return RowList(list(rows), first_row=first_row)
+
+
+def open_table(
+    file: IO[bytes] | bytes, filename: str, *, required: tuple[str, ...], optional: tuple[str, ...] = ()
+) -> Table:
+    """A Table over an open binary file (or bytes, for tests and small files)."""
+    if isinstance(file, bytes):
+        file = io.BytesIO(file)
+    return Table(file, filename, required=required, optional=optional)

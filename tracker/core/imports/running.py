@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -11,11 +10,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from import_export.results import Result, RowResult
 
-from tracker.core.imports.reading import RowError
+from tracker.core.imports.reading import HEADER_ROWS, FileRefused, Progress, RowError, Table
 from tracker.core.imports.registry import ImportKind
 from tracker.core.models import User
 
-HEADER_ROWS = 1  # data row n of the dataset is spreadsheet row n + 1
+__all__ = ["HEADER_ROWS", "ImportOutcome", "Progress", "run_import"]
 
 
 @dataclass
@@ -81,43 +80,21 @@ def _duplicates(dataset: tablib.Dataset, columns: list[str]) -> list[RowError]:
     return errors
 
 
-Progress = Callable[[int, int], None]  # (rows read so far, rows in all)
-PROGRESS_EVERY = 1000
-
-
-class _Watched:
-    """The dataset as the importer reads it, reporting every thousandth row read, so
-    a long file shows progress without each kind having to."""
-
-    def __init__(self, dataset: tablib.Dataset, progress: Progress):
-        self._dataset = dataset
-        self._progress = progress
-        self._total = len(dataset)
-
-    def __len__(self) -> int:
-        return self._total
-
-    def __getitem__(self, index: Any) -> Any:
-        if isinstance(index, int) and index > 0 and index % PROGRESS_EVERY == 0:
-            self._progress(index, self._total)
-        return self._dataset[index]
-
-    def __iter__(self) -> Any:
-        for index in range(self._total):
-            yield self[index]
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._dataset, name)
-
-
 def run_import(
-    kind: ImportKind, dataset: tablib.Dataset, *, by: User | None, dry_run: bool, progress: Progress | None = None
+    kind: ImportKind, table: Table, *, by: User | None, dry_run: bool, progress: Progress | None = None
 ) -> ImportOutcome:
     """Check (dry_run) or import every row. Any error anywhere writes nothing.
-    `progress`, if given, hears how many rows have been read as the import goes."""
+    `progress`, if given, hears how many rows have been read as the import goes.
+
+    Bulk runners get the table itself and read it as a stream (twice: to check,
+    then to write); the other kinds' files are small and are read into a dataset."""
     if kind.runner is not None:
-        rows = dataset if progress is None else _Watched(dataset, progress)
-        return kind.runner(rows, by=by, dry_run=dry_run)
+        table.progress = progress
+        return kind.runner(table, by=by, dry_run=dry_run)
+    try:
+        dataset = table.dataset()
+    except FileRefused as refused:
+        return ImportOutcome(rows=len(table), errors=refused.errors)
     resource = kind.resource(user=by)
     resource.progress = progress
     id_columns = [str(resource.fields[name].column_name) for name in resource.get_import_id_fields()]

@@ -4,13 +4,14 @@ check a file (a preview), then import it once."""
 from __future__ import annotations
 
 from dataclasses import asdict
+from typing import IO
 
-from django.core.files.base import ContentFile
+from django.core.files.base import ContentFile, File
 from django.db import transaction
 from django.utils import timezone
 
 from tracker.core.errors import DomainError
-from tracker.core.imports.reading import FileRefused, RowError, read_table
+from tracker.core.imports.reading import FileRefused, RowError, open_table
 from tracker.core.imports.registry import ImportKind
 from tracker.core.imports.running import ImportOutcome, Progress, run_import
 from tracker.core.models import ImportJob, User
@@ -22,19 +23,23 @@ class ImportError_(DomainError):
 
 def check_file(
     kind: ImportKind,
-    content: bytes,
+    file: IO[bytes] | bytes,
     filename: str,
     *,
     by: User | None,
     dry_run: bool = True,
     progress: Progress | None = None,
 ) -> ImportOutcome:
-    """Read and check (or with dry_run=False, import) a file outside the web workflow."""
+    """Read and check (or with dry_run=False, import) a file outside the web workflow.
+    `file` is an open binary file (read as a stream, left open) or the bytes of one."""
     try:
-        dataset = read_table(content, filename, required=kind.required_columns, optional=kind.optional_columns)
+        table = open_table(file, filename, required=kind.required_columns, optional=kind.optional_columns)
     except FileRefused as refused:
         return ImportOutcome(errors=refused.errors)
-    return run_import(kind, dataset, by=by, dry_run=dry_run, progress=progress)
+    try:
+        return run_import(kind, table, by=by, dry_run=dry_run, progress=progress)
+    finally:
+        table.close()
 
 
 def _store(job: ImportJob, outcome: ImportOutcome) -> None:
@@ -43,9 +48,10 @@ def _store(job: ImportJob, outcome: ImportOutcome) -> None:
 
 
 @transaction.atomic
-def preview_import(kind: ImportKind, content: bytes, filename: str, *, by: User) -> ImportJob:
-    """Check an uploaded file without writing any record; keep it for confirmation."""
-    outcome = check_file(kind, content, filename, by=by, dry_run=True)
+def preview_import(kind: ImportKind, file: IO[bytes] | bytes, filename: str, *, by: User) -> ImportJob:
+    """Check an uploaded file without writing any record; keep it (through the
+    storage API) for confirmation. `file` is read as a stream, never whole."""
+    outcome = check_file(kind, file, filename, by=by, dry_run=True)
     job = ImportJob(
         kind=kind.slug,
         file_name=filename[:255],
@@ -53,7 +59,8 @@ def preview_import(kind: ImportKind, content: bytes, filename: str, *, by: User)
         status=ImportJob.Status.PREVIEWED if outcome.ok else ImportJob.Status.REFUSED,
     )
     _store(job, outcome)
-    job.file.save(filename, ContentFile(content), save=False)
+    stored = ContentFile(file) if isinstance(file, bytes) else file if isinstance(file, File) else File(file)
+    job.file.save(filename, stored, save=False)
     job.save()
     return job
 
@@ -67,10 +74,8 @@ def confirm_import(job: ImportJob, kind: ImportKind, *, by: User) -> ImportJob:
     if not claimed:
         raise ImportError_("This file has already been imported, or was refused. Upload it again to start over.")
     try:
-        with job.file.open("rb") as handle:
-            content = handle.read()
-        with transaction.atomic():
-            outcome = check_file(kind, content, job.file_name, by=by, dry_run=False)
+        with job.file.open("rb") as handle, transaction.atomic():
+            outcome = check_file(kind, handle, job.file_name, by=by, dry_run=False)
             _store(job, outcome)
             if outcome.ok:
                 job.status = ImportJob.Status.IMPORTED

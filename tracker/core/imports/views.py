@@ -51,7 +51,8 @@ def import_upload(request: HttpRequest, slug: str) -> HttpResponse:
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        job = preview_import(kind, upload.read(), upload.name, by=user)
+        # The upload is read as a stream (a temporary file when large), never whole.
+        job = preview_import(kind, upload, upload.name, by=user)
         return redirect("import-preview", pk=job.pk)
     return render(request, "core/imports/upload.html", {"kind": kind, "form": form})
 

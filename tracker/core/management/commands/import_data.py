@@ -36,11 +36,12 @@ class Command(BaseCommand):
                 raise CommandError(f"No user {user!r}.")
         self.stdout.write(f"Reading {file.name}…")
 
-        def progress(done: int, total: int) -> None:
-            self.stdout.write(f"  {done:,} of {total:,} rows read…")
+        def progress(done: int, total: int, verb: str = "read") -> None:
+            self.stdout.write(f"  {done:,} of {total:,} rows {verb}…")
             self.stdout.flush()
 
-        outcome = check_file(chosen, file.read_bytes(), file.name, by=by, dry_run=dry_run, progress=progress)
+        with file.open("rb") as handle:
+            outcome = check_file(chosen, handle, file.name, by=by, dry_run=dry_run, progress=progress)
         if not outcome.ok:
             for error in outcome.errors:
                 self.stderr.write(str(error))
