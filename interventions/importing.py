@@ -24,7 +24,7 @@ from import_export import fields, widgets
 from tracker.core.imports import registry
 from tracker.core.imports.reading import FileRefused, RowError, Table
 from tracker.core.imports.resources import TrackerResource
-from tracker.core.imports.running import HEADER_ROWS, ImportOutcome
+from tracker.core.imports.running import ImportOutcome
 from tracker.core.models import Area, Organisation, User
 from tracker.core.roles import Role
 
@@ -354,7 +354,7 @@ def run_referral_import(table: Table, *, by: User | None, dry_run: bool) -> Impo
         return outcome
     lookups = _Lookups(dataset, by)
     rows = []
-    for number, raw in enumerate(dataset.dict, start=1 + HEADER_ROWS):
+    for number, raw in zip(table.numbers, dataset.dict, strict=True):
         row = _read_row(number, raw, lookups, outcome.errors)
         if row is not None:
             rows.append(row)

@@ -50,7 +50,8 @@ def test_rows_can_be_read_again_from_the_start(tmp_path: Path) -> None:
     with path.open("rb") as handle:
         source = open_table(handle, path.name, required=COLUMNS)
         first, second = list(source.rows()), list(source.rows())
-    assert first == second == [(2, {"name": "A", "kind": "charity"}), (3, {"name": "B", "kind": "other"})]
+    # Numbered as the spreadsheet shows them: empty rows are skipped, not renumbered.
+    assert first == second == [(3, {"name": "A", "kind": "charity"}), (5, {"name": "B", "kind": "other"})]
     assert len(source) == 2
 
 
@@ -96,7 +97,7 @@ def test_xlsx_rows_stream_and_can_be_read_twice() -> None:
     book.save(buffer)
     source = table(buffer.getvalue(), "orgs.xlsx")
     assert source.length_hint() == 0  # not counted on opening, unlike a CSV file
-    expected = [(2, {"name": "A", "kind": "charity"}), (3, {"name": "B", "kind": "other"})]
+    expected = [(2, {"name": "A", "kind": "charity"}), (4, {"name": "B", "kind": "other"})]
     assert list(source.rows()) == expected
     assert source.length_hint() == 2  # counted by reading it through
     assert list(source.rows()) == expected

@@ -291,3 +291,41 @@ def test_the_command_reports_progress_while_checking_and_writing(
     assert "2,000 of 2,500 rows written" in out.getvalue()
     assert "Imported 2500 rows: 2500 new" in out.getvalue()
     assert Venue.objects.count() == 2_500
+
+
+def test_blank_lines_keep_the_spreadsheet_row_numbers(areas: dict[str, Any], officer: Any) -> None:
+    # Row 2 good, row 3 empty, row 4 a bad postcode: the error names row 4, as the sheet does.
+    good = "PL/0,Fine Bar,2 Street,WR1 2AB,Shropshire,pub,,\n"
+    bad = "PL/1,Bad Bar,3 Street,NOWHERE,Shropshire,pub,,\n"
+    outcome = run("venues", VENUE_HEADER + good + ",,,,,,,\n" + bad, officer)
+    assert errors(outcome) == [(4, "postcode")]
+    repeated = run("venues", VENUE_HEADER + good + "\n\n" + good, officer)
+    assert errors(repeated) == [(5, "licence_number")]
+    assert "Duplicates row 2" in repeated.errors[0].message
+    assert not Venue.objects.exists()
+
+
+def test_blank_lines_keep_the_row_numbers_of_row_by_row_kinds(areas: dict[str, Any], officer: Any) -> None:
+    text = "name,kind,area,active\nA Group,Faith,Shropshire,1\n\n\nB Group,Faith,Mars,1\nA Group,Faith,Shropshire,1\n"
+    refused = run("community-groups", text, officer)
+    assert errors(refused) == [(6, "name")]
+    assert "Duplicates row 2" in refused.errors[0].message
+    unknown_area = run("community-groups", text.rsplit("A Group", 1)[0], officer)
+    assert errors(unknown_area) == [(5, "area")]
+    assert not CommunityGroup.objects.exists()
+
+
+def test_blank_rows_in_a_workbook_keep_the_sheet_row_numbers(areas: dict[str, Any], officer: Any) -> None:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(VENUE_HEADER.strip().split(","))
+    sheet.append(["PL/0", "Fine Bar", "2 Street", "WR1 2AB", "Shropshire", "pub"])
+    sheet.append([])
+    sheet.append(["PL/1", "Bad Bar", "3 Street", "NOWHERE", "Shropshire", "pub"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    outcome = check_file(registry.get("venues"), buffer.getvalue(), "register.xlsx", by=officer)  # type: ignore[arg-type]
+    assert errors(outcome) == [(4, "postcode")]

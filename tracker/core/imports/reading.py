@@ -119,6 +119,8 @@ class Table:
         self._file = file
         self.filename = filename
         self.errors: list[RowError] = []
+        # The spreadsheet row of each row of `dataset()`, in order.
+        self.numbers: list[int] = []
         self.progress: Progress | None = None
         self._count: int | None = None
         self._encoding = ""
@@ -143,7 +145,7 @@ class Table:
             first = next(raw, None)
             if first is None:
                 raise _refused("The file is empty.")
-            self.header = self._check_header(first, required, optional)
+            self.header = self._check_header(first[1], required, optional)
             if next(raw, None) is None:
                 raise _refused("The file has a header row but no data rows.")
         except FileRefused:
@@ -212,16 +214,18 @@ class Table:
 
     # Both --------------------------------------------------------------------------
 
-    def _raw_rows(self) -> Generator[list[Any]]:
-        """The non-empty rows, header first, as lists of cells."""
+    def _raw_rows(self) -> Generator[tuple[int, list[Any]]]:
+        """The non-empty rows, header first, as (spreadsheet row number, cells). Empty
+        rows are skipped but still counted, so a number is the row the person sees in
+        their spreadsheet (a CSV record spanning lines in a quoted cell is one row)."""
         if self._kind == "csv":
-            for row in csv.reader(self._text(self._encoding)):
+            for number, row in enumerate(csv.reader(self._text(self._encoding)), start=1):
                 if _filled(row):
-                    yield row
+                    yield number, row
         else:
-            for cells in self._sheet.iter_rows(values_only=True):
+            for number, cells in enumerate(self._sheet.iter_rows(min_row=1, values_only=True), start=1):
                 if any(c not in (None, "") for c in cells):
-                    yield list(cells)
+                    yield number, list(cells)
 
     def _check_header(self, first: list[Any], required: tuple[str, ...], optional: tuple[str, ...]) -> list[str]:
         header = ["" if h is None else str(h).strip().lower() for h in first]
@@ -265,8 +269,7 @@ class Table:
         raw = self._raw_rows()
         next(raw)  # the header
         index = 0
-        for index, cells in enumerate(raw, start=1):
-            number = index + HEADER_ROWS
+        for index, (number, cells) in enumerate(raw, start=1):
             if self.progress is not None and index % PROGRESS_EVERY == 0:
                 self.progress(index, total, verb)
             problems = len(self.errors)
@@ -291,8 +294,10 @@ class Table:
         django-import-export (their files are small); FileRefused names every row
         that could not be read."""
         dataset = tablib.Dataset(headers=self.header)
-        for _, row in self.rows():
+        self.numbers.clear()
+        for number, row in self.rows():
             dataset.append(list(row.values()))
+            self.numbers.append(number)
         if self.errors:
             raise FileRefused(self.errors)
         return dataset

@@ -41,17 +41,19 @@ def _column_for(resource: Any, field_name: str) -> str:
     return "" if field_name == "__all__" else field_name
 
 
-def _errors_from(result: Result, resource: Any) -> list[RowError]:
+def _errors_from(result: Result, resource: Any, numbers: list[int]) -> list[RowError]:
+    """The resource's errors by spreadsheet row: import-export numbers the dataset's
+    rows from 1, and `numbers` gives the spreadsheet row of each."""
     errors: list[RowError] = []
     for error in result.base_errors:
         errors.append(RowError(None, "", str(error.error)))
     for number, row_errors in result.row_errors():
         for error in row_errors:
-            errors.append(RowError(number + HEADER_ROWS, "", _plain(error.error)))
+            errors.append(RowError(numbers[number - 1], "", _plain(error.error)))
     for invalid in result.invalid_rows:
         for name, messages in invalid.error_dict.items():
             for message in messages:
-                errors.append(RowError(invalid.number + HEADER_ROWS, _column_for(resource, name), str(message)))
+                errors.append(RowError(numbers[invalid.number - 1], _column_for(resource, name), str(message)))
     return sorted(errors, key=lambda e: (e.row or 0, e.column))
 
 
@@ -61,13 +63,13 @@ def _plain(error: Exception) -> str:
     return str(error) or error.__class__.__name__
 
 
-def _duplicates(dataset: tablib.Dataset, columns: list[str]) -> list[RowError]:
+def _duplicates(dataset: tablib.Dataset, columns: list[str], numbers: list[int]) -> list[RowError]:
     seen: dict[tuple[Any, ...], int] = {}
     errors = []
     present = [c for c in columns if c in dataset.headers]
     if not present:
         return []
-    for number, row in enumerate(dataset.dict, start=1 + HEADER_ROWS):
+    for number, row in zip(numbers, dataset.dict, strict=True):
         key = tuple(str(row.get(c) or "").strip().lower() for c in present)
         if not any(key):
             continue
@@ -99,13 +101,13 @@ def run_import(
     resource.progress = progress
     id_columns = [str(resource.fields[name].column_name) for name in resource.get_import_id_fields()]
     outcome = ImportOutcome(rows=len(dataset))
-    outcome.errors = _duplicates(dataset, id_columns)
+    outcome.errors = _duplicates(dataset, id_columns, table.numbers)
     if outcome.errors:
         return outcome
     try:
         with transaction.atomic():
             result = resource.import_data(dataset, dry_run=dry_run, raise_errors=False, use_transactions=True)
-            outcome.errors = _errors_from(result, resource)
+            outcome.errors = _errors_from(result, resource, table.numbers)
             totals = result.totals
             outcome.new = totals[RowResult.IMPORT_TYPE_NEW]
             outcome.updated = totals[RowResult.IMPORT_TYPE_UPDATE]
