@@ -27,7 +27,7 @@ def page_table(pages: list[dict[str, Any]]) -> list[str]:
         status = mark(page["met"]) + (f" ({'; '.join(page['notes'])})" if page["notes"] else "")
         lines.append(
             f"| {page['label']} `{page['url']}` | {page['user']} | {page['median_ms']:.1f} | {page['p95_ms']:.1f} | "
-            f"{f'{limit:.2f}' if limit else ''} | {ratio} | {small} | {page['queries']} | {page['peak_mb']:.1f} | "
+            f"{f'{limit:.2f}' if limit else ''} | {ratio} | {small} | {page['queries']} | {page['peak_mb']:.2f} | "
             f"{page['target']} | {status} |"
         )
     return lines
