@@ -214,7 +214,15 @@ class Session(VersionedModel):
 
     class Meta:
         ordering = ["scheduled_on", "id"]
-        indexes = [models.Index(fields=["scheduled_on", "id"], name="session_scheduled_idx")]
+        indexes = [
+            models.Index(fields=["scheduled_on", "id"], name="session_scheduled_idx"),
+            # Unacknowledged concerns are counted in the navigation on every page.
+            models.Index(
+                fields=["referral"],
+                condition=models.Q(concern=True, concern_acknowledged_at=None),
+                name="session_open_concern_idx",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"Session on {self.scheduled_on:%d %b %Y}"
