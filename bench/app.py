@@ -175,7 +175,10 @@ def endpoints() -> list[Endpoint]:
         Endpoint("Programmes", "/interventions/programmes/", "list"),
         Endpoint("Programme", f"/interventions/programmes/{middle(Programme.objects).pk}/", "detail"),
         Endpoint("Referrals", "/interventions/", "list"),
-        Endpoint("Referral", f"/interventions/referrals/{middle(Referral.objects).pk}/", "detail"),
+        # A completed referral: the fullest page (sessions, follow-up, outcomes) at any scale.
+        Endpoint(
+            "Referral", f"/interventions/referrals/{middle(Referral.objects.filter(status='completed')).pk}/", "detail"
+        ),
         Endpoint("Issued reports", "/reports/issued/", "list"),
         Endpoint("Imports", "/imports/", "page"),
         Endpoint("Import upload form (venues)", "/imports/venues/upload/", "page"),
