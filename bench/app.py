@@ -299,7 +299,12 @@ def measure_pdf(database_url: str, runs: int) -> dict[str, Any]:
 
 
 def pdf_worker(database_url: str, runs: int) -> None:
-    setup_django(database_url, tempfile.mkdtemp(prefix="tracker-bench-pdf-"))
+    with tempfile.TemporaryDirectory(prefix="tracker-bench-pdf-") as folder:
+        render_pdfs(database_url, runs, folder)
+
+
+def render_pdfs(database_url: str, runs: int, folder: str) -> None:
+    setup_django(database_url, folder)
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
