@@ -8,12 +8,13 @@ STAMP := .make
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help setup run test serve lint typecheck migrations-check check-deploy fuzz load faults backup-check clean
+.PHONY: help setup run test bench serve lint typecheck migrations-check check-deploy fuzz load faults backup-check clean
 .DEFAULT_GOAL := help
 
 help:
 	@echo "make run    - set up, migrate, load demo data and serve http://$(HOST):$(PORT)/"
 	@echo "make test   - set up and run the whole test suite"
+	@echo "make bench  - measure every page, API list and report on SQLite and PostgreSQL, write bench/RESULTS.md"
 	@echo "make serve  - production serving with gunicorn (needs SECRET_KEY, ALLOWED_HOSTS)"
 	@echo "make lint   - ruff and mypy"
 	@echo "make fuzz   - schemathesis over the whole API against PostgreSQL"
@@ -55,6 +56,12 @@ TEST_WORKERS ?= 2
 test: setup
 	@command -v pdftotext >/dev/null 2>&1 || echo "Note: pdftotext is missing (apt-get install poppler-utils); the PDF tests need it."
 	$(PY) -m pytest -n $(TEST_WORKERS)
+
+# Every page, API list, the board report, an import and an export at ten times the demo
+# data, on throwaway SQLite and PostgreSQL databases (BENCH_POSTGRES_URL); about 10 minutes.
+BENCH_DATABASES ?= sqlite,postgres
+bench: setup
+	$(PY) bench/app.py --databases $(BENCH_DATABASES)
 
 serve: setup
 	$(PY) manage.py collectstatic --no-input --verbosity 0

@@ -140,7 +140,11 @@ class Referral(VersionedModel):
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["handling_organisation", "status"])]
+        indexes = [
+            models.Index(fields=["handling_organisation", "status"]),
+            # The default order: a page of the newest reads 50 rows, not every referral.
+            models.Index(fields=["created_at", "id"], name="referral_created_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"Referral {self.reference}"
@@ -210,6 +214,15 @@ class Session(VersionedModel):
 
     class Meta:
         ordering = ["scheduled_on", "id"]
+        indexes = [
+            models.Index(fields=["scheduled_on", "id"], name="session_scheduled_idx"),
+            # Unacknowledged concerns are counted in the navigation on every page.
+            models.Index(
+                fields=["referral"],
+                condition=models.Q(concern=True, concern_acknowledged_at=None),
+                name="session_open_concern_idx",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"Session on {self.scheduled_on:%d %b %Y}"

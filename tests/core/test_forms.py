@@ -1,6 +1,8 @@
+import pytest
 from django import forms
+from django.forms.renderers import TemplatesSetting
 
-from tracker.core.forms import DateInput
+from tracker.core.forms import DateInput, GovUKFormRenderer
 
 
 class SampleForm(forms.Form):
@@ -30,3 +32,25 @@ def test_valid_form_has_no_error_summary() -> None:
     form = SampleForm({"name": "x", "kind": "a", "agree": "on"})
     assert form.is_valid()
     assert "govuk-error-summary" not in form.render()
+
+
+SELECTS = [
+    forms.Select(
+        choices=[("", 'Any <kind> & "other"'), (1, "One"), ("a'b", "Two")],
+        attrs={"class": "govuk-select", "aria-describedby": "x-hint", "disabled": True, "data-off": False},
+    ),
+    forms.SelectMultiple(choices=[("Group <1>", [(1, "a"), (2, "b")]), (3, "c")]),
+    forms.NullBooleanSelect(),
+]
+
+
+@pytest.mark.parametrize("widget", SELECTS, ids=["select", "multiple", "nullboolean"])
+@pytest.mark.parametrize("value", [None, "1", ["1", "3"], "a'b", True])
+def test_selects_render_exactly_as_djangos_templates(widget: forms.Widget, value: object) -> None:
+    """GovUKFormRenderer builds select markup in Python for speed; it must be the
+    same HTML Django's own select and option templates give."""
+    if isinstance(widget, forms.NullBooleanSelect) and isinstance(value, list):
+        return  # not a value this widget can show
+    attrs = {"id": "id_f"}
+    expected = widget.render("f&g", value, attrs=attrs, renderer=TemplatesSetting())
+    assert widget.render("f&g", value, attrs=attrs, renderer=GovUKFormRenderer()) == expected

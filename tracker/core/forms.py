@@ -8,6 +8,8 @@ from typing import Any
 from django import forms
 from django.forms.boundfield import BoundField
 from django.forms.renderers import TemplatesSetting
+from django.utils.html import conditional_escape, escape
+from django.utils.safestring import SafeString, mark_safe
 
 from tracker.core.versioning import EditConflict
 
@@ -72,10 +74,56 @@ class GovUKBoundField(BoundField):
         return self.widget_type in {"checkboxselectmultiple", "radioselect"}
 
 
+SELECT_TEMPLATE = "django/forms/widgets/select.html"
+OPTION_TEMPLATE = "django/forms/widgets/select_option.html"
+
+
+def _attrs(attrs: dict[str, Any]) -> str:
+    """As django/forms/widgets/attrs.html: True gives a bare name, False nothing."""
+    return "".join(
+        f" {conditional_escape(name)}" if value is True else f' {conditional_escape(name)}="{escape(str(value))}"'
+        for name, value in attrs.items()
+        if value is not False
+    )
+
+
+def render_select(widget: dict[str, Any]) -> SafeString:
+    """The markup of Django's select.html and select_option.html, built in Python.
+    A filter listing hundreds of groups spent most of its page's time rendering one
+    option template per choice; this is the same HTML (tested) at a fraction of the cost."""
+    parts = [f'<select name="{conditional_escape(widget["name"])}"{_attrs(widget["attrs"])}>']
+    for group_name, group_choices, _index in widget["optgroups"]:
+        if group_name:
+            parts.append(f'\n  <optgroup label="{conditional_escape(group_name)}">')
+        parts.extend(
+            f'\n  <option value="{escape(str(option["value"]))}"{_attrs(option["attrs"])}>'
+            f"{conditional_escape(option['label'])}</option>\n"
+            for option in group_choices
+        )
+        if group_name:
+            parts.append("\n  </optgroup>")
+    parts.append("\n</select>")
+    return mark_safe("".join(parts))  # noqa: S308 - every value is escaped above
+
+
 class GovUKFormRenderer(TemplatesSetting):
     form_template_name = "forms/govuk_form.html"
     field_template_name = "forms/govuk_field.html"
     bound_field_class = GovUKBoundField
+
+    def render(self, template_name: str, context: dict[str, Any], request: Any = None) -> str:
+        widget = context.get("widget")
+        if (
+            template_name == SELECT_TEMPLATE
+            and widget is not None
+            and all(
+                option["template_name"] == OPTION_TEMPLATE
+                for _, options, _ in widget["optgroups"]
+                for option in options
+            )
+        ):
+            return render_select(widget)
+        return super().render(template_name, context, request)
 
 
 class VersionedModelForm(forms.ModelForm):

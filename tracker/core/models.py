@@ -146,7 +146,10 @@ class Outcome(VersionedModel):
 
     class Meta:
         ordering = ["-date", "-id"]
-        indexes = [models.Index(fields=["content_type", "object_id"])]
+        indexes = [
+            models.Index(fields=["content_type", "object_id"]),
+            models.Index(fields=["date", "id"], name="outcome_date_idx"),  # the default order
+        ]
 
     def __str__(self) -> str:
         return f"{self.outcome_type} ({self.get_rating_display()}) on {self.date:%d %b %Y}"

@@ -35,6 +35,16 @@ def register(section: Section) -> None:
 
 
 def sections_for(request: HttpRequest) -> list[dict[str, object]]:
+    """The sections, once per request: the home page lists them and the layout's
+    navigation shows them again, and their counts are queries."""
+    cached: list[dict[str, object]] | None = getattr(request, "_navigation_sections", None)
+    if cached is None:
+        cached = _sections_for(request)
+        request._navigation_sections = cached  # type: ignore[attr-defined]
+    return cached
+
+
+def _sections_for(request: HttpRequest) -> list[dict[str, object]]:
     user = request.user
     if not user.is_authenticated:
         return []
