@@ -397,6 +397,7 @@ class Officer:
         self.rng = random.Random(1000 + number)
         self.mine: list[dict[str, Any]] = []  # engagements this officer created: id, version
         self.count = 0
+        self.referred = 0
 
     def tag(self, what: str) -> str:
         self.count += 1
@@ -520,7 +521,10 @@ class Officer:
 
     def refer(self, notes: str = "", handling: int | None = None) -> dict[str, Any] | None:
         """A new person, a draft referral and its submission: three acknowledged writes."""
-        reference = f"LD{self.run.name[:2].upper()}{self.number}{self.count:05d}{self.rng.randint(0, 999):03d}"
+        # Unique by construction (run, officer, a count of this officer's referrals): the
+        # race officer refers many people in a row without any other action in between.
+        self.referred += 1
+        reference = f"LD{self.run.name[:2].upper()}{self.number:02d}{self.referred:05d}"
         person = {
             "case_reference": reference,
             "first_name": "Load",
