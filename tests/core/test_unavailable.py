@@ -77,28 +77,27 @@ def test_page_answers_503_plain_page_when_its_view_cannot_reach_the_database(
     _assert_plain_page(client.get("/"))
 
 
-def test_page_answers_503_when_the_session_cannot_be_loaded(officer: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.fixture
+def sessions_down(officer: Any, monkeypatch: pytest.MonkeyPatch) -> Client:
+    """A signed-in client whose session cannot be loaded: the database is gone."""
+    client = Client(raise_request_exception=False)
+    client.force_login(officer)
+
+    def down(*args: Any, **kwargs: Any) -> Any:
+        raise OperationalError("connection failed: Connection refused")
+
+    monkeypatch.setattr("django.contrib.sessions.backends.db.SessionStore.load", down)
+    return client
+
+
+def test_page_answers_503_when_the_session_cannot_be_loaded(sessions_down: Client) -> None:
     """The session and user are loaded by middleware before any view runs; that
     failure reaches handler500, which must still answer 503."""
-    client = Client(raise_request_exception=False)
-    client.force_login(officer)
-
-    def down(*args: Any, **kwargs: Any) -> Any:
-        raise OperationalError("connection failed: Connection refused")
-
-    monkeypatch.setattr("django.contrib.sessions.backends.db.SessionStore.load", down)
-    _assert_plain_page(client.get("/"))
+    _assert_plain_page(sessions_down.get("/"))
 
 
-def test_api_answers_503_json_when_the_session_cannot_be_loaded(officer: Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    client = Client(raise_request_exception=False)
-    client.force_login(officer)
-
-    def down(*args: Any, **kwargs: Any) -> Any:
-        raise OperationalError("connection failed: Connection refused")
-
-    monkeypatch.setattr("django.contrib.sessions.backends.db.SessionStore.load", down)
-    _assert_api_answer(client.get("/api/v1/areas/"))
+def test_api_answers_503_json_when_the_session_cannot_be_loaded(sessions_down: Client) -> None:
+    _assert_api_answer(sessions_down.get("/api/v1/areas/"))
 
 
 def test_other_errors_are_still_500(officer: Any, monkeypatch: pytest.MonkeyPatch) -> None:
