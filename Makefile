@@ -8,7 +8,7 @@ STAMP := .make
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help setup run test bench serve lint typecheck migrations-check check-deploy fuzz load faults backup-check clean
+.PHONY: help setup run test bench serve lint typecheck migrations-check check-deploy fuzz client-check load faults backup-check clean
 .DEFAULT_GOAL := help
 
 help:
@@ -18,6 +18,7 @@ help:
 	@echo "make serve  - production serving with gunicorn (needs SECRET_KEY, ALLOWED_HOSTS)"
 	@echo "make lint   - ruff and mypy"
 	@echo "make fuzz   - schemathesis over the whole API against PostgreSQL"
+	@echo "make client-check - generate a Python client from the API schema and walk a journey with it"
 	@echo "make load   - load test on SQLite and PostgreSQL, then with PostgreSQL restarted mid-way"
 	@echo "make faults - only the run with PostgreSQL restarted mid-way"
 
@@ -84,6 +85,10 @@ check-deploy: $(STAMP)/venv
 # Schemathesis over every API operation against PostgreSQL (FUZZ_POSTGRES, FUZZ_EXAMPLES).
 fuzz: setup
 	$(PY) scripts/fuzz.py
+
+# A client generated from /api/schema/, unedited, signs in, lists, accepts, starts and meets a 409.
+client-check: setup
+	$(PY) scripts/client_journey.py
 
 # Two gunicorn servers under simulated officers and liaisons, on SQLite, on a private
 # PostgreSQL cluster, and with that cluster restarted mid-way (LOAD_SECONDS per run).

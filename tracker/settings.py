@@ -222,6 +222,8 @@ REST_FRAMEWORK = {
         "rest_framework.permissions.IsAuthenticated",
         "tracker.core.api.authentication.HasRole",
     ],
+    # JSON only: one request body per operation in the schema, so generated clients work.
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_PAGINATION_CLASS": "tracker.core.api.pagination.Pagination",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "tracker.core.api.schema.AutoSchema",
@@ -252,6 +254,10 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {},
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "tracker.core.api.schema.require_version_on_updates",
+    ],
 }
 API_TOKEN_HOURS = env.int("API_TOKEN_HOURS", default=24 * 30)
 # API throttling counts live in the cache: with several app servers, point CACHE_URL

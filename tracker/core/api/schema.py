@@ -64,3 +64,20 @@ class TokenAuthenticationScheme(OpenApiAuthenticationExtension):
             "name": "Authorization",
             "description": "`Token <token>`, the token from POST /api/v1/auth/token/.",
         }
+
+
+def require_version_on_updates(result: dict[str, Any], generator: Any, request: Any, public: bool) -> dict[str, Any]:
+    """A PATCH may leave out any field but `version` (the version read; a stale one
+    answers 409), so its body and that property are required, as the API enforces."""
+    components = result.get("components", {}).get("schemas", {})
+    for operations in result.get("paths", {}).values():
+        body = operations.get("patch", {}).get("requestBody")
+        if not body:
+            continue
+        for media in body["content"].values():
+            name = media["schema"].get("$ref", "").rsplit("/", 1)[-1]
+            component = components.get(name, {})
+            if "version" in component.get("properties", {}):
+                component["required"] = sorted({*component.get("required", []), "version"})
+                body["required"] = True
+    return result
