@@ -16,7 +16,7 @@ help:
 	@echo "make test   - set up and run the whole test suite"
 	@echo "make bench  - measure every page, API list and report on SQLite and PostgreSQL, write bench/RESULTS.md"
 	@echo "make serve  - production serving with gunicorn (needs SECRET_KEY, ALLOWED_HOSTS)"
-	@echo "make lint   - ruff and mypy"
+	@echo "make lint   - ruff, import-linter (the layers) and mypy"
 	@echo "make fuzz   - schemathesis over the whole API against PostgreSQL"
 	@echo "make client-check - generate a Python client from the API schema and walk a journey with it"
 	@echo "make load   - load test on SQLite and PostgreSQL, then with PostgreSQL restarted mid-way"
@@ -72,6 +72,7 @@ serve: setup
 lint: $(STAMP)/venv
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 	$(BIN)/mypy
 
 migrations-check: $(STAMP)/venv
