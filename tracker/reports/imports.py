@@ -7,7 +7,7 @@ from tracker.core.imports.reading import RowSource
 from tracker.core.imports.registry import ImportKind, register
 from tracker.core.imports.running import ImportOutcome
 from tracker.core.models import User
-from tracker.core.roles import Role
+from tracker.reports.permissions import FIGURE_IMPORTERS
 from tracker.reports.resources import IncidentResource, WorkforceResource
 from tracker.reports.services import (
     INCIDENT_FIELDS,
@@ -16,8 +16,6 @@ from tracker.reports.services import (
     upsert_incidents,
     upsert_workforce_periods,
 )
-
-IMPORTERS = frozenset({Role.OFFICER, Role.ADMIN})
 
 
 def import_incidents(table: RowSource, *, by: User | None, dry_run: bool) -> ImportOutcome:
@@ -42,7 +40,7 @@ def register_kinds() -> None:
             slug="incidents",
             label="Assault incidents",
             resource_class=IncidentResource,
-            roles=IMPORTERS,
+            roles=FIGURE_IMPORTERS,
             description=(
                 "Assaults on on-duty personnel from the force's crime system, one row per offence. "
                 "A reference already stored is updated. They feed the board report's assault figures."
@@ -57,7 +55,7 @@ def register_kinds() -> None:
             slug="workforce",
             label="Workforce figures",
             resource_class=WorkforceResource,
-            roles=IMPORTERS,
+            roles=FIGURE_IMPORTERS,
             description=(
                 "Officers and police staff in post for each period (periods may not overlap); "
                 "the board report's 'officers for each assault'."

@@ -26,12 +26,12 @@ from tracker.core.imports.keys import RepeatedKeys
 from tracker.core.imports.reading import RowError, RowSource, as_source
 from tracker.core.imports.running import HEADER_ROWS, ImportOutcome
 from tracker.core.models import Area, User
-from tracker.core.roles import Role
 from tracker.core.versioning import save_changes
 from tracker.reports.models import AssaultIncident, IncidentOutcome, IssuedReport, VictimRole, WorkforcePeriod
 from tracker.reports.pdf import filename as pdf_filename
 from tracker.reports.pdf import render_board_pdf
 from tracker.reports.periods import EARLIEST, Period, local_zone
+from tracker.reports.permissions import can_issue
 
 INCIDENT_FIELDS = ("reference", "occurred_at", "area", "victim_role", "injury", "outcome")
 WORKFORCE_FIELDS = ("period_start", "period_end", "officers", "staff")
@@ -452,12 +452,10 @@ def upsert_workforce_periods(
 # Issued reports ----------------------------------------------------------------------
 
 
-class IssueError(Exception):
+class IssueError(DomainError):
     """The report could not be issued; nothing was stored."""
 
-
-def can_issue(user: User) -> bool:
-    return user.has_role(Role.OFFICER, Role.ADMIN)
+    status_code = 403
 
 
 def issue_board_report(*, period: Period, area: Area | None, by: User) -> IssuedReport:

@@ -14,17 +14,15 @@ from django.views.decorators.http import require_GET, require_POST
 
 from tracker.core.lists import FilteredListView
 from tracker.core.permissions import REPORTS, roles_required
-from tracker.core.roles import Role
 from tracker.reports import figures
 from tracker.reports.display import board_display
 from tracker.reports.filters import IssuedReportFilter
 from tracker.reports.forms import PeriodForm
 from tracker.reports.models import IssuedReport
 from tracker.reports.pdf import filename, render_board_pdf
+from tracker.reports.permissions import ISSUERS, can_issue
 from tracker.reports.resources import IssuedReportResource
-from tracker.reports.services import IssueError, can_issue, issue_board_report
-
-ISSUERS = frozenset({Role.OFFICER, Role.ADMIN})
+from tracker.reports.services import IssueError, issue_board_report
 
 
 def _bad_request(request: HttpRequest, form: PeriodForm) -> HttpResponse:

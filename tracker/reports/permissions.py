@@ -1,0 +1,23 @@
+"""Who may do what with figures and reports. Every reports view, import kind and
+service asks these; nowhere else decides them.
+
+- Every role reads the dashboard and downloads board reports (`REPORTS` in core).
+- Partnership officers and administrators issue (archive) board reports and import
+  assault incidents and workforce figures.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from tracker.core.roles import Role
+
+if TYPE_CHECKING:
+    from tracker.core.models import User
+
+ISSUERS = frozenset({Role.OFFICER, Role.ADMIN})
+FIGURE_IMPORTERS = frozenset({Role.OFFICER, Role.ADMIN})
+
+
+def can_issue(user: User) -> bool:
+    return user.has_role(*ISSUERS)
