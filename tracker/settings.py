@@ -127,7 +127,9 @@ LOGOUT_REDIRECT_URL = "login"
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_SECONDS", default=30 * 60)
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Database sessions that record their user, so a password change or a deactivation
+# deletes that user's sessions (tracker.core.credentials).
+SESSION_ENGINE = "tracker.core.sessions"
 
 # Brute-force lockout: by username and IP together, so one office behind a proxy
 # is not locked out by a single person's mistakes.
