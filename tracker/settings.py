@@ -132,8 +132,8 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_ENGINE = "tracker.core.sessions"
 
 # How many reverse proxies stand in front of the app: 0 ignores X-Forwarded-For (the
-# socket's address is the client); N takes the N-th address from its right. The lockout
-# and the API throttles use tracker.core.client_address.
+# socket's address is the client); N takes the N-th address from its right. The lockout,
+# the API throttles and the consultation log use tracker.core.client_address.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 if TRUSTED_PROXY_COUNT < 0:
     raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be 0 or more.")

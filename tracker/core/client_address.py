@@ -1,5 +1,5 @@
 """The client's network address, found one way for everything that uses it: the
-sign-in lockout (django-axes) and the API throttles.
+sign-in lockout (django-axes), the API throttles and the consultation log.
 
 `TRUSTED_PROXY_COUNT` says how many reverse proxies stand in front of the app:
 

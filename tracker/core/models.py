@@ -190,6 +190,9 @@ class AccessLog(models.Model):
     record_id = models.PositiveBigIntegerField(null=True)
     record_label = models.CharField(max_length=200, help_text="For example the case reference.")
     path = models.CharField(max_length=300, blank=True)
+    client_address = models.GenericIPAddressField(
+        null=True, blank=True, help_text="Where the request came from (see TRUSTED_PROXY_COUNT)."
+    )
 
     class Meta:
         ordering = ["-at", "-id"]
