@@ -7,6 +7,7 @@ from importlib import import_module
 from typing import Any
 
 import pytest
+from asgiref.sync import async_to_sync
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core.cache import cache
@@ -200,3 +201,15 @@ def test_password_rehash_at_sign_in_is_not_a_password_change(liaison: User) -> N
     assert User.objects.get(pk=liaison.pk).password != weak  # it was re-hashed
     assert api_status(token) == 200
     assert is_signed_in(browser)
+
+
+def test_password_rehash_in_async_code_is_not_a_password_change(liaison: User) -> None:
+    token = token_for("liaison")
+    weak = make_password(PASSWORD, salt="short")
+    User.objects.filter(pk=liaison.pk).update(password=weak)
+    user = User.objects.get(pk=liaison.pk)
+
+    assert async_to_sync(user.acheck_password)(PASSWORD)
+
+    assert User.objects.get(pk=liaison.pk).password != weak
+    assert api_status(token) == 200

@@ -101,6 +101,13 @@ class User(AbstractUser):
         finally:
             self._rehashing = False
 
+    async def acheck_password(self, raw_password: str | None) -> bool:
+        self._rehashing = True
+        try:
+            return await super().acheck_password(raw_password)
+        finally:
+            self._rehashing = False
+
     def save(self, *args: object, **kwargs: object) -> None:
         # Administrators use the admin site, with every permission there; nobody else does.
         self.is_staff = self.is_superuser = self.is_administrator
