@@ -127,16 +127,25 @@ LOGOUT_REDIRECT_URL = "login"
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_SECONDS", default=30 * 60)
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Database sessions that record their user, so a password change or a deactivation
+# deletes that user's sessions (tracker.core.credentials).
+SESSION_ENGINE = "tracker.core.sessions"
 
-# Brute-force lockout: by username and IP together, so one office behind a proxy
-# is not locked out by a single person's mistakes.
+# How many reverse proxies stand in front of the app: 0 ignores X-Forwarded-For (the
+# socket's address is the client); N takes the N-th address from its right. The lockout,
+# the API throttles and the consultation log use tracker.core.client_address.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be 0 or more.")
+
+# Brute-force lockout: by username and client address together, so one office behind
+# a proxy is not locked out by a single person's mistakes.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "tracker.core.views.locked_out"
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+AXES_CLIENT_IP_CALLABLE = "tracker.core.client_address.client_address"
 
 # Security headers. HTTPS settings are on by default outside DEBUG.
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
@@ -229,8 +238,8 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "tracker.core.api.schema.AutoSchema",
     "EXCEPTION_HANDLER": "tracker.core.api.base.exception_handler",
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.UserRateThrottle",
-        "rest_framework.throttling.AnonRateThrottle",
+        "tracker.core.api.throttling.UserRateThrottle",
+        "tracker.core.api.throttling.AnonRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "user": env.str("API_RATE_USER", default="1200/minute"),

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from django.urls import reverse
+from rest_framework.test import APIClient
 
 from interventions.models import Referral
 from tracker.core.models import AccessLog
@@ -92,3 +93,38 @@ def test_administrators_can_search_the_log(
     response = client.get(reverse("admin:core_accesslog_changelist"), {"q": referral.offender.case_reference})
     assert response.status_code == 200
     assert referral.reference in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("proxies", "forwarded", "logged"),
+    [
+        (0, "198.51.100.7", "127.0.0.1"),  # no trusted proxy: the header is the client's word, ignored
+        (1, "10.0.0.1, 198.51.100.7", "198.51.100.7"),  # the address the proxy appended
+    ],
+)
+def test_the_log_records_where_the_consultation_came_from(
+    referral_factory: Callable[..., Referral],
+    liaison: Any,
+    client: Any,
+    settings: Any,
+    proxies: int,
+    forwarded: str,
+    logged: str,
+) -> None:
+    settings.TRUSTED_PROXY_COUNT = proxies
+    referral = referral_factory("submitted")
+    client.force_login(liaison)
+    client.get(reverse("interventions:referral", args=[referral.pk]), HTTP_X_FORWARDED_FOR=forwarded)
+    row = AccessLog.objects.get(record_type="referral", action="view")
+    assert row.client_address == logged
+
+
+def test_the_log_records_where_an_api_read_came_from(
+    referral_factory: Callable[..., Referral], liaison: Any, settings: Any
+) -> None:
+    settings.TRUSTED_PROXY_COUNT = 1
+    referral = referral_factory("submitted")
+    api = APIClient()
+    api.force_authenticate(liaison)
+    api.get(f"/api/v1/referrals/{referral.pk}/", HTTP_X_FORWARDED_FOR="203.0.113.5")
+    assert AccessLog.objects.get(action="api").client_address == "203.0.113.5"

@@ -83,9 +83,9 @@ class OutcomeTypeAdmin(SimpleHistoryAdmin):
 class AccessLogAdmin(admin.ModelAdmin):
     """Searchable, read-only: the log is evidence and is never edited."""
 
-    list_display = ["at", "user", "action", "record_type", "record_label", "path"]
+    list_display = ["at", "user", "action", "record_type", "record_label", "path", "client_address"]
     list_filter = ["action", "record_type", ("at", admin.DateFieldListFilter)]
-    search_fields = ["record_label", "user__username", "user__last_name", "path"]
+    search_fields = ["record_label", "user__username", "user__last_name", "path", "client_address"]
     list_select_related = ["user"]
     date_hierarchy = "at"
 

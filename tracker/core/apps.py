@@ -7,7 +7,11 @@ class CoreConfig(AppConfig):
     verbose_name = "Organisations, users and shared lists"
 
     def ready(self) -> None:
-        from tracker.core import mywork, navigation
+        from tracker.core import (
+            credentials,  # noqa: F401  # ends sessions and tokens on password changes
+            mywork,
+            navigation,
+        )
         from tracker.core.api import schema  # noqa: F401  # registers the token scheme
         from tracker.core.permissions import IMPORTS, MY_WORK
 

@@ -8,6 +8,7 @@ from typing import ClassVar
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
+from django.contrib.sessions.base_session import AbstractBaseSession
 from django.db import models
 from simple_history.models import HistoricalRecords
 
@@ -89,6 +90,23 @@ class User(AbstractUser):
     def has_role(self, *roles: Role) -> bool:
         """True if the user holds any of the given roles."""
         return any(getattr(self, role.field_name) for role in roles)
+
+    def check_password(self, raw_password: str | None) -> bool:
+        # A correct password is re-hashed and saved when the hasher settings change.
+        # The password is the same, so that save must not end the user's sessions and
+        # tokens (tracker.core.credentials tells the two kinds of save apart).
+        self._rehashing = True
+        try:
+            return super().check_password(raw_password)
+        finally:
+            self._rehashing = False
+
+    async def acheck_password(self, raw_password: str | None) -> bool:
+        self._rehashing = True
+        try:
+            return await super().acheck_password(raw_password)
+        finally:
+            self._rehashing = False
 
     def save(self, *args: object, **kwargs: object) -> None:
         # Administrators use the admin site, with every permission there; nobody else does.
@@ -179,6 +197,9 @@ class AccessLog(models.Model):
     record_id = models.PositiveBigIntegerField(null=True)
     record_label = models.CharField(max_length=200, help_text="For example the case reference.")
     path = models.CharField(max_length=300, blank=True)
+    client_address = models.GenericIPAddressField(
+        null=True, blank=True, help_text="Where the request came from (see TRUSTED_PROXY_COUNT)."
+    )
 
     class Meta:
         ordering = ["-at", "-id"]
@@ -186,6 +207,19 @@ class AccessLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} {self.get_action_display().lower()} {self.record_type} {self.record_label}"
+
+
+class UserSession(AbstractBaseSession):
+    """A signed-in session, with the user it belongs to in its own indexed column, so
+    ending one user's sessions deletes their rows without decoding anyone else's."""
+
+    user_id = models.PositiveBigIntegerField(null=True, db_index=True)
+
+    @classmethod
+    def get_session_store_class(cls) -> type:
+        from tracker.core.sessions import SessionStore
+
+        return SessionStore
 
 
 class ApiToken(models.Model):

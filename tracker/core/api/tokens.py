@@ -43,6 +43,19 @@ def find_token(raw: str) -> ApiToken | None:
 
 
 @transaction.atomic
+def revoke_all_tokens(user: User, *, reason: str) -> int:
+    """Revoke every live token of `user` (a password change, a deactivation); each
+    revocation is recorded in the token's history with `reason`. Returns how many."""
+    now = timezone.now()
+    live = list(ApiToken.objects.select_for_update().filter(user=user, revoked_at__isnull=True))
+    for token in live:
+        token.revoked_at = now
+        token._change_reason = reason  # type: ignore[attr-defined]
+        token.save(update_fields=["revoked_at"])
+    return len(live)
+
+
+@transaction.atomic
 def revoke_token(token: ApiToken, *, by: User) -> ApiToken:
     if token.revoked_at is None:
         token.revoked_at = timezone.now()

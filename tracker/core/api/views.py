@@ -11,11 +11,11 @@ from rest_framework import mixins, serializers, status
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from tracker.core.api.authentication import TokenAuthentication
 from tracker.core.api.base import TrackerViewSet
+from tracker.core.api.throttling import ScopedRateThrottle
 from tracker.core.api.tokens import issue_token, revoke_token
 from tracker.core.models import ApiToken, Area, Organisation, OutcomeType
 from tracker.core.permissions import ANY_ROLE
