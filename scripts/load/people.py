@@ -3,9 +3,9 @@
 Each person runs in its own thread through its own `Client`, until the run's
 deadline or its request budget. Every write the server acknowledges is written into
 the run's ledger with the values the server answered, for `verify` to find in the
-database afterwards; an answer that is neither a success, an expected refusal (a
-409 from a race, a 503 or no answer during an outage) nor a known benign case is a
-failure of the run."""
+database afterwards; a write answered with neither a success, an expected refusal
+(a 409 from a colleague or a race, a 503 or no answer during an outage) nor a known
+benign case is a failure of the run."""
 
 import hashlib
 import random
