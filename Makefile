@@ -94,10 +94,10 @@ client-check: setup
 # Two gunicorn servers under simulated officers and liaisons, on SQLite, on a private
 # PostgreSQL cluster, and with that cluster restarted mid-way (LOAD_SECONDS per run).
 load: setup
-	$(PY) scripts/load.py
+	$(PY) -m scripts.load
 
 faults: setup
-	$(PY) scripts/load.py --runs faults
+	$(PY) -m scripts.load --runs faults
 
 # Dump the PostgreSQL database in DATABASE_URL, restore it into a scratch database, compare.
 backup-check: $(STAMP)/venv
