@@ -94,7 +94,10 @@ class OffenderViewSet(
     def create_record(self, data: dict[str, Any], *, by: Any) -> Offender:
         values = {k: v for k, v in data.items() if k not in {"confirm_duplicate", "version"}}
         if not data.get("confirm_duplicate") and services.duplicate_exists(
-            first_name=values["first_name"], last_name=values["last_name"], date_of_birth=values["date_of_birth"]
+            by=by,
+            first_name=values["first_name"],
+            last_name=values["last_name"],
+            date_of_birth=values["date_of_birth"],
         ):
             raise exceptions.ValidationError(
                 {
