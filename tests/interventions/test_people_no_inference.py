@@ -287,3 +287,77 @@ def test_only_the_holder_changes_a_case_reference_whatever_the_new_value(
     assert_all_alike(answers)
     with pytest.raises(services.ReferralError, match="Only the organisation that recorded this person"):
         services.update_offender(person, by=liaison2, expected_version=1, changes={"case_reference": "FRESH-0002"})
+
+
+# Identifiers and dates of birth -------------------------------------------------
+
+BAD_REFERENCES = ["A1\r\nX-Injected: yes", 'A1"; filename="x.exe', "A1\tB", "A1;B", "Ä1"]
+
+
+@pytest.mark.parametrize("reference", BAD_REFERENCES)
+def test_the_add_and_edit_forms_refuse_other_characters_in_a_case_reference(
+    reference: str, liaison2: Any, client: Any
+) -> None:
+    client.force_login(liaison2)
+    added = client.post(reverse("interventions:offender-create"), add_form((reference, "Kim", "Lee", "1970-01-01")))
+    assert added.status_code == 200
+    assert "Enter a case reference using only letters, numbers, spaces" in added.content.decode()
+    assert not Offender.objects.exists()
+    own = services.create_offender(
+        by=liaison2, case_reference="PR-1", first_name="Kim", last_name="Lee", date_of_birth=date(1970, 1, 1)
+    )
+    url = reverse("interventions:offender-edit", args=[own.pk])
+    edited = client.post(url, {**add_form((reference, "Kim", "Lee", "1970-01-01")), "version": 1})
+    assert "Enter a case reference using only letters, numbers, spaces" in edited.content.decode()
+    own.refresh_from_db()
+    assert own.case_reference == "PR-1"
+
+
+@pytest.mark.parametrize("born", ["2999-01-01", "1899-12-31"])
+def test_the_forms_refuse_a_date_of_birth_in_the_future_or_before_1900(born: str, liaison2: Any, client: Any) -> None:
+    client.force_login(liaison2)
+    added = client.post(reverse("interventions:offender-create"), add_form(("PR-1", "Kim", "Lee", born)))
+    assert added.status_code == 200
+    page = added.content.decode()
+    assert "Date of birth must be today or in the past" in page or "the same as or after 1 January 1900" in page
+    assert not Offender.objects.exists()
+
+
+def test_the_services_refuse_bad_identifiers_from_any_caller(liaison2: Any) -> None:
+    with pytest.raises(services.ReferralError, match="only letters, numbers"):
+        services.create_offender(
+            by=liaison2, case_reference="A1\nB", first_name="Kim", last_name="Lee", date_of_birth=date(1970, 1, 1)
+        )
+    with pytest.raises(services.ReferralError, match="after 1 January 1900"):
+        services.create_offender(
+            by=liaison2, case_reference="A1", first_name="Kim", last_name="Lee", date_of_birth=date(1850, 1, 1)
+        )
+    own = services.create_offender(
+        by=liaison2, case_reference="A1", first_name="Kim", last_name="Lee", date_of_birth=date(1970, 1, 1)
+    )
+    with pytest.raises(services.ReferralError, match="only letters, numbers"):
+        services.update_offender(own, by=liaison2, expected_version=1, changes={"case_reference": "A1\r\nB"})
+    own.refresh_from_db()
+    assert (own.case_reference, own.version) == ("A1", 1)
+
+
+def test_the_import_refuses_bad_identifiers_and_dates_of_birth_by_row_and_column(liaison2: Any) -> None:
+    rows = [
+        "A1;B,Kim,Lee,1970-01-01,Victim awareness course,2026-05-01,Herefordshire,police_officer,yes,no",
+        '"A1""B",Kim,Lee,1970-01-01,Victim awareness course,2026-05-01,Herefordshire,police_officer,yes,no',
+        '"A1\nB",Kim,Lee,1970-01-01,Victim awareness course,2026-05-01,Herefordshire,police_officer,yes,no',
+        "A2,Kim,Lee,2999-01-01,Victim awareness course,2026-05-01,Herefordshire,police_officer,yes,no",
+        "A3,Kim,Lee,1899-12-31,Victim awareness course,2026-05-01,Herefordshire,police_officer,yes,no",
+        "A4,Kim,Lee,1900-01-01,Victim awareness course,2026-05-01,Herefordshire,police_officer,yes,no",
+    ]
+    outcome = check_file(KIND, (HEADER + "\n" + "\n".join(rows) + "\n").encode(), "p.csv", by=liaison2)
+    assert [(e.row, e.column) for e in outcome.errors] == [
+        (2, "case_reference"),
+        (3, "case_reference"),
+        (4, "case_reference"),
+        (5, "date_of_birth"),
+        (6, "date_of_birth"),
+    ], outcome.errors
+    assert "only letters, numbers, spaces" in outcome.errors[0].message
+    assert "today or in the past" in outcome.errors[3].message
+    assert not Offender.objects.exists()
