@@ -1,7 +1,5 @@
-"""The second half of 0004: with every existing person held, the holding organisation
-is required and case references are unique per book (case aside). Separate from
-0004 so that PostgreSQL alters the table in a transaction of its own, after the
-data migration's updates."""
+"""With every existing person held (0005), the holding organisation is required and
+case references are unique per book, case aside (issue #12; see 0004)."""
 
 import django.db.models.deletion
 import django.db.models.functions.text
@@ -10,7 +8,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("interventions", "0004_offender_holding_organisation"),
+        ("interventions", "0005_offender_holding_organisation_data"),
     ]
 
     operations = [
