@@ -78,8 +78,11 @@ class OffenderViewSet(
     PersonalDataReadMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, ServiceCreateMixin, ServiceUpdateMixin,
     ServiceViewSet,
 ):  # fmt: skip
-    """People referred: those you referred, or whose referrals your organisation handles.
-    Search with `q` (case reference or name); sort with `sort` (name, reference, born)."""
+    """People referred: those you referred or whose referrals your organisation handles,
+    those your organisation holds (liaisons) and those you added (officers). A case
+    reference is unique within its holder only: adding or changing one is checked
+    against the people you can see, and nothing else. Search with `q` (case reference
+    or name); sort with `sort` (name, reference, born)."""
 
     serializer_class = OffenderSerializer
     filterset_class = OffenderFilter

@@ -136,6 +136,31 @@ def test_the_hidden_person_cannot_be_read_or_changed_by_id(hidden: Offender, lia
         assert hidden_answer.content == missing_answer.content
 
 
+def test_referring_a_hidden_person_answers_as_a_missing_one(
+    hidden: Offender,
+    liaison2: Any,
+    programme: Any,  # noqa: F811
+    prison: Any,
+    areas: Any,
+) -> None:
+    api = client_for(liaison2)
+    missing = max(Offender.objects.values_list("pk", flat=True)) + 100
+    answers = {}
+    for name, pk in {"hidden": hidden.pk, "missing": missing}.items():
+        sent = {
+            "offender": pk,
+            "programme": programme.pk,
+            "handling_organisation": prison.pk,
+            "offence_date": "2026-01-10",
+            "area": next(iter(areas.values())).pk,
+            "victim_role": "police_officer",
+        }
+        response = api.post(f"{API}/referrals/", sent, format="json")
+        answers[name] = (response.status_code, response.content.decode().replace(str(pk), TYPED))
+    assert answers["hidden"][0] == 400
+    assert answers["hidden"] == answers["missing"]
+
+
 def test_clashes_with_people_the_caller_can_see_are_still_refused(
     liaison2: Any, user_factory: Any, prison: Any
 ) -> None:
