@@ -258,8 +258,28 @@ def test_edit_person_still_refuses_a_reference_the_user_can_see(liaison2: Any, c
     response = client.post(url, {**add_form(("pr-1", "Al", "Lee", "1971-01-01")), "version": 1})
     assert response.status_code == 200
     assert "already has this case reference" in response.content.decode()
+    assert "Constraint" not in response.content.decode()  # one message, the service's
     other.refresh_from_db()
     assert other.case_reference == "PR-2"
+
+
+def test_everyone_who_adds_to_a_book_sees_all_of_it(
+    officer: Any, admin_user: Any, liaison2: Any, user_factory: Any, prison: Any, referral_factory: Any
+) -> None:
+    """The rule that makes per-book uniqueness leak-free: a person stays visible to
+    whoever adds to their book, whoever refers them later."""
+    kept = services.create_offender(
+        by=officer, case_reference="OF-1", first_name="Kim", last_name="Lee", date_of_birth=date(1970, 1, 1)
+    )
+    referral_factory("submitted", by=admin_user, offender=kept)  # the officer did not refer them
+    assert Offender.objects.visible_to(officer).filter(pk=kept.pk).exists()
+    held = services.create_offender(
+        by=liaison2, case_reference="PR-1", first_name="Al", last_name="Lee", date_of_birth=date(1971, 1, 1)
+    )
+    referral_factory("draft", by=liaison2, offender=held)  # a draft is still its referrer's own
+    colleague = user_factory("probation_liaison", organisation=prison)
+    assert Offender.objects.visible_to(colleague).filter(pk=held.pk).exists()
+    assert not Offender.objects.visible_to(user_factory("partnership_officer", organisation=prison)).exists()
 
 
 def test_only_the_holder_changes_a_case_reference_whatever_the_new_value(
