@@ -4,6 +4,7 @@ rules refuse (views show its message; the API will answer 400/409)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -114,11 +115,13 @@ def _reference_seen(by: User, reference: str, *, exclude_pk: int | None = None) 
     return matches.exists()
 
 
-def _validate(offender: Offender) -> None:
+def _validate(offender: Offender, *, fields: Iterable[str] = ("case_reference", "date_of_birth")) -> None:
     """The field rules (characters of a case reference, a date of birth between 1900
-    and today) for callers that did not run a form or serializer."""
+    and today) for callers that did not run a form or serializer. Only the given
+    fields: a value stored before validation does not block correcting another."""
+    checked = set(fields)
     try:
-        offender.clean_fields(exclude=["holding_organisation", "kept_by", "created_by"])
+        offender.clean_fields(exclude=[f.name for f in Offender._meta.fields if f.name not in checked])
     except ValidationError as error:
         raise ReferralError(" ".join(m for messages in error.message_dict.values() for m in messages)) from error
 
@@ -170,7 +173,7 @@ def update_offender(offender: Offender, *, by: User, expected_version: int, chan
     candidate = Offender(**{f.attname: getattr(offender, f.attname) for f in Offender._meta.concrete_fields})
     for name, value in changes.items():
         setattr(candidate, name, value)
-    _validate(candidate)
+    _validate(candidate, fields=changes)
     try:
         with transaction.atomic():
             return save_changes(offender, by=by, expected_version=expected_version, changes=changes)

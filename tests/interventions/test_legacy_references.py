@@ -63,3 +63,20 @@ def test_pages_of_a_person_with_an_old_bad_reference_answer(
     ):
         assert client.get(url).status_code == 200, url
     assert "<b>" not in client.get(reverse("interventions:offender", args=[person.pk])).content.decode()
+
+
+def test_a_person_with_an_old_bad_reference_can_still_be_corrected(
+    referral_factory: Callable[..., Referral], liaison: Any, officer: Any
+) -> None:
+    from interventions import services
+
+    referral = referral_factory("started")
+    person = stored_as(referral, "A1\r\nB")
+    # The handling liaison corrects the name; the old reference does not block it.
+    services.update_offender(person, by=liaison, expected_version=1, changes={"first_name": "Samuel"})
+    # The officer who holds the record corrects the reference; a bad one is refused.
+    with pytest.raises(services.ReferralError, match="only letters, numbers"):
+        services.update_offender(person, by=officer, expected_version=2, changes={"case_reference": "A1\nC"})
+    services.update_offender(person, by=officer, expected_version=2, changes={"case_reference": "A1 B"})
+    person.refresh_from_db()
+    assert (person.first_name, person.case_reference, person.version) == ("Samuel", "A1 B", 3)
