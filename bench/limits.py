@@ -143,10 +143,12 @@ def engagement_page(liaison: Any) -> tuple[str, tuple[Any, ...]]:
     )
 
 
+# A liaison's people (interventions.querysets): through a visible referral, or in
+# their organisation's book, or kept by them.
 OFFENDER_SCOPE = (
     "WHERE EXISTS (SELECT 1 FROM interventions_referral r WHERE r.offender_id = o.id AND "
     "((r.handling_organisation_id = %s AND r.status <> 'draft') OR r.referred_by_id = %s)) "
-    "OR (o.created_by_id = %s AND NOT EXISTS (SELECT 1 FROM interventions_referral r2 WHERE r2.offender_id = o.id)) "
+    "OR o.kept_by_id = %s OR (o.holding_organisation_id = %s AND o.kept_by_id IS NULL) "
 )
 
 
@@ -155,7 +157,7 @@ def offender_page(liaison: Any) -> tuple[str, tuple[Any, ...]]:
     return (
         "SELECT o.id, o.case_reference, o.first_name, o.last_name, o.date_of_birth FROM interventions_offender o "
         f"{OFFENDER_SCOPE} ORDER BY o.last_name, o.first_name, o.id LIMIT {PAGE}",
-        (liaison.organisation_id, liaison.pk, liaison.pk),
+        (liaison.organisation_id, liaison.pk, liaison.pk, liaison.organisation_id),
     )
 
 
@@ -330,7 +332,7 @@ def offender_api(liaison: Any) -> tuple[str, tuple[Any, ...]]:
 def offender_api_liaison(liaison: Any) -> tuple[str, tuple[Any, ...]]:
     return (
         f"{OFFENDER_API} {OFFENDER_SCOPE} ORDER BY o.last_name, o.first_name, o.id LIMIT {API_PAGE}",
-        (liaison.organisation_id, liaison.pk, liaison.pk),
+        (liaison.organisation_id, liaison.pk, liaison.pk, liaison.organisation_id),
     )
 
 

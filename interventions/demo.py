@@ -19,6 +19,7 @@ from simple_history.utils import bulk_create_with_history
 from tracker.core.models import Area, Organisation, Outcome, OutcomeType, User
 
 from .models import FollowUp, Offender, Programme, ReasonCode, Referral, ReferralTransition, Session, Status
+from .querysets import offender_book
 from .services import FOLLOW_UP_AFTER_MONTHS, months_later
 
 PROBATION = "Probation Service – West Mercia"
@@ -160,6 +161,9 @@ def seed(*, scale: int, log: Callable[[str], None]) -> None:
 def _seed_offenders(count: int) -> list[Offender]:
     creator = User.objects.filter(username="officer").first() or User.objects.filter(is_administrator=True).first()
     existing = set(Offender.objects.filter(case_reference__startswith="DEMO").values_list("case_reference", flat=True))
+    if creator is None:
+        raise RuntimeError("Seed the demo users before the people.")
+    organisation_id, kept_by_id = offender_book(creator)
     new = []
     for n in range(1, count + 1):
         if _reference(n) in existing:
@@ -172,6 +176,8 @@ def _seed_offenders(count: int) -> list[Offender]:
                 last_name=rng.choice(LAST),
                 date_of_birth=date(1965, 1, 1) + timedelta(days=rng.randrange(365 * 38)),
                 created_by=creator,
+                holding_organisation_id=organisation_id,
+                kept_by_id=kept_by_id,
             )
         )
     if new:

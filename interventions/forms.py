@@ -12,7 +12,8 @@ from tracker.core.forms import DateInput, VersionedModelForm
 from tracker.core.models import Organisation, Outcome, User
 
 from .models import FollowUp, Offender, Programme, ReasonCode, Referral, Session
-from .services import duplicate_exists
+from .querysets import holds
+from .services import REFERENCE_NOT_YOURS, duplicate_exists
 
 YES_NO = [(True, "Yes"), (False, "No")]
 
@@ -34,8 +35,9 @@ class OffenderForm(forms.ModelForm):
         fields = ["case_reference", "first_name", "last_name", "date_of_birth"]
         widgets = {"date_of_birth": DateInput}
 
-    def __init__(self, *args: Any, **kwargs: Any):
+    def __init__(self, *args: Any, user: User, **kwargs: Any):
         super().__init__(*args, **kwargs)
+        self.user = user
         self.duplicate_warning = False
         # The checkbox appears only once a likely duplicate has been found.
         if not (self.data and self.data.get("confirm_shown")):
@@ -44,7 +46,12 @@ class OffenderForm(forms.ModelForm):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         first, last, born = data.get("first_name"), data.get("last_name"), data.get("date_of_birth")
-        if first and last and born and duplicate_exists(first_name=first, last_name=last, date_of_birth=born):
+        if (
+            first
+            and last
+            and born
+            and duplicate_exists(by=self.user, first_name=first, last_name=last, date_of_birth=born)
+        ):
             self.duplicate_warning = True
             if not data.get("confirm_duplicate"):
                 self.fields["confirm_duplicate"].widget = forms.CheckboxInput()
@@ -61,6 +68,14 @@ class OffenderEditForm(VersionedModelForm):
         model = Offender
         fields = ["case_reference", "first_name", "last_name", "date_of_birth"]
         widgets = {"date_of_birth": DateInput}
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        if not holds(user, self.instance):
+            # Someone who sees the person through a referral may correct their name,
+            # not renumber them (the service refuses it too).
+            self.fields["case_reference"].disabled = True
+            self.fields["case_reference"].help_text = REFERENCE_NOT_YOURS + "."
 
 
 class ReferralForm(VersionedModelForm):

@@ -1,6 +1,9 @@
 """The "referrals" import kind: people with their referrals, from CSV or XLSX.
 
-Every row is one referral. People are matched on case reference (created if new);
+Every row is one referral. People are matched on case reference among the people
+the importing user can see, preferring those of their own organisation's book, and
+created in that book if none is found: a reference held only by people the user
+cannot see gets exactly the answer an unused one gets (see querysets.offender_book);
 programmes, areas and organisations by name; the victim's role by code. Rows are
 created through the same services as the pages, so the rules (and the history,
 recorded as the importing user) are the same. Only drafts and submitted referrals
@@ -17,6 +20,7 @@ from datetime import date, datetime
 from typing import Any
 
 import tablib
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models.functions import Upper
 from import_export import fields, widgets
@@ -29,7 +33,7 @@ from tracker.core.models import Area, Organisation, User
 from tracker.core.roles import Role
 
 from . import services
-from .models import Offender, Programme, Referral
+from .models import Offender, Programme, Referral, validate_case_reference, validate_date_of_birth
 
 REQUIRED = (
     "case_reference", "first_name", "last_name", "date_of_birth", "programme", "offence_date", "area",
@@ -142,10 +146,24 @@ class _Lookups:
         self.areas = {a.name.lower(): a for a in Area.objects.all()}
         handling = Organisation.objects.filter(kind__in=[Organisation.Kind.PROBATION, Organisation.Kind.PRISON])
         self.organisations = {o.name.lower(): o for o in handling}
-        refs = {_text(r.get("case_reference")).upper() for r in dataset.dict}
-        self.people = {
-            o.ref: o for o in Offender.objects.annotate(ref=Upper("case_reference")).filter(ref__in=refs - {""})
-        }
+        refs = {_text(r.get("case_reference")).upper() for r in dataset.dict} - {""}
+        # Only people the importer can see: another organisation's reference must
+        # behave exactly like an unused one (a new person in the importer's book).
+        visible = Offender.objects.visible_to(by).annotate(ref=Upper("case_reference")).filter(ref__in=refs)
+        book = set(Offender.objects.in_book(by).filter(pk__in=visible.values("pk")).values_list("pk", flat=True))
+        found: dict[str, list[Offender]] = {}
+        for person in visible.order_by("pk"):
+            found.setdefault(person.ref, []).append(person)
+        # A reference is the person in the importer's own book, else the one person
+        # elsewhere the importer sees with it; several are ambiguous (all visible).
+        self.people: dict[str, Offender] = {}
+        self.ambiguous: set[str] = set()
+        for ref, people in found.items():
+            candidates = [p for p in people if p.pk in book] or people
+            if len(candidates) == 1:
+                self.people[ref] = candidates[0]
+            else:
+                self.ambiguous.add(ref)
         numbers = [int(m.group(1)) for r in dataset.dict if (m := REFERENCE.fullmatch(_text(r.get("referral"))))]
         visible = Referral.objects.visible_to(by).select_related("offender", "programme", "area")
         self.referrals = {r.pk: r for r in visible.filter(pk__in=numbers).select_related("handling_organisation")}
@@ -171,6 +189,13 @@ def _read_row(number: int, raw: dict[str, Any], lookups: _Lookups, errors: list[
                 found[column] = _date(raw.get(column))
             except ValueError as error:
                 fail(column, str(error))
+    # The model's own field rules, as the forms and the API apply them.
+    for column, validate in (("case_reference", validate_case_reference), ("date_of_birth", validate_date_of_birth)):
+        if found.get(column):
+            try:
+                validate(found[column])
+            except ValidationError as error:
+                fail(column, " ".join(error.messages) + ".")
     for column in ("injury", "charged"):
         if _text(raw.get(column)) or isinstance(raw.get(column), bool):
             try:
@@ -264,6 +289,15 @@ def _check_people(rows: list[Row], lookups: _Lookups, errors: list[RowError]) ->
     for row in rows:
         ref = row.case_reference.upper()
         details = (row.first_name.lower(), row.last_name.lower(), row.date_of_birth)
+        if ref in lookups.ambiguous:
+            errors.append(
+                RowError(
+                    row.number,
+                    "case_reference",
+                    "More than one person you can see has this case reference. "
+                    "Make this referral from the right person's page.",
+                )
+            )
         known = lookups.people.get(ref)
         if known is not None and (known.first_name.lower(), known.last_name.lower(), known.date_of_birth) != details:
             errors.append(
@@ -300,14 +334,14 @@ class _Rollback(Exception):
     pass
 
 
-def _write(rows: list[Row], by: User, outcome: ImportOutcome) -> None:
+def _write(rows: list[Row], by: User, lookups: _Lookups, outcome: ImportOutcome) -> None:
     people: dict[str, Offender] = {}
     for row in rows:
         if row.existing is not None:
             outcome.unchanged += 1
             continue
         ref = row.case_reference.upper()
-        person = people.get(ref) or Offender.objects.filter(case_reference__iexact=row.case_reference).first()
+        person = people.get(ref) or lookups.people.get(ref)
         try:
             if person is None:
                 person = services.create_offender(
@@ -376,7 +410,7 @@ def run_referral_import(table: Table, *, by: User | None, dry_run: bool) -> Impo
         return outcome
     try:
         with transaction.atomic():
-            _write(rows, by, outcome)
+            _write(rows, by, lookups, outcome)
             if dry_run or outcome.errors:
                 raise _Rollback
     except _Rollback:

@@ -5,9 +5,14 @@ Which referrals and offenders a user may see is decided in `querysets.py` only."
 
 from __future__ import annotations
 
+from datetime import date
 from typing import ClassVar
 
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
+from django.db.models.functions import Upper
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from tracker.core.models import Area, ManagedList, Organisation, OutcomeType, User
@@ -15,16 +20,58 @@ from tracker.core.versioning import VersionedModel
 
 from .querysets import OffenderQuerySet, ReferralQuerySet
 
+# Letters, digits, spaces and - / . only: a case reference is an identifier, shown
+# in pages, PDFs, file names and exports, so it never carries line breaks, quotes or
+# control characters. \Z, not $: $ would let a trailing newline through.
+validate_case_reference = RegexValidator(
+    r"\A[A-Za-z0-9 ./-]+\Z",
+    "Enter a case reference using only letters, numbers, spaces, hyphens (-), slashes (/) and full stops (.)",
+    code="invalid_characters",
+)
+EARLIEST_BIRTH = date(1900, 1, 1)
+
+
+def validate_date_of_birth(value: date) -> None:
+    if value > timezone.localdate():
+        raise ValidationError("Date of birth must be today or in the past", code="future")
+    if value < EARLIEST_BIRTH:
+        raise ValidationError("Date of birth must be the same as or after 1 January 1900", code="too_early")
+
 
 class Offender(VersionedModel):
-    """A person referred to a programme: only what the work needs."""
+    """A person referred to a programme: only what the work needs.
+
+    People are recorded per organisation: `holding_organisation` is the organisation
+    of whoever added the person, and a case reference is unique (in any letter case)
+    within one *book* only, so another organisation's references cannot be learned by
+    trying them. A book is a set of people all of whom are visible to everyone who may
+    add to it (see `querysets.offender_book`): an organisation's book is shared by its
+    liaisons; a partnership officer, who sees only the people they added or referred,
+    keeps their own (`kept_by`)."""
 
     case_reference = models.CharField(
-        max_length=30, unique=True, help_text="For example the probation case reference number."
+        max_length=30,
+        help_text="For example the probation case reference number.",
+        validators=[validate_case_reference],
     )
     first_name = models.CharField(max_length=100)
     last_name = models.CharField(max_length=100)
-    date_of_birth = models.DateField()
+    date_of_birth = models.DateField(validators=[validate_date_of_birth])
+    holding_organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    kept_by = models.ForeignKey(
+        User,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        help_text="Set when the person is in one officer's own book rather than their organisation's.",
+    )
+    # Set only by migration 0004 on a person whose case reference, in another letter
+    # case, was already in the same book when references became unique per book: both
+    # records were kept, neither merged nor renamed. Such a record is left out of the
+    # uniqueness constraints (the services still refuse any new clash, which is always
+    # with a record the user can see); changing its case reference clears the flag.
+    shares_reference = models.BooleanField(default=False, editable=False)
     created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
@@ -34,6 +81,20 @@ class Offender(VersionedModel):
     class Meta:
         ordering = ["last_name", "first_name", "id"]
         indexes = [models.Index(fields=["last_name", "first_name", "date_of_birth"])]
+        constraints = [
+            models.UniqueConstraint(
+                Upper("case_reference"),
+                "holding_organisation",
+                condition=models.Q(kept_by__isnull=True, shares_reference=False),
+                name="offender_reference_unique_per_organisation",
+            ),
+            models.UniqueConstraint(
+                Upper("case_reference"),
+                "kept_by",
+                condition=models.Q(kept_by__isnull=False, shares_reference=False),
+                name="offender_reference_unique_per_keeper",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.first_name} {self.last_name} ({self.case_reference})"

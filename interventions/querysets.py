@@ -7,8 +7,17 @@ from it, so no path can show more.
   submitted (a draft is still its referrer's own).
 - Whoever referred (a partnership officer or a liaison) sees the referrals they made.
 - A user holding several roles sees the union; board members see none.
-- Offenders are visible through a visible referral, or to whoever created them
-  while they have no referral yet (so the create-then-refer flow works).
+
+People (offenders) are recorded per *book*, and a case reference is unique within a
+book only (see `offender_book`):
+- A liaison's or administrator's people go into their organisation's book; a
+  partnership officer's into the officer's own book (`kept_by`).
+- A person is visible through a visible referral, and to everyone who may add to
+  their book: an organisation's liaisons see every person their organisation holds;
+  an officer sees every person they keep. So the create-then-refer flow works, and a
+  case reference that clashes within the book an addition goes into is always a
+  clash with a record the user can see; a clash anywhere else is impossible, so
+  trying a reference or a name tells nobody what other books hold.
 """
 
 from __future__ import annotations
@@ -78,8 +87,43 @@ class OffenderQuerySet(models.QuerySet[Any]):
         if scope is None:
             return self.none()
         through_referral = Exists(referral_model.objects.filter(scope, offender_id=OuterRef("pk")))
-        no_referral_yet = ~Exists(referral_model.objects.filter(offender_id=OuterRef("pk")))
-        return self.filter(through_referral | (Q(created_by_id=user.pk) & no_referral_yet))
+        own_book = Q(kept_by_id=user.pk)
+        if user.is_probation_liaison:
+            own_book |= Q(holding_organisation_id=user.organisation_id, kept_by=None)
+        return self.filter(through_referral | own_book)
+
+    def in_book(self, user: User) -> OffenderQuerySet:
+        """The people in the book `user` adds to (all of them visible to `user`)."""
+        organisation_id, kept_by_id = offender_book(user)
+        if kept_by_id is not None:
+            return self.filter(kept_by_id=kept_by_id)
+        return self.filter(holding_organisation_id=organisation_id, kept_by=None)
+
+
+def offender_book(user: User) -> tuple[int, int | None]:
+    """Where a person `user` adds is recorded: (holding organisation, keeper).
+
+    Liaisons see every person their organisation holds, and administrators see
+    everyone, so their additions go into the organisation's book (keeper None).
+    A partnership officer sees only the people they added or referred, not their
+    colleagues': were the officer's additions in the organisation's book, a colleague's
+    case reference would be refused, telling the officer that someone in their office
+    holds it. So an officer keeps a book of their own (keeper = the officer), which
+    they see whole; a colleague's reference then gets the answer an unused one gets.
+    """
+    if user.is_probation_liaison or user.is_administrator:
+        return user.organisation_id, None
+    return user.organisation_id, user.pk
+
+
+def holds(user: User, offender: Any) -> bool:
+    """Whether `offender` is in a book `user` sees whole, so that checking a new case
+    reference for them against what `user` can see covers their whole book."""
+    if user.is_administrator:
+        return True
+    if offender.kept_by_id is not None:
+        return bool(offender.kept_by_id == user.pk)
+    return bool(user.is_probation_liaison and offender.holding_organisation_id == user.organisation_id)
 
 
 def get_referral_for(user: User, pk: int) -> Any:

@@ -4,11 +4,14 @@ rules refuse (views show its message; the API will answer 400/409)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models.functions import Upper
 from django.utils import timezone
 
 from tracker.core.errors import DomainError
@@ -28,6 +31,7 @@ from .models import (
     Session,
     Status,
 )
+from .querysets import holds, offender_book
 
 
 class ReferralError(DomainError):
@@ -84,10 +88,16 @@ def months_later(day: date, months: int) -> date:
 # Offenders ------------------------------------------------------------------
 
 
-def duplicate_exists(*, first_name: str, last_name: str, date_of_birth: date, exclude_pk: int | None = None) -> bool:
-    """Whether any offender (visible or not) has this name and date of birth. Says
-    nothing else about the record, so it leaks nothing a user may not see."""
-    matches = Offender.objects.filter(
+REFERENCE_TAKEN = "A person you can see already has this case reference: check the reference, or use their record"
+REFERENCE_NOT_YOURS = "Only the organisation that recorded this person can change their case reference"
+
+
+def duplicate_exists(
+    *, by: User, first_name: str, last_name: str, date_of_birth: date, exclude_pk: int | None = None
+) -> bool:
+    """Whether a person `by` can see has this name and date of birth. Only visible
+    records count, so the warning says nothing about other organisations' people."""
+    matches = Offender.objects.visible_to(by).filter(
         first_name__iexact=first_name.strip(), last_name__iexact=last_name.strip(), date_of_birth=date_of_birth
     )
     if exclude_pk:
@@ -95,38 +105,80 @@ def duplicate_exists(*, first_name: str, last_name: str, date_of_birth: date, ex
     return matches.exists()
 
 
+def _reference_seen(by: User, reference: str, *, exclude_pk: int | None = None) -> bool:
+    """Whether a person `by` can see has `reference` (in any letter case). Visible
+    records include the whole book `by` adds to, so this is the only clash the
+    uniqueness constraints can meet (see querysets.offender_book)."""
+    matches = Offender.objects.visible_to(by).annotate(ref=Upper("case_reference")).filter(ref=reference.upper())
+    if exclude_pk:
+        matches = matches.exclude(pk=exclude_pk)
+    return matches.exists()
+
+
+def _validate(offender: Offender, *, fields: Iterable[str] = ("case_reference", "date_of_birth")) -> None:
+    """The field rules (characters of a case reference, a date of birth between 1900
+    and today) for callers that did not run a form or serializer. Only the given
+    fields: a value stored before validation does not block correcting another."""
+    checked = set(fields)
+    try:
+        offender.clean_fields(exclude=[f.name for f in Offender._meta.fields if f.name not in checked])
+    except ValidationError as error:
+        raise ReferralError(" ".join(m for messages in error.message_dict.values() for m in messages)) from error
+
+
 @transaction.atomic
 def create_offender(*, by: User, case_reference: str, first_name: str, last_name: str, date_of_birth: date) -> Offender:
-    """Record a person who may be referred. Duplicate warnings are the form's job."""
-    if Offender.objects.filter(case_reference__iexact=case_reference.strip()).exists():
-        raise ReferralError("A record with this case reference already exists.")
+    """Record a person who may be referred, in the book `by` adds to (their
+    organisation's, or an officer's own). Duplicate warnings are the form's job."""
+    organisation_id, kept_by_id = offender_book(by)
     offender = Offender(
         case_reference=case_reference.strip(),
         first_name=first_name.strip(),
         last_name=last_name.strip(),
         date_of_birth=date_of_birth,
+        holding_organisation_id=organisation_id,
+        kept_by_id=kept_by_id,
         created_by=by,
     )
+    _validate(offender)
+    if _reference_seen(by, offender.case_reference):
+        raise ReferralError(REFERENCE_TAKEN)
     offender._history_user = by  # type: ignore[attr-defined]
     try:
         with transaction.atomic():
             offender.save()
     except IntegrityError as error:
-        # Two people adding the same case reference at once: the database decides.
-        raise ReferralError("A record with this case reference already exists.") from error
+        # Two people adding the same case reference to one book at once: the database
+        # decides, and the other record is in the book, so visible to `by`.
+        raise ReferralError(REFERENCE_TAKEN) from error
     return offender
 
 
 def update_offender(offender: Offender, *, by: User, expected_version: int, changes: dict[str, Any]) -> Offender:
-    """Correct a person's details; refused if someone saved them since `expected_version`."""
-    reference = str(changes.get("case_reference", offender.case_reference)).strip()
-    if Offender.objects.filter(case_reference__iexact=reference).exclude(pk=offender.pk).exists():
-        raise ReferralError("A record with this case reference already exists.")
+    """Correct a person's details; refused if someone saved them since `expected_version`.
+
+    Anyone who can see the person may correct them, but only a user who sees the
+    person's whole book may change the case reference: for anyone else the check
+    could only be made against records they cannot see."""
+    if "case_reference" in changes:
+        changes["case_reference"] = str(changes["case_reference"]).strip()
+        if changes["case_reference"] == offender.case_reference:
+            del changes["case_reference"]
+    if "case_reference" in changes:
+        if not holds(by, offender):
+            raise ReferralError(REFERENCE_NOT_YOURS)
+        if _reference_seen(by, changes["case_reference"], exclude_pk=offender.pk):
+            raise ReferralError(REFERENCE_TAKEN)
+        changes["shares_reference"] = False
+    candidate = Offender(**{f.attname: getattr(offender, f.attname) for f in Offender._meta.concrete_fields})
+    for name, value in changes.items():
+        setattr(candidate, name, value)
+    _validate(candidate, fields=changes)
     try:
         with transaction.atomic():
             return save_changes(offender, by=by, expected_version=expected_version, changes=changes)
     except IntegrityError as error:
-        raise ReferralError("A record with this case reference already exists.") from error
+        raise ReferralError(REFERENCE_TAKEN) from error
 
 
 # Referrals ------------------------------------------------------------------

@@ -327,7 +327,7 @@ def offender_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @roles_required(INTERVENTIONS)
 def offender_create(request: HttpRequest) -> HttpResponse:
     user = _user(request)
-    form = OffenderForm(_posted(request))
+    form = OffenderForm(_posted(request), user=user)
     if request.method == "POST" and form.is_valid():
         try:
             offender = services.create_offender(
@@ -353,7 +353,7 @@ def offender_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """Anyone who can see the person may correct their details (version-checked)."""
     user = _user(request)
     offender = get_offender_for(user, pk)
-    form = OffenderEditForm(_posted(request), instance=offender)
+    form = OffenderEditForm(_posted(request), instance=offender, user=user)
     if request.method == "POST" and form.is_valid():
         try:
             services.update_offender(

@@ -34,8 +34,10 @@ class OffenderSerializer(VersionedSerializerMixin, serializers.ModelSerializer):
     class Meta:
         model = Offender
         fields = ["id", "case_reference", "first_name", "last_name", "date_of_birth", "confirm_duplicate"]
-        # The service checks case references (case-insensitively) and answers 400.
-        extra_kwargs: dict[str, dict[str, Any]] = {"case_reference": {"validators": []}}
+        # The model's field validators (characters of a case reference, date of birth
+        # range) apply; the service checks clashes among the people the caller can see
+        # and answers 400. No uniqueness validator: it would look at every record.
+        validators: list[Any] = []
 
 
 class PersonSerializer(serializers.ModelSerializer):

@@ -78,8 +78,11 @@ class OffenderViewSet(
     PersonalDataReadMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, ServiceCreateMixin, ServiceUpdateMixin,
     ServiceViewSet,
 ):  # fmt: skip
-    """People referred: those you referred, or whose referrals your organisation handles.
-    Search with `q` (case reference or name); sort with `sort` (name, reference, born)."""
+    """People referred: those you referred or whose referrals your organisation handles,
+    those your organisation holds (liaisons) and those you added (officers). A case
+    reference is unique within its holder only: adding or changing one is checked
+    against the people you can see, and nothing else. Search with `q` (case reference
+    or name); sort with `sort` (name, reference, born)."""
 
     serializer_class = OffenderSerializer
     filterset_class = OffenderFilter
@@ -94,7 +97,10 @@ class OffenderViewSet(
     def create_record(self, data: dict[str, Any], *, by: Any) -> Offender:
         values = {k: v for k, v in data.items() if k not in {"confirm_duplicate", "version"}}
         if not data.get("confirm_duplicate") and services.duplicate_exists(
-            first_name=values["first_name"], last_name=values["last_name"], date_of_birth=values["date_of_birth"]
+            by=by,
+            first_name=values["first_name"],
+            last_name=values["last_name"],
+            date_of_birth=values["date_of_birth"],
         ):
             raise exceptions.ValidationError(
                 {

@@ -215,7 +215,9 @@ def test_caseload_tabs_and_filters(
 
 
 def test_adding_a_likely_duplicate_needs_confirmation(client: Any, liaison: Any, offender_factory: Any) -> None:
-    offender_factory(first_name="Jo", last_name="Bloggs", date_of_birth=date(1980, 5, 5))
+    # The warning looks only among people the user can see (issue #12): here one
+    # their organisation holds.
+    offender_factory(by=liaison, first_name="Jo", last_name="Bloggs", date_of_birth=date(1980, 5, 5))
     client.force_login(liaison)
     data = {"case_reference": "P123", "first_name": "jo", "last_name": "bloggs", "date_of_birth": "1980-05-05"}
     first = client.post(reverse("interventions:offender-create"), data)
@@ -231,14 +233,14 @@ def test_adding_a_likely_duplicate_needs_confirmation(client: Any, liaison: Any,
 
 
 def test_a_duplicate_case_reference_is_a_field_error(client: Any, liaison: Any, offender_factory: Any) -> None:
-    existing = offender_factory()
+    existing = offender_factory(by=liaison)  # a person the user can see (issue #12)
     client.force_login(liaison)
     response = client.post(
         reverse("interventions:offender-create"),
         {"case_reference": existing.case_reference, "first_name": "A", "last_name": "B", "date_of_birth": "1990-1-1"},
     )
     assert response.status_code == 200
-    assert "already exists" in response.content.decode()
+    assert "A person you can see already has this case reference" in response.content.decode()
 
 
 def test_the_referrer_acknowledges_a_concern(

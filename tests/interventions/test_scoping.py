@@ -54,6 +54,14 @@ EXPECTED = {
     "dual": {"officer_to_prison", "liaison2_own", "dual_to_probation"},
     "board": set(),
 }
+# People are also visible to everyone who adds to their book (issue #12): the
+# prison's liaisons see every person the prison holds, such as the one its dual-role
+# user added and referred to probation.
+PEOPLE_ALSO = {"liaison2": {"dual_to_probation"}}
+
+
+def people_seen(role: str) -> set[str]:
+    return EXPECTED[role] | PEOPLE_ALSO.get(role, set())
 
 
 @pytest.mark.parametrize("role", list(EXPECTED))
@@ -62,7 +70,7 @@ def test_visible_to_is_the_scoping_rule(role: str, world: dict[str, Any]) -> Non
     visible = set(Referral.objects.visible_to(user).values_list("pk", flat=True))
     assert visible == {world["referrals"][name].pk for name in EXPECTED[role]}
     offenders = set(Offender.objects.visible_to(user).values_list("pk", flat=True))
-    assert offenders == {world["referrals"][name].offender_id for name in EXPECTED[role]}
+    assert offenders == {world["referrals"][name].offender_id for name in people_seen(role)}
 
 
 @pytest.mark.parametrize("role", [r for r in EXPECTED if r != "board"])
@@ -77,18 +85,19 @@ def test_every_read_path_shows_only_the_visible_referrals(role: str, world: dict
     assert listing.context["result_count"] == len(expected)
     for name, referral in world["referrals"].items():
         seen = name in expected
+        person_seen = name in people_seen(role)
         case_reference = referral.offender.case_reference
         assert (referral.reference in page) is seen, f"{role} list, {name}"
         assert (referral.reference in exported) is seen, f"{role} export, {name}"
-        assert (case_reference in offenders_page) is seen, f"{role} offender list, {name}"
+        assert (case_reference in offenders_page) is person_seen, f"{role} offender list, {name}"
         search = client.get(reverse("interventions:referrals"), {"q": case_reference})
         assert search.context["result_count"] == int(seen), f"{role} search, {name}"
         offender_search = client.get(reverse("interventions:offenders"), {"q": case_reference})
-        assert offender_search.context["result_count"] == int(seen), f"{role} offender search, {name}"
+        assert offender_search.context["result_count"] == int(person_seen), f"{role} offender search, {name}"
         detail = client.get(reverse("interventions:referral", args=[referral.pk]))
         assert detail.status_code == (200 if seen else 404), f"{role} page, {name}"
         offender = client.get(reverse("interventions:offender", args=[referral.offender_id]))
-        assert offender.status_code == (200 if seen else 404), f"{role} offender page, {name}"
+        assert offender.status_code == (200 if person_seen else 404), f"{role} offender page, {name}"
     for name in hidden:
         referral = world["referrals"][name]
         for url_name in ("referral-edit", "referral-assign", "session-add", "referral-complete", "follow-up"):
@@ -123,7 +132,10 @@ def test_the_count_in_my_work_only_counts_visible_records(world: dict[str, Any],
     assert waiting_refs == {world["referrals"]["liaison2_own"].reference}
 
 
-def test_a_user_who_cannot_see_a_record_learns_only_that_a_duplicate_exists(world: dict[str, Any], client: Any) -> None:
+def test_a_user_who_cannot_see_a_record_learns_nothing_from_adding_a_twin(world: dict[str, Any], client: Any) -> None:
+    """Before issue #12 the name-and-date-of-birth warning looked at every record, so
+    it told the user that someone they cannot see exists; now it looks only at people
+    they can see, and the twin is added as any new person is."""
     existing = world["referrals"]["liaison2_own"].offender
     client.force_login(world["users"]["liaison"])
     response = client.post(
@@ -135,8 +147,7 @@ def test_a_user_who_cannot_see_a_record_learns_only_that_a_duplicate_exists(worl
             "date_of_birth": existing.date_of_birth.isoformat(),
         },
     )
-    page = response.content.decode()
-    assert response.status_code == 200
-    assert "A record with this name and date of birth already exists" in page
-    assert existing.case_reference not in page
-    assert not Offender.objects.filter(case_reference="NEW001").exists()
+    assert response.status_code == 302
+    added = Offender.objects.get(case_reference="NEW001")
+    assert response["Location"] == reverse("interventions:offender", args=[added.pk])
+    assert added.holding_organisation == world["users"]["liaison"].organisation
