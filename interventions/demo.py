@@ -153,35 +153,49 @@ def seed(*, scale: int, log: Callable[[str], None]) -> None:
         )
         if created:
             programme.desired_outcomes.set([types[i] for i in wanted])
-    people = _seed_offenders(150 * scale)
-    made = _seed_referrals(250 * scale, people, organisations)
+    users = {u.username: u for u in User.objects.filter(username__in=["officer", "liaison", "liaison2", "admin"])}
+    if "officer" not in users:
+        raise RuntimeError("Seed the demo users before the people.")
+    people = _seed_offenders(150 * scale, users)
+    made = _seed_referrals(250 * scale, people, organisations, users)
     log(f"interventions: {len(PROGRAMMES)} programmes, {len(people)} people, {made} new referrals")
 
 
-def _seed_offenders(count: int) -> list[Offender]:
-    creator = User.objects.filter(username="officer").first() or User.objects.filter(is_administrator=True).first()
+def _parties(n: int, users: dict[str, User]) -> tuple[str, str, User, random.Random]:
+    """Referral n's handling organisation, status and referrer, and the generator
+    that draws the rest of its story. Person n is first referred by referral n, so
+    the person is recorded in that referrer's book, as a real referrer would add them."""
+    rng = random.Random(f"referral-{n}")
+    handler_name = PROBATION if n % 2 else PRISON
+    states, weights = zip(*STATES, strict=True)
+    status = rng.choices(states, weights)[0]
+    own_liaison = users.get("liaison" if handler_name == PROBATION else "liaison2")
+    referrer = own_liaison if own_liaison is not None and rng.random() >= 0.5 else users["officer"]
+    return handler_name, status, referrer, rng
+
+
+def _seed_offenders(count: int, users: dict[str, User]) -> list[Offender]:
     existing = set(Offender.objects.filter(case_reference__startswith="DEMO").values_list("case_reference", flat=True))
-    if creator is None:
-        raise RuntimeError("Seed the demo users before the people.")
-    organisation_id, kept_by_id = offender_book(creator)
     new = []
     for n in range(1, count + 1):
         if _reference(n) in existing:
             continue
+        creator = _parties(n, users)[2]
+        organisation_id, kept_by_id = offender_book(creator)
         rng = random.Random(f"offender-{n}")
-        new.append(
-            Offender(
-                case_reference=_reference(n),
-                first_name=rng.choice(FIRST),
-                last_name=rng.choice(LAST),
-                date_of_birth=date(1965, 1, 1) + timedelta(days=rng.randrange(365 * 38)),
-                created_by=creator,
-                holding_organisation_id=organisation_id,
-                kept_by_id=kept_by_id,
-            )
+        person = Offender(
+            case_reference=_reference(n),
+            first_name=rng.choice(FIRST),
+            last_name=rng.choice(LAST),
+            date_of_birth=date(1965, 1, 1) + timedelta(days=rng.randrange(365 * 38)),
+            created_by=creator,
+            holding_organisation_id=organisation_id,
+            kept_by_id=kept_by_id,
         )
+        person._history_user = creator  # type: ignore[attr-defined]
+        new.append(person)
     if new:
-        bulk_create_with_history(new, Offender, default_user=creator)
+        bulk_create_with_history(new, Offender)
     return list(Offender.objects.filter(case_reference__startswith="DEMO").order_by("case_reference")[:count])
 
 
@@ -199,13 +213,12 @@ def _path(status: str) -> list[str]:
     return [Status.DRAFT, Status.SUBMITTED, Status.ACCEPTED, *tail]
 
 
-def _seed_referrals(count: int, people: list[Offender], organisations: dict[str, Organisation]) -> int:
+def _seed_referrals(
+    count: int, people: list[Offender], organisations: dict[str, Organisation], users: dict[str, User]
+) -> int:
     demo_referrals = Referral.objects.filter(offender__case_reference__startswith="DEMO")
     already = demo_referrals.count()
     if already >= count:
-        return 0
-    users = {u.username: u for u in User.objects.filter(username__in=["officer", "liaison", "liaison2", "admin"])}
-    if "officer" not in users:
         return 0
     liaisons = {PROBATION: users.get("liaison"), PRISON: users.get("liaison2")}
     programmes = {
@@ -215,15 +228,10 @@ def _seed_referrals(count: int, people: list[Offender], organisations: dict[str,
     reasons = list(ReasonCode.objects.all())
     area_list = list(Area.objects.all())
     now = timezone.now()
-    states, weights = zip(*STATES, strict=True)
     plans: list[tuple[Referral, list[tuple[str, datetime]], random.Random]] = []
     for n in range(already + 1, count + 1):
-        rng = random.Random(f"referral-{n}")
-        handler_name = PROBATION if n % 2 else PRISON
+        handler_name, status, referrer, rng = _parties(n, users)
         handler = organisations[handler_name]
-        status = rng.choices(states, weights)[0]
-        own_liaison = liaisons[handler_name]
-        referrer = own_liaison if own_liaison is not None and rng.random() >= 0.5 else users["officer"]
         created = now - timedelta(days=rng.randrange(20, 900), hours=rng.randrange(9, 17))
         moments, when = [], created
         for step in _path(status):
