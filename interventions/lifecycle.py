@@ -81,7 +81,17 @@ def months_later(day: date, months: int) -> date:
 
 
 class ReferralLifecycle(Lifecycle[Referral]):
-    """Stamps are the moment of the move; reasons are offered grouped."""
+    """Stamps are the moment of the move; reasons are offered grouped. Completing
+    is only through services.complete(), which rates the outcomes first."""
+
+    def prepare(
+        self, record: Referral, move: Move, *, when: datetime, on: date, reason: Any, details: dict[str, Any]
+    ) -> dict[str, Any]:
+        rated = details.pop("outcomes_rated", False)
+        super().prepare(record, move, when=when, on=on, reason=reason, details=details)
+        if move.target == Status.COMPLETED and not rated:
+            raise ReferralError("Complete a referral with its summary: rate each of the programme's outcomes.")
+        return {}
 
     def after(self, record: Referral, move: Move, *, by: User, when: datetime) -> None:
         if move.target in {Status.COMPLETED, Status.NOT_COMPLETED}:

@@ -198,7 +198,7 @@ def complete(
             raise ReferralError("Choose achieved, partly achieved or not achieved for each outcome.")
         if not comment.strip():
             raise ReferralError("Add a comment for each outcome.")
-    apply_move(referral, "complete", by=by, expected_version=expected_version, note=note)
+    apply_move(referral, "complete", by=by, expected_version=expected_version, note=note, outcomes_rated=True)
     day = on or timezone.localdate()
     for outcome_type in desired:
         rating, comment = ratings[outcome_type.pk]

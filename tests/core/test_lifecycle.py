@@ -186,3 +186,14 @@ def test_a_user_who_may_see_but_not_make_the_move_gets_403_on_page_and_api(
     answer = api(officer).post(f"/api/v1/referrals/{referral.pk}/accept/", {"version": referral.version}, format="json")
     assert answer.status_code == 403
     assert snapshot(referral) == before
+
+
+def test_a_referral_is_completed_only_with_its_outcomes_rated(
+    liaison: Any,
+    referral_factory: Any,  # noqa: F811
+) -> None:
+    referral = referral_factory("started")
+    before = snapshot(referral)
+    with pytest.raises(lifecycle_for(Referral).error, match="rate each"):
+        apply_move(referral, "complete", by=liaison, expected_version=referral.version)
+    assert snapshot(referral) == before
