@@ -42,6 +42,11 @@ class InterventionsConfig(AppConfig):
             mywork.Provider(name="interventions", roles=INTERVENTIONS, sections=work.sections, count=work.count)
         )
         self._register_outcome_subject()
+        from tracker.core import lifecycle as core_lifecycle
+
+        from .lifecycle import LIFECYCLE
+
+        core_lifecycle.register(LIFECYCLE)
         from . import importing
 
         importing.register()

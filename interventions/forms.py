@@ -8,10 +8,10 @@ from typing import Any
 from django import forms
 from django.db.models import Q
 
-from tracker.core.forms import DateInput, VersionedModelForm
+from tracker.core.forms import DateInput, RecordVersionMixin, VersionedModelForm
 from tracker.core.models import Organisation, Outcome, User
 
-from .models import FollowUp, Offender, Programme, ReasonCode, Referral, Session
+from .models import FollowUp, Offender, Programme, Referral, Session
 from .querysets import holds
 from .services import REFERENCE_NOT_YOURS, duplicate_exists
 
@@ -115,30 +115,7 @@ class ReferralForm(VersionedModelForm):
             del self.fields["handling_organisation"]
 
 
-class MoveForm(forms.Form):
-    """A status move: an optional note, and a coded reason where the move needs one,
-    offered grouped (the person, the provider, sentence or legal, other)."""
-
-    reason = forms.TypedChoiceField(coerce=int, error_messages={"required": "Choose a reason"})
-    note = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
-
-    def __init__(self, *args: Any, needs_reason: bool, **kwargs: Any):
-        super().__init__(*args, **kwargs)
-        if not needs_reason:
-            del self.fields["reason"]
-            return
-        self.reasons = {r.pk: r for r in ReasonCode.objects.filter(active=True)}
-        labels = dict(ReasonCode.Group.choices)
-        grouped: dict[str, list[tuple[int, str]]] = {}
-        for reason in self.reasons.values():
-            grouped.setdefault(labels[reason.group], []).append((reason.pk, reason.name))
-        self.fields["reason"].choices = [("", "Choose a reason"), *grouped.items()]  # type: ignore[attr-defined]
-
-    def clean_reason(self) -> ReasonCode:
-        return self.reasons[self.cleaned_data["reason"]]
-
-
-class CompleteForm(forms.Form):
+class CompleteForm(RecordVersionMixin, forms.Form):
     """One rating and comment for each of the programme's desired outcomes."""
 
     note = forms.CharField(label="Summary note", widget=forms.Textarea(attrs={"rows": 3}), required=False)
@@ -190,13 +167,13 @@ class SessionForm(forms.ModelForm):
         self.fields["behaviour"].choices = Session.Behaviour.choices  # type: ignore[attr-defined]
 
 
-class AssignForm(forms.Form):
+class AssignForm(RecordVersionMixin, forms.Form):
     liaison = forms.ModelChoiceField(
         label="Assign to", queryset=User.objects.none(), required=False, empty_label="Nobody (unassigned)"
     )
 
     def __init__(self, *args: Any, referral: Referral, **kwargs: Any):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, versioned=referral, **kwargs)
         self.fields["liaison"].queryset = User.objects.filter(  # type: ignore[attr-defined]
             organisation_id=referral.handling_organisation_id, is_probation_liaison=True, is_active=True
         )

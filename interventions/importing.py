@@ -366,7 +366,7 @@ def _write(rows: list[Row], by: User, lookups: _Lookups, outcome: ImportOutcome)
                 notes=row.notes,
             )
             if row.status == "submitted":
-                services.submit(referral, by=by, note="Imported")
+                services.submit(referral, by=by, expected_version=referral.version, note="Imported")
         except services.ReferralError as error:
             outcome.errors.append(RowError(row.number, "", error.message))
             continue

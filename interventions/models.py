@@ -15,6 +15,7 @@ from django.db.models.functions import Upper
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from tracker.core.lifecycle import TransitionRecord
 from tracker.core.models import Area, ManagedList, Organisation, OutcomeType, User
 from tracker.core.versioning import VersionedModel
 
@@ -223,22 +224,17 @@ class Referral(VersionedModel):
         return self.status in OPEN_STATUSES
 
 
-class ReferralTransition(models.Model):
-    """One status move: the event log of a referral."""
+class ReferralTransition(TransitionRecord):
+    """One status move (interventions/lifecycle.py): the event log of a referral.
+    Who, when and the note come from the core TransitionRecord."""
 
     referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="transitions")
     from_status = models.CharField(max_length=20, choices=Status.choices)
     to_status = models.CharField(max_length=20, choices=Status.choices)
-    by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
-    at = models.DateTimeField()
     reason = models.ForeignKey(ReasonCode, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
-    note = models.TextField(blank=True)
 
     class Meta:
         ordering = ["at", "id"]
-
-    def __str__(self) -> str:
-        return f"{self.get_from_status_display()} → {self.get_to_status_display()}"
 
 
 class Session(VersionedModel):

@@ -5,8 +5,7 @@ rules refuse (views show its message; the API will answer 400/409)."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -14,75 +13,23 @@ from django.db import IntegrityError, transaction
 from django.db.models.functions import Upper
 from django.utils import timezone
 
-from tracker.core.errors import DomainError
+from tracker.core.lifecycle import Move, apply_move
 from tracker.core.models import Organisation, Outcome, User
 from tracker.core.outcomes import record_outcome
-from tracker.core.versioning import save_changes
+from tracker.core.versioning import claim_version, save_changes
 
 from . import permissions
-from .models import (
-    OPEN_STATUSES,
-    FollowUp,
-    Offender,
-    Programme,
-    ReasonCode,
-    Referral,
-    ReferralTransition,
-    Session,
-    Status,
-)
+from .lifecycle import FOLLOW_UP_AFTER_MONTHS as FOLLOW_UP_AFTER_MONTHS  # the demo data uses these
+from .lifecycle import LIFECYCLE, ReferralError
+from .lifecycle import MOVES as MOVES
+from .lifecycle import months_later as months_later
+from .models import FollowUp, Offender, Programme, ReasonCode, Referral, Session
 from .querysets import holds, offender_book
-
-
-class ReferralError(DomainError):
-    """A change the rules refuse; the message is written for the user (the API
-    answers 409 with it)."""
-
-
-@dataclass(frozen=True)
-class Move:
-    label: str
-    sources: frozenset[str]
-    target: str
-    needs_reason: bool = False
-    # The referral field that keeps when this move happened, for reporting.
-    stamp: str | None = None
-
-
-# The allowed transitions: the whole lifecycle in one table.
-MOVES: dict[str, Move] = {
-    "submit": Move("Submit", frozenset({Status.DRAFT}), Status.SUBMITTED, stamp="submitted_at"),
-    "accept": Move("Accept", frozenset({Status.SUBMITTED}), Status.ACCEPTED, stamp="accepted_at"),
-    "decline": Move("Decline", frozenset({Status.SUBMITTED}), Status.DECLINED, needs_reason=True, stamp="ended_at"),
-    "start": Move("Start", frozenset({Status.ACCEPTED}), Status.STARTED, stamp="started_at"),
-    "complete": Move("Complete", frozenset({Status.STARTED}), Status.COMPLETED, stamp="ended_at"),
-    "mark_not_completed": Move(
-        "Mark as not completed", frozenset({Status.STARTED}), Status.NOT_COMPLETED, needs_reason=True, stamp="ended_at"
-    ),
-    "withdraw": Move("Withdraw", frozenset(OPEN_STATUSES), Status.WITHDRAWN, needs_reason=True, stamp="ended_at"),
-}
-
-FOLLOW_UP_AFTER_MONTHS = 12
 
 
 def available_moves(referral: Referral, user: User) -> list[tuple[str, Move]]:
     """The moves `user` may make on `referral` now (complete has its own page)."""
-    return [
-        (name, move)
-        for name, move in MOVES.items()
-        if referral.status in move.sources and permissions.may_move(user, referral, name)
-    ]
-
-
-def months_later(day: date, months: int) -> date:
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    for candidate in (day.day, 30, 29, 28):
-        try:
-            return date(year, month, min(day.day, candidate))
-        except ValueError:
-            continue
-    raise ValueError(day)  # pragma: no cover - day 28 exists in every month
+    return LIFECYCLE.available(referral, user)
 
 
 # Offenders ------------------------------------------------------------------
@@ -233,112 +180,66 @@ def update_referral(referral: Referral, *, by: User, expected_version: int, chan
     return save_changes(referral, by=by, expected_version=expected_version, changes=changes)
 
 
-def _lock(referral: Referral) -> Referral:
-    """The referral as stored now, locked until the transaction ends, so two people
-    moving it at once cannot both succeed."""
-    return Referral.objects.select_for_update().select_related("offender", "programme").get(pk=referral.pk)
-
-
-def _check_move(referral: Referral, name: str, *, by: User) -> None:
-    move = MOVES[name]
-    permissions.check(permissions.may_move(by, referral, name))
-    if referral.status not in move.sources:
-        raise ReferralError(
-            f"A referral that is {referral.get_status_display().lower()} cannot be moved with “{move.label.lower()}”."
-        )
-
-
-def _apply(
-    referral: Referral,
-    name: str,
-    *,
-    by: User,
-    reason: ReasonCode | None = None,
-    note: str = "",
-    at: datetime | None = None,
-) -> Referral:
-    move = MOVES[name]
-    current = _lock(referral)
-    _check_move(current, name, by=by)
-    if move.needs_reason and reason is None:
-        raise ReferralError("Choose a reason.")
-    if reason is not None and not reason.active:
-        raise ReferralError("That reason is no longer in use; choose another.")
-    when = at or timezone.now()
-    ReferralTransition.objects.create(
-        referral=current,
-        from_status=current.status,
-        to_status=move.target,
-        by=by,
-        at=when,
-        reason=reason if move.needs_reason else None,
-        note=note,
-    )
-    current.status = move.target
-    fields = ["status", "version"]
-    if move.stamp:
-        setattr(current, move.stamp, when)
-        fields.append(move.stamp)
-    current.version += 1  # a stale edit form must not silently undo a move
-    current._history_user = by  # type: ignore[attr-defined]
-    current.save(update_fields=fields)
-    if move.target in {Status.COMPLETED, Status.NOT_COMPLETED}:
-        due = months_later(timezone.localdate(when), FOLLOW_UP_AFTER_MONTHS)
-        follow_up = FollowUp(referral=current, due=due)
-        follow_up._history_user = by  # type: ignore[attr-defined]
-        follow_up.save()
-    # Keep the caller's object in step with the stored row.
-    for field in fields:
-        setattr(referral, field, getattr(current, field))
-    return referral
-
-
 @transaction.atomic
-def submit(referral: Referral, *, by: User, note: str = "") -> Referral:
+def submit(referral: Referral, *, by: User, expected_version: int, note: str = "") -> Referral:
     """Send a draft to the handling organisation (draft → submitted)."""
-    return _apply(referral, "submit", by=by, note=note)
+    return apply_move(referral, "submit", by=by, expected_version=expected_version, note=note)
 
 
 @transaction.atomic
-def accept(referral: Referral, *, by: User, note: str = "") -> Referral:
+def accept(referral: Referral, *, by: User, expected_version: int, note: str = "") -> Referral:
     """The handling organisation takes the referral on (submitted → accepted)."""
-    return _apply(referral, "accept", by=by, note=note)
+    return apply_move(referral, "accept", by=by, expected_version=expected_version, note=note)
 
 
 @transaction.atomic
-def decline(referral: Referral, *, by: User, reason: ReasonCode | None, note: str = "") -> Referral:
+def decline(
+    referral: Referral, *, by: User, expected_version: int, reason: ReasonCode | None, note: str = ""
+) -> Referral:
     """The handling organisation turns the referral down, with a coded reason."""
-    return _apply(referral, "decline", by=by, reason=reason, note=note)
+    return apply_move(referral, "decline", by=by, expected_version=expected_version, reason=reason, note=note)
 
 
 @transaction.atomic
-def start(referral: Referral, *, by: User, note: str = "") -> Referral:
+def start(referral: Referral, *, by: User, expected_version: int, note: str = "") -> Referral:
     """The person begins the programme (accepted → started)."""
-    return _apply(referral, "start", by=by, note=note)
+    return apply_move(referral, "start", by=by, expected_version=expected_version, note=note)
 
 
 @transaction.atomic
-def mark_not_completed(referral: Referral, *, by: User, reason: ReasonCode | None, note: str = "") -> Referral:
+def mark_not_completed(
+    referral: Referral, *, by: User, expected_version: int, reason: ReasonCode | None, note: str = ""
+) -> Referral:
     """The programme ended without completion; a follow-up falls due in 12 months."""
-    return _apply(referral, "mark_not_completed", by=by, reason=reason, note=note)
+    return apply_move(
+        referral, "mark_not_completed", by=by, expected_version=expected_version, reason=reason, note=note
+    )
 
 
 @transaction.atomic
-def withdraw(referral: Referral, *, by: User, reason: ReasonCode | None, note: str = "") -> Referral:
+def withdraw(
+    referral: Referral, *, by: User, expected_version: int, reason: ReasonCode | None, note: str = ""
+) -> Referral:
     """Take back an open referral, with a coded reason."""
-    return _apply(referral, "withdraw", by=by, reason=reason, note=note)
+    return apply_move(referral, "withdraw", by=by, expected_version=expected_version, reason=reason, note=note)
 
 
 @transaction.atomic
 def complete(
-    referral: Referral, *, by: User, ratings: dict[int, tuple[str, str]], note: str = "", on: date | None = None
+    referral: Referral,
+    *,
+    by: User,
+    expected_version: int,
+    ratings: dict[int, tuple[str, str]],
+    note: str = "",
+    on: date | None = None,
 ) -> Referral:
     """Complete a started referral with its end-of-intervention summary.
 
     `ratings` maps each of the programme's desired outcome types (by id) to
     (rating, comment). Each rating is stored as a core Outcome on the referral, so
     reports count intervention outcomes the same way as every other strand's."""
-    _check_move(_lock(referral), "complete", by=by)
+    LIFECYCLE.check(referral, "complete", by=by)
     desired = list(referral.programme.desired_outcomes.all())
     missing = [t.name for t in desired if t.pk not in ratings]
     if missing:
@@ -349,7 +250,7 @@ def complete(
             raise ReferralError("Choose achieved, partly achieved or not achieved for each outcome.")
         if not comment.strip():
             raise ReferralError("Add a comment for each outcome.")
-    _apply(referral, "complete", by=by, note=note)
+    apply_move(referral, "complete", by=by, expected_version=expected_version, note=note, outcomes_rated=True)
     day = on or timezone.localdate()
     for outcome_type in desired:
         rating, comment = ratings[outcome_type.pk]
@@ -358,7 +259,7 @@ def complete(
 
 
 @transaction.atomic
-def assign(referral: Referral, *, by: User, liaison: User | None) -> Referral:
+def assign(referral: Referral, *, by: User, expected_version: int, liaison: User | None) -> Referral:
     """Give the referral to a liaison of the handling organisation (or nobody)."""
     permissions.check(permissions.may_assign(by, referral))
     if liaison is not None and (
@@ -367,8 +268,8 @@ def assign(referral: Referral, *, by: User, liaison: User | None) -> Referral:
         or not liaison.is_active
     ):
         raise ReferralError("Assign the referral to a liaison of the organisation that handles it.")
+    claim_version(referral, expected_version)
     referral.assigned_liaison = liaison
-    referral.version += 1
     referral._history_user = by  # type: ignore[attr-defined]
     referral.save(update_fields=["assigned_liaison", "version"])
     return referral
@@ -424,14 +325,14 @@ def record_session(
 
 
 @transaction.atomic
-def acknowledge_concern(session: Session, *, by: User) -> Session:
+def acknowledge_concern(session: Session, *, by: User, expected_version: int) -> Session:
     """The referrer has read the concern; it leaves their My work."""
     permissions.check(permissions.may_follow_up(by, session.referral))
     if not session.concern or session.concern_acknowledged_at:
         raise ReferralError("There is no concern waiting to be acknowledged.")
+    claim_version(session, expected_version)
     session.concern_acknowledged_at = timezone.now()
     session.concern_acknowledged_by = by
-    session.version += 1
     session._history_user = by  # type: ignore[attr-defined]
     session.save(update_fields=["concern_acknowledged_at", "concern_acknowledged_by", "version"])
     return session

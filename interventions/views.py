@@ -15,9 +15,11 @@ from django.views.decorators.http import require_POST
 from django.views.generic import DetailView
 
 from tracker.core.access_log import log_access
+from tracker.core.forms import posted_version_change
 from tracker.core.history import history_entries
 from tracker.core.lists import FilteredListView
 from tracker.core.models import AccessLog, User
+from tracker.core.moves import move_page
 from tracker.core.outcomes import outcomes_for
 from tracker.core.permissions import INTERVENTIONS, RolesRequiredMixin, roles_required
 from tracker.core.versioning import EditConflict
@@ -28,13 +30,13 @@ from .forms import (
     AssignForm,
     CompleteForm,
     FollowUpForm,
-    MoveForm,
     OffenderEditForm,
     OffenderForm,
     ReferralForm,
     SessionForm,
 )
 from .importing import ReferralImportResource
+from .lifecycle import LIFECYCLE
 from .models import Offender, Programme, Referral, Session
 from .querysets import get_offender_for, get_referral_for
 from .resources import OffenderResource, ProgrammeResource
@@ -171,26 +173,19 @@ def referral_move(request: HttpRequest, pk: int, move: str) -> HttpResponse:
     """Confirm and make one status move (complete has its own page)."""
     user = _user(request)
     referral = get_referral_for(user, pk)
-    if move not in services.MOVES or move == "complete":
+    if move not in LIFECYCLE.moves or move == "complete":
         raise Http404
-    spec = services.MOVES[move]
-    permissions.check(permissions.may_move(user, referral, move))
-    form = MoveForm(_posted(request), needs_reason=spec.needs_reason)
-    if request.method == "POST" and form.is_valid():
-        service = getattr(services, move)
-        kwargs: dict[str, Any] = {"by": user, "note": form.cleaned_data["note"]}
-        if spec.needs_reason:
-            kwargs["reason"] = form.cleaned_data["reason"]
-        try:
-            service(referral, **kwargs)
-        except services.ReferralError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, f"{referral.reference} is now {referral.get_status_display().lower()}.")
-            return redirect("interventions:referral", pk=referral.pk)
-    back = reverse("interventions:referral", args=[pk])
-    title = f"{spec.label}: {referral.reference}"
-    return _form_page(request, form, title=title, submit=spec.label, back=back, caption=str(referral.offender))
+    label = LIFECYCLE.moves[move].label
+    return move_page(
+        request,
+        referral,
+        move,
+        lifecycle=LIFECYCLE,
+        back_url=reverse("interventions:referral", args=[pk]),
+        title=f"{label}: {referral.reference}",
+        caption=str(referral.offender),
+        submit=label,
+    )
 
 
 @roles_required(INTERVENTIONS)
@@ -200,10 +195,18 @@ def referral_complete(request: HttpRequest, pk: int) -> HttpResponse:
     referral = get_referral_for(user, pk)
     permissions.check(permissions.may_move(user, referral, "complete"))
     outcome_types = list(referral.programme.desired_outcomes.all())
-    form = CompleteForm(_posted(request), outcome_types=outcome_types)
+    form = CompleteForm(_posted(request), outcome_types=outcome_types, versioned=referral)
     if request.method == "POST" and form.is_valid():
         try:
-            services.complete(referral, by=user, ratings=form.ratings(), note=form.cleaned_data["note"])
+            services.complete(
+                referral,
+                by=user,
+                expected_version=form.expected_version(),
+                ratings=form.ratings(),
+                note=form.cleaned_data["note"],
+            )
+        except EditConflict as conflict:
+            form.add_conflict(conflict)
         except services.ReferralError as error:
             form.add_error(None, str(error))
         else:
@@ -222,7 +225,11 @@ def referral_assign(request: HttpRequest, pk: int) -> HttpResponse:
     form = AssignForm(_posted(request), referral=referral, initial={"liaison": referral.assigned_liaison_id})
     if request.method == "POST" and form.is_valid():
         try:
-            services.assign(referral, by=user, liaison=form.cleaned_data["liaison"])
+            services.assign(
+                referral, by=user, expected_version=form.expected_version(), liaison=form.cleaned_data["liaison"]
+            )
+        except EditConflict as conflict:
+            form.add_conflict(conflict)
         except services.ReferralError as error:
             form.add_error("liaison", str(error))
         else:
@@ -257,11 +264,10 @@ def concern_acknowledge(request: HttpRequest, pk: int, session_pk: int) -> HttpR
     user = _user(request)
     referral = get_referral_for(user, pk)
     session = get_object_or_404(Session.objects.select_related("referral"), pk=session_pk, referral=referral)
-    try:
-        services.acknowledge_concern(session, by=user)
-    except services.ReferralError as error:
-        messages.error(request, str(error))
-    else:
+    permissions.check(permissions.may_follow_up(user, referral))
+    if posted_version_change(
+        request, session, lambda version: services.acknowledge_concern(session, by=user, expected_version=version)
+    ):
         messages.success(request, "Concern acknowledged.")
     return HttpResponseRedirect(reverse("interventions:referral", args=[pk]) + "#sessions")
 

@@ -27,6 +27,10 @@ class PartnersConfig(AppConfig):
                 navigation.Section(label=label, url_name=url_name, roles=PARTNERS, description=description, order=order)
             )
         self._register_outcome_subjects()
+        from partners.lifecycle import LIFECYCLE
+        from tracker.core import lifecycle
+
+        lifecycle.register(LIFECYCLE)
         from partners.importing import register_kinds
 
         register_kinds()

@@ -13,7 +13,6 @@ from partners.models import (
     CampaignMaterial,
     CommitmentType,
     CommunityGroup,
-    EndReason,
     Engagement,
     EngagementKind,
     FollowUpAction,
@@ -21,7 +20,7 @@ from partners.models import (
     Partnership,
     Venue,
 )
-from tracker.core.forms import DateInput, DateTimeInput, VersionedModelForm
+from tracker.core.forms import DateInput, DateTimeInput, RecordVersionMixin, VersionedModelForm
 from tracker.core.models import User
 
 MULTI_HINT = "Hold Ctrl (or Cmd on a Mac) to choose more than one."
@@ -44,7 +43,9 @@ class GroupForm(VersionedModelForm):
         help_texts = {"active": "Untick when the group no longer meets or stops working with us."}
 
 
-class ContactForm(forms.ModelForm):
+class ContactForm(RecordVersionMixin, forms.ModelForm):
+    """A contact added to a group: a change to the group, so it carries the group's version."""
+
     class Meta:
         model = GroupContact
         fields = ["name", "role", "email", "phone"]
@@ -88,43 +89,35 @@ class PartnershipEditForm(VersionedModelForm):
         self.fields["lead_officer"].queryset = officers() | User.objects.filter(pk=self.instance.lead_officer_id)  # type: ignore[attr-defined]
 
 
-class MoveForm(forms.Form):
-    """The date of a lifecycle move, a reason when it ends the partnership, and a note."""
-
-    on = forms.DateField(label="Date", widget=DateInput)
-    next_review_on = forms.DateField(
-        label="Next review date",
-        widget=DateInput,
-        required=False,
-        help_text="Leave blank for 12 months after signing up.",
-    )
-    reason = forms.ModelChoiceField(queryset=EndReason.objects.none(), label="Reason", required=False)
-    note = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
-
-    def __init__(self, *args: Any, to: str, **kwargs: Any):
-        super().__init__(*args, **kwargs)
-        self.fields["on"].initial = timezone.localdate()
-        if to != Partnership.Status.SIGNED_UP:
-            del self.fields["next_review_on"]
-        if to in (Partnership.Status.LAPSED, Partnership.Status.WITHDRAWN):
-            self.fields["reason"].queryset = EndReason.objects.filter(active=True)  # type: ignore[attr-defined]
-            self.fields["reason"].required = True
-        else:
-            del self.fields["reason"]
-
-    def clean_on(self) -> date:
-        on: date = self.cleaned_data["on"]
-        if on > timezone.localdate():
-            raise forms.ValidationError("The date cannot be in the future")
-        return on
+def not_in_the_future(day: date) -> None:
+    if day > timezone.localdate():
+        raise forms.ValidationError("The date cannot be in the future")
 
 
-class CommitmentsForm(forms.Form):
+def move_fields(verb: str) -> dict[str, forms.Field]:
+    """The partnership's own fields on the core move page: the day the move took
+    effect, and the next review when signing up. The page adds reason and note."""
+    fields: dict[str, forms.Field] = {
+        "on": forms.DateField(
+            label="Date", widget=DateInput, initial=timezone.localdate, validators=[not_in_the_future]
+        )
+    }
+    if verb == "sign_up":
+        fields["next_review_on"] = forms.DateField(
+            label="Next review date",
+            widget=DateInput,
+            required=False,
+            help_text="Leave blank for 12 months after signing up.",
+        )
+    return fields
+
+
+class CommitmentsForm(RecordVersionMixin, forms.Form):
     """The checklist: for each commitment type, ticked or not, the date confirmed,
     the evidence and (for some) the staff training date."""
 
     def __init__(self, *args: Any, partnership: Partnership, types: list[CommitmentType], **kwargs: Any):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, versioned=partnership, **kwargs)
         existing = {c.commitment_type_id: c for c in partnership.commitments.all()}
         self.types = types
         for kind in types:
@@ -204,11 +197,11 @@ class EngagementForm(VersionedModelForm):
         return cleaned
 
 
-class MaterialsForm(forms.Form):
+class MaterialsForm(RecordVersionMixin, forms.Form):
     """One quantity box per campaign material."""
 
     def __init__(self, *args: Any, engagement: Engagement, **kwargs: Any):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, versioned=engagement, **kwargs)
         current = {m.material_id: m.quantity for m in engagement.materials.all()}
         self.materials = list(
             active_or_current(CampaignMaterial.objects.all(), None) | CampaignMaterial.objects.filter(pk__in=current)
@@ -222,7 +215,9 @@ class MaterialsForm(forms.Form):
         return {m: self.cleaned_data.get(f"m{m.pk}") or 0 for m in self.materials}
 
 
-class FollowUpForm(forms.ModelForm):
+class FollowUpForm(RecordVersionMixin, forms.ModelForm):
+    """A follow-up added to an engagement: carries the engagement's version."""
+
     class Meta:
         model = FollowUpAction
         fields = ["description", "owner", "due_on"]

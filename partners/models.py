@@ -17,6 +17,7 @@ from partners.querysets import (
     PartnershipQuerySet,
     VenueQuerySet,
 )
+from tracker.core.lifecycle import TransitionRecord
 from tracker.core.models import Area, ManagedList, User
 from tracker.core.versioning import VersionedModel
 
@@ -179,24 +180,20 @@ class Partnership(VersionedModel):
         return self.status not in self.CLOSED
 
 
-class PartnershipTransition(models.Model):
-    """One move along the lifecycle: written, never edited; reports count sign-ups and lapses."""
+class PartnershipTransition(TransitionRecord):
+    """One move along the lifecycle (partners/lifecycle.py), or the start: written,
+    never edited; reports count sign-ups and lapses. Who, when and the note come
+    from the core TransitionRecord."""
 
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="transitions")
     from_status = models.CharField(max_length=20, choices=Partnership.Status.choices, blank=True)
     to_status = models.CharField(max_length=20, choices=Partnership.Status.choices)
     on = models.DateField(help_text="The date the move took effect.")
-    at = models.DateTimeField(auto_now_add=True)
-    by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     reason = models.ForeignKey(EndReason, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
-    note = models.TextField(blank=True)
 
     class Meta:
         ordering = ["-on", "-id"]
         indexes = [models.Index(fields=["to_status", "on"])]
-
-    def __str__(self) -> str:
-        return f"{self.get_from_status_display() or 'New'} → {self.get_to_status_display()}"
 
 
 class PartnershipCommitment(models.Model):

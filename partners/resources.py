@@ -123,9 +123,14 @@ class StrandResource(TrackerResource):
         pass
 
     def before_save_instance(self, instance: Any, row: Any, **kwargs: Any) -> None:
-        if instance.pk is not None and hasattr(instance, "version"):
+        if instance.pk is not None and hasattr(instance, "version") and not self.claims_after_save(instance):
             instance.version += 1
         super().before_save_instance(instance, row, **kwargs)
+
+    def claims_after_save(self, instance: Any) -> bool:
+        """Whether a service called after the save claims the version, so that the
+        row moves it once, not twice."""
+        return False
 
 
 class GroupResource(StrandResource):
@@ -310,4 +315,8 @@ class EngagementResource(StrandResource):
         current = {line.material: line.quantity for line in instance.materials.all()}
         # Materials missing from the cell are removed: the cell is the whole list.
         quantities = {material: 0 for material in current} | wanted
-        services.set_materials(instance, by=self.user, quantities=quantities)  # type: ignore[arg-type]
+        services.set_materials(instance, by=self.user, expected_version=instance.version, quantities=quantities)  # type: ignore[arg-type]
+
+    def claims_after_save(self, instance: Any) -> bool:
+        # set_materials claims the version when the row has a materials cell.
+        return getattr(instance, "_import_materials", None) is not None

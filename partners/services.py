@@ -4,14 +4,15 @@ writes its history in the same transaction."""
 
 from __future__ import annotations
 
-from calendar import monthrange
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from partners.lifecycle import LIFECYCLE, PartnershipError
+from partners.lifecycle import default_review_date as default_review_date  # the demo data uses it
 from partners.models import (
     CampaignMaterial,
     CommitmentType,
@@ -26,45 +27,16 @@ from partners.models import (
     PartnershipTransition,
     Venue,
 )
-from tracker.core.errors import DomainError
+from tracker.core.lifecycle import apply_move
 from tracker.core.models import Area, User
-from tracker.core.versioning import save_changes
+from tracker.core.versioning import claim_version, save_changes
 
 Status = Partnership.Status
 
-# The lifecycle: which moves are allowed from each status. Lapsed and withdrawn are
-# final; a venue that comes back starts a new partnership.
-TRANSITIONS: dict[str, tuple[str, ...]] = {
-    Status.PROSPECT: (Status.ENGAGED, Status.WITHDRAWN),
-    Status.ENGAGED: (Status.SIGNED_UP, Status.WITHDRAWN),
-    Status.SIGNED_UP: (Status.ACTIVE, Status.LAPSED, Status.WITHDRAWN),
-    Status.ACTIVE: (Status.LAPSED, Status.WITHDRAWN),
-    Status.LAPSED: (),
-    Status.WITHDRAWN: (),
-}
-NEEDS_REASON = (Status.LAPSED, Status.WITHDRAWN)
-REVIEW_AFTER_MONTHS = 12
-
-
-class PartnershipError(DomainError):
-    """A partnership change the rules do not allow; the message is for the user
-    (and the API answers it with 409)."""
-
 
 def allowed_moves(partnership: Partnership) -> tuple[str, ...]:
-    return TRANSITIONS[partnership.status]
-
-
-def add_months(day: date, months: int) -> date:
-    """The same day `months` later, or the month's last day when it is shorter (29 Feb)."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return day.replace(year=year, month=month, day=min(day.day, monthrange(year, month)[1]))
-
-
-def default_review_date(signed_up_on: date) -> date:
-    """A signed-up venue is reviewed a year later unless the officer sets another date."""
-    return add_months(signed_up_on, REVIEW_AFTER_MONTHS)
+    """The statuses `partnership` can move to now (the API's `allowed_moves`)."""
+    return tuple(move.target for _, move in LIFECYCLE.available(partnership))
 
 
 def _stamp(instance: Any, by: User) -> None:
@@ -93,19 +65,28 @@ def update_group(
 
 @transaction.atomic
 def add_contact(
-    group: CommunityGroup, *, by: User, name: str, role: str = "", email: str = "", phone: str = ""
+    group: CommunityGroup,
+    *,
+    by: User,
+    expected_version: int,
+    name: str,
+    role: str = "",
+    email: str = "",
+    phone: str = "",
 ) -> GroupContact:
-    """Add a contact person to a group."""
+    """Add a contact person to a group: a change to the group, so its version moves."""
     contact = GroupContact(group=group, name=name, role=role, email=email, phone=phone)
     contact.full_clean()
+    claim_version(group, expected_version)
     _stamp(contact, by)
     contact.save()
     return contact
 
 
 @transaction.atomic
-def remove_contact(contact: GroupContact, *, by: User) -> None:
-    """Remove a contact; the history keeps the removed details."""
+def remove_contact(contact: GroupContact, *, by: User, expected_version: int) -> None:
+    """Remove a contact; the history keeps the removed details. The group's version moves."""
+    claim_version(contact.group, expected_version)
     _stamp(contact, by)
     contact.delete()
 
@@ -135,20 +116,6 @@ def update_venue(venue: Venue, *, by: User, expected_version: int, changes: Mapp
 # Partnerships -------------------------------------------------------------------
 
 
-def _record_move(
-    partnership: Partnership, *, by: User, from_status: str, on: date, reason: EndReason | None = None, note: str = ""
-) -> None:
-    PartnershipTransition.objects.create(
-        partnership=partnership,
-        from_status=from_status,
-        to_status=partnership.status,
-        on=on,
-        by=by,
-        reason=reason,
-        note=note,
-    )
-
-
 @transaction.atomic
 def start_partnership(venue: Venue, *, by: User, lead_officer: User, started_on: date | None = None) -> Partnership:
     """Open a partnership with `venue` as a prospect. A venue has at most one open
@@ -164,93 +131,57 @@ def start_partnership(venue: Venue, *, by: User, lead_officer: User, started_on:
             partnership.save()
     except IntegrityError as error:  # a concurrent start won the race
         raise PartnershipError(f"{venue} already has an open partnership.") from error
-    _record_move(partnership, by=by, from_status="", on=partnership.started_on)
+    # Not a move but the record's start: the first line of its transitions.
+    PartnershipTransition.objects.create(
+        partnership=partnership, from_status="", to_status=partnership.status, on=partnership.started_on, by=by
+    )
     return partnership
 
 
-def _move(
+# The lifecycle's moves (partners/lifecycle.py), as services -------------------------
+
+
+def mark_engaged(partnership: Partnership, *, by: User, expected_version: int, on: date, note: str = "") -> Partnership:
+    """The venue is talking to us: prospect → engaged."""
+    return apply_move(partnership, "mark_engaged", by=by, expected_version=expected_version, on=on, note=note)
+
+
+def sign_up(
     partnership: Partnership,
-    to: str,
     *,
     by: User,
+    expected_version: int,
     on: date,
-    reason: EndReason | None = None,
+    next_review_on: date | None = None,
     note: str = "",
-    extra: Mapping[str, Any] | None = None,
-) -> Partnership:
-    # Lock the row so two officers cannot move the same partnership at once.
-    current = Partnership.objects.select_for_update().get(pk=partnership.pk)
-    if to not in TRANSITIONS[current.status]:
-        allowed = ", ".join(Status(s).label.lower() for s in TRANSITIONS[current.status]) or "nothing: it is closed"
-        raise PartnershipError(
-            f"A partnership that is {current.get_status_display().lower()} cannot be marked "
-            f"{Status(to).label.lower()}. It can move to: {allowed}."
-        )
-    if to in NEEDS_REASON and reason is None:
-        raise PartnershipError(f"Choose why the partnership is {Status(to).label.lower()}.")
-    if on < current.started_on:
-        raise PartnershipError("The date cannot be before the partnership started.")
-    from_status = current.status
-    current.status = to
-    fields = ["status", "version"]
-    for name, value in (extra or {}).items():
-        setattr(current, name, value)
-        fields.append(name)
-    current.version += 1
-    _stamp(current, by)
-    current.save(update_fields=fields)
-    _record_move(current, by=by, from_status=from_status, on=on, reason=reason, note=note)
-    partnership.refresh_from_db()
-    return partnership
-
-
-@transaction.atomic
-def mark_engaged(partnership: Partnership, *, by: User, on: date, note: str = "") -> Partnership:
-    """The venue is talking to us: prospect → engaged."""
-    return _move(partnership, Status.ENGAGED, by=by, on=on, note=note)
-
-
-@transaction.atomic
-def sign_up(
-    partnership: Partnership, *, by: User, on: date, next_review_on: date | None = None, note: str = ""
 ) -> Partnership:
     """The venue signs the partnership: engaged → signed up. The review falls 12
     months later unless `next_review_on` says otherwise."""
-    review = next_review_on or default_review_date(on)
-    if review <= on:
-        raise PartnershipError("The next review date must be after the sign-up date.")
-    return _move(
-        partnership, Status.SIGNED_UP, by=by, on=on, note=note, extra={"signed_up_on": on, "next_review_on": review}
-    )
+    return apply_move(
+        partnership, "sign_up", by=by, expected_version=expected_version, on=on, note=note,
+        next_review_on=next_review_on,
+    )  # fmt: skip
 
 
-@transaction.atomic
-def activate(partnership: Partnership, *, by: User, on: date, note: str = "") -> Partnership:
+def activate(partnership: Partnership, *, by: User, expected_version: int, on: date, note: str = "") -> Partnership:
     """The venue is delivering its commitments: signed up → active."""
-    return _move(partnership, Status.ACTIVE, by=by, on=on, note=note)
+    return apply_move(partnership, "activate", by=by, expected_version=expected_version, on=on, note=note)
 
 
-@transaction.atomic
-def lapse(partnership: Partnership, *, by: User, on: date, reason: EndReason | None, note: str = "") -> Partnership:
+def lapse(
+    partnership: Partnership, *, by: User, expected_version: int, on: date, reason: EndReason | None, note: str = ""
+) -> Partnership:
     """The partnership stopped without a decision to leave: signed up or active → lapsed."""
-    ended = {"ended_on": on, "end_reason": reason}
-    return _move(partnership, Status.LAPSED, by=by, on=on, reason=reason, note=note, extra=ended)
+    return apply_move(partnership, "lapse", by=by, expected_version=expected_version, on=on, reason=reason, note=note)
 
 
-@transaction.atomic
-def withdraw(partnership: Partnership, *, by: User, on: date, reason: EndReason | None, note: str = "") -> Partnership:
+def withdraw(
+    partnership: Partnership, *, by: User, expected_version: int, on: date, reason: EndReason | None, note: str = ""
+) -> Partnership:
     """The venue (or the office) ended the partnership: any open status → withdrawn."""
-    ended = {"ended_on": on, "end_reason": reason}
-    return _move(partnership, Status.WITHDRAWN, by=by, on=on, reason=reason, note=note, extra=ended)
-
-
-MOVES: dict[str, Callable[..., Partnership]] = {
-    Status.ENGAGED: mark_engaged,
-    Status.SIGNED_UP: sign_up,
-    Status.ACTIVE: activate,
-    Status.LAPSED: lapse,
-    Status.WITHDRAWN: withdraw,
-}
+    return apply_move(
+        partnership, "withdraw", by=by, expected_version=expected_version, on=on, reason=reason, note=note
+    )
 
 
 def update_partnership(
@@ -270,16 +201,20 @@ def set_commitments(
     partnership: Partnership,
     *,
     by: User,
+    expected_version: int,
     confirmed: Mapping[CommitmentType, tuple[date, str, date | None]],
 ) -> None:
     """Make the checklist match `confirmed`: commitment → (date confirmed, evidence,
-    staff training date). Unticked commitments are removed; history keeps them."""
+    staff training date). Unticked commitments are removed; history keeps them.
+    The partnership's version moves."""
     if not partnership.is_open:
         raise PartnershipError("The commitments of a closed partnership cannot be changed.")
-    existing = {c.commitment_type_id: c for c in partnership.commitments.all()}
-    for commitment_type, (confirmed_on, evidence, training) in confirmed.items():
+    for commitment_type, (_, _, training) in confirmed.items():
         if commitment_type.needs_training_date and training is None:
             raise PartnershipError(f"Give the staff training date for {commitment_type}.")
+    claim_version(partnership, expected_version)
+    existing = {c.commitment_type_id: c for c in partnership.commitments.all()}
+    for commitment_type, (confirmed_on, evidence, training) in confirmed.items():
         item = existing.pop(commitment_type.pk, None)
         values = (confirmed_on, evidence, training if commitment_type.needs_training_date else None)
         if item is not None and (item.confirmed_on, item.evidence, item.staff_training_date) == values:
@@ -349,12 +284,15 @@ def update_engagement(
 
 
 @transaction.atomic
-def set_materials(engagement: Engagement, *, by: User, quantities: Mapping[CampaignMaterial, int]) -> None:
-    """Record what was handed out; a quantity of 0 removes the line."""
+def set_materials(
+    engagement: Engagement, *, by: User, expected_version: int, quantities: Mapping[CampaignMaterial, int]
+) -> None:
+    """Record what was handed out; a quantity of 0 removes the line. The engagement's version moves."""
+    if any(quantity < 0 for quantity in quantities.values()):
+        raise PartnershipError("Quantities cannot be negative.")
+    claim_version(engagement, expected_version)
     existing = {m.material_id: m for m in engagement.materials.all()}
     for material, quantity in quantities.items():
-        if quantity < 0:
-            raise PartnershipError("Quantities cannot be negative.")
         line = existing.get(material.pk)
         if quantity == 0:
             if line is not None:
@@ -370,20 +308,27 @@ def set_materials(engagement: Engagement, *, by: User, quantities: Mapping[Campa
 
 
 @transaction.atomic
-def add_follow_up(engagement: Engagement, *, by: User, description: str, owner: User, due_on: date) -> FollowUpAction:
-    """Add a follow-up action to an engagement."""
+def add_follow_up(
+    engagement: Engagement, *, by: User, expected_version: int, description: str, owner: User, due_on: date
+) -> FollowUpAction:
+    """Add a follow-up action to an engagement; the engagement's version moves."""
     action = FollowUpAction(engagement=engagement, description=description, owner=owner, due_on=due_on)
     action.full_clean()
+    claim_version(engagement, expected_version)
     _stamp(action, by)
     action.save()
     return action
 
 
 @transaction.atomic
-def complete_follow_up(action: FollowUpAction, *, by: User, done_on: date | None = None) -> FollowUpAction:
-    """Mark a follow-up action done (today unless `done_on` says otherwise)."""
+def complete_follow_up(
+    action: FollowUpAction, *, by: User, expected_version: int, done_on: date | None = None
+) -> FollowUpAction:
+    """Mark a follow-up action done (today unless `done_on` says otherwise). The
+    action is part of its engagement: `expected_version` is the engagement's."""
     if action.done_on is not None:
         raise PartnershipError("This follow-up action is already done.")
+    claim_version(action.engagement, expected_version)
     action.done_on = done_on or timezone.localdate()
     _stamp(action, by)
     action.save(update_fields=["done_on"])
@@ -391,8 +336,9 @@ def complete_follow_up(action: FollowUpAction, *, by: User, done_on: date | None
 
 
 @transaction.atomic
-def reopen_follow_up(action: FollowUpAction, *, by: User) -> FollowUpAction:
-    """Undo "done" on a follow-up action."""
+def reopen_follow_up(action: FollowUpAction, *, by: User, expected_version: int) -> FollowUpAction:
+    """Undo "done" on a follow-up action; `expected_version` is the engagement's."""
+    claim_version(action.engagement, expected_version)
     action.done_on = None
     _stamp(action, by)
     action.save(update_fields=["done_on"])

@@ -16,14 +16,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from tracker.core.access_log import log_access
-from tracker.core.api.base import (
-    MoveSerializer,
-    ServiceCreateMixin,
-    ServiceUpdateMixin,
-    ServiceViewSet,
-    TrackerViewSet,
-    perform_versioned,
-)
+from tracker.core.api.base import MoveSerializer, ServiceCreateMixin, ServiceUpdateMixin, ServiceViewSet, TrackerViewSet
+from tracker.core.lifecycle import apply_move
 from tracker.core.models import AccessLog, User
 from tracker.core.permissions import INTERVENTIONS
 
@@ -192,14 +186,16 @@ class ReferralViewSet(
         user = _user(request)
         body = body_class(data=request.data, context={**self.get_serializer_context(), "referral": referral})
         body.is_valid(raise_exception=True)
-        permissions.check(permissions.may_move(user, referral, name))
-        kwargs: dict[str, Any] = {"by": user, "note": body.validated_data.get("note", "")}
-        if services.MOVES[name].needs_reason:
-            kwargs["reason"] = body.validated_data["reason"]
+        kwargs: dict[str, Any] = {
+            "by": user,
+            "expected_version": body.validated_data["version"],
+            "note": body.validated_data.get("note", ""),
+        }
         if name == "complete":
-            kwargs["ratings"] = body.rating_map()  # type: ignore[attr-defined]
-        service = getattr(services, name)
-        perform_versioned(referral, body.validated_data["version"], lambda: service(referral, **kwargs))
+            # Completing rates the programme's outcomes as well as making the move.
+            services.complete(referral, ratings=body.rating_map(), **kwargs)  # type: ignore[attr-defined]
+        else:
+            apply_move(referral, name, reason=body.validated_data.get("reason"), **kwargs)
         return self._answer(referral)
 
     @extend_schema(request=MoveSerializer, responses=ReferralSerializer)
@@ -255,9 +251,7 @@ class ReferralViewSet(
         body.is_valid(raise_exception=True)
         permissions.check(permissions.may_assign(user, referral))
         liaison = body.validated_data["liaison"]
-        perform_versioned(
-            referral, body.validated_data["version"], lambda: services.assign(referral, by=user, liaison=liaison)
-        )
+        services.assign(referral, by=user, expected_version=body.validated_data["version"], liaison=liaison)
         return self._answer(referral)
 
     @extend_schema(request=FollowUpRecordSerializer, responses=ReferralSerializer)
@@ -320,7 +314,5 @@ class SessionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ServiceCr
         body = MoveSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         permissions.check(permissions.may_follow_up(user, session.referral))
-        perform_versioned(
-            session, body.validated_data["version"], lambda: services.acknowledge_concern(session, by=user)
-        )
+        services.acknowledge_concern(session, by=user, expected_version=body.validated_data["version"])
         return Response(self.get_serializer(self.get_queryset().get(pk=session.pk)).data)

@@ -5,12 +5,9 @@ POST actions that carry the version the client read."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
-from django.db import transaction
 from django.db.models import Prefetch, QuerySet
-from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, mixins, serializers
 from rest_framework.decorators import action
@@ -36,27 +33,10 @@ from partners.models import (
 )
 from partners.views.engagements import with_links
 from partners.views.venues import with_open_partnership
-from tracker.core.api.base import (
-    ServiceCreateMixin,
-    ServiceUpdateMixin,
-    ServiceViewSet,
-    TrackerViewSet,
-    perform_versioned,
-)
+from tracker.core.api.base import ServiceCreateMixin, ServiceUpdateMixin, ServiceViewSet, TrackerViewSet
+from tracker.core.lifecycle import apply_move
 from tracker.core.models import User
 from tracker.core.permissions import PARTNERS
-from tracker.core.versioning import EditConflict, VersionedModel, describe_changes_since
-
-
-def expect_version(instance: VersionedModel, expected: int) -> None:
-    """Refuse (409) unless the stored record is still at `expected`, holding a lock
-    for the rest of the transaction. For services that bump the version themselves."""
-    model = type(instance)
-    current = model._default_manager.select_for_update().filter(pk=instance.pk).values_list("version", flat=True)
-    found = current.first()
-    if found != expected:
-        changed_by, changes = describe_changes_since(instance, expected)
-        raise EditConflict(instance, current_version=found or 0, changed_by=changed_by, changes=changes)
 
 
 def _body(serializer_class: type[serializers.Serializer], request: Request) -> dict[str, Any]:
@@ -81,10 +61,6 @@ class PartnersViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ServiceC
     def _answer(self, pk: int) -> Response:
         """The record as it now stands (a fresh read: the change invalidated prefetches)."""
         return Response(self.get_serializer(self.get_queryset().get(pk=pk)).data)  # type: ignore[attr-defined]
-
-    def _versioned_change(self, instance: Any, version: int, change: Callable[[], Any]) -> Response:
-        perform_versioned(instance, version, change)
-        return self._answer(instance.pk)
 
 
 class CommunityGroupViewSet(PartnersViewSet):
@@ -117,7 +93,8 @@ class CommunityGroupViewSet(PartnersViewSet):
         group = self.get_object()
         body = _body(s.AddContactSerializer, request)
         version = body.pop("version")
-        return self._versioned_change(group, version, lambda: services.add_contact(group, by=self._user(), **body))
+        services.add_contact(group, by=self._user(), expected_version=version, **body)
+        return self._answer(group.pk)
 
     @extend_schema(request=s.RemoveContactSerializer, responses=s.CommunityGroupSerializer)
     @action(detail=True, methods=["post"], url_path="remove-contact")
@@ -128,7 +105,8 @@ class CommunityGroupViewSet(PartnersViewSet):
         contact = group.contacts.filter(pk=body["contact"]).first()
         if contact is None:
             raise exceptions.ValidationError({"contact": ["This group has no contact with that id."]})
-        return self._versioned_change(group, body["version"], lambda: services.remove_contact(contact, by=self._user()))
+        services.remove_contact(contact, by=self._user(), expected_version=body["version"])
+        return self._answer(group.pk)
 
 
 class VenueViewSet(PartnersViewSet):
@@ -176,45 +154,44 @@ class PartnershipViewSet(PartnersViewSet):
         services.update_partnership(instance, by=by, expected_version=expected_version, changes=changes)
         return self.get_queryset().get(pk=instance.pk)
 
-    def _move(self, request: Request, body_class: type[serializers.Serializer], to: str) -> Response:
+    def _move(self, request: Request, body_class: type[serializers.Serializer], verb: str) -> Response:
+        """A lifecycle move (partners/lifecycle.py): 400 for a bad body, 409 for a
+        stale version or a move the status does not allow."""
         partnership = self.get_object()
         body = _body(body_class, request)
         version = body.pop("version")
-        body.setdefault("on", timezone.localdate())
-        with transaction.atomic():
-            expect_version(partnership, version)
-            services.MOVES[to](partnership, by=self._user(), **body)
+        apply_move(partnership, verb, by=self._user(), expected_version=version, **body)
         return self._answer(partnership.pk)
 
     @extend_schema(request=s.PartnershipMoveSerializer, responses=s.PartnershipSerializer)
     @action(detail=True, methods=["post"], url_path="mark-engaged")
     def mark_engaged(self, request: Request, pk: str) -> Response:
         """Prospect → engaged: the venue is talking to us."""
-        return self._move(request, s.PartnershipMoveSerializer, Partnership.Status.ENGAGED)
+        return self._move(request, s.PartnershipMoveSerializer, "mark_engaged")
 
     @extend_schema(request=s.SignUpSerializer, responses=s.PartnershipSerializer)
     @action(detail=True, methods=["post"], url_path="sign-up")
     def sign_up(self, request: Request, pk: str) -> Response:
         """Engaged → signed up; the next review falls 12 months later unless given."""
-        return self._move(request, s.SignUpSerializer, Partnership.Status.SIGNED_UP)
+        return self._move(request, s.SignUpSerializer, "sign_up")
 
     @extend_schema(request=s.PartnershipMoveSerializer, responses=s.PartnershipSerializer)
     @action(detail=True, methods=["post"])
     def activate(self, request: Request, pk: str) -> Response:
         """Signed up → active: the venue is delivering its commitments."""
-        return self._move(request, s.PartnershipMoveSerializer, Partnership.Status.ACTIVE)
+        return self._move(request, s.PartnershipMoveSerializer, "activate")
 
     @extend_schema(request=s.EndPartnershipSerializer, responses=s.PartnershipSerializer)
     @action(detail=True, methods=["post"])
     def lapse(self, request: Request, pk: str) -> Response:
         """Signed up or active → lapsed, with a reason."""
-        return self._move(request, s.EndPartnershipSerializer, Partnership.Status.LAPSED)
+        return self._move(request, s.EndPartnershipSerializer, "lapse")
 
     @extend_schema(request=s.EndPartnershipSerializer, responses=s.PartnershipSerializer)
     @action(detail=True, methods=["post"])
     def withdraw(self, request: Request, pk: str) -> Response:
         """Any open status → withdrawn, with a reason."""
-        return self._move(request, s.EndPartnershipSerializer, Partnership.Status.WITHDRAWN)
+        return self._move(request, s.EndPartnershipSerializer, "withdraw")
 
     @extend_schema(request=s.SetCommitmentsSerializer, responses=s.PartnershipSerializer)
     @action(detail=True, methods=["post"], url_path="set-commitments")
@@ -226,11 +203,8 @@ class PartnershipViewSet(PartnersViewSet):
             line["commitment_type"]: (line["confirmed_on"], line["evidence"], line["staff_training_date"])
             for line in body["commitments"]
         }
-        return self._versioned_change(
-            partnership,
-            body["version"],
-            lambda: services.set_commitments(partnership, by=self._user(), confirmed=confirmed),
-        )
+        services.set_commitments(partnership, by=self._user(), expected_version=body["version"], confirmed=confirmed)
+        return self._answer(partnership.pk)
 
 
 class EngagementViewSet(PartnersViewSet):
@@ -264,11 +238,8 @@ class EngagementViewSet(PartnersViewSet):
         engagement = self.get_object()
         body = _body(s.SetMaterialsSerializer, request)
         quantities = {line["material"]: line["quantity"] for line in body["materials"]}
-        return self._versioned_change(
-            engagement,
-            body["version"],
-            lambda: services.set_materials(engagement, by=self._user(), quantities=quantities),
-        )
+        services.set_materials(engagement, by=self._user(), expected_version=body["version"], quantities=quantities)
+        return self._answer(engagement.pk)
 
     @extend_schema(request=s.AddFollowUpSerializer, responses=s.EngagementSerializer)
     @action(detail=True, methods=["post"], url_path="add-follow-up")
@@ -277,9 +248,8 @@ class EngagementViewSet(PartnersViewSet):
         engagement = self.get_object()
         body = _body(s.AddFollowUpSerializer, request)
         version = body.pop("version")
-        return self._versioned_change(
-            engagement, version, lambda: services.add_follow_up(engagement, by=self._user(), **body)
-        )
+        services.add_follow_up(engagement, by=self._user(), expected_version=version, **body)
+        return self._answer(engagement.pk)
 
     def _follow_up(self, engagement: Engagement, pk: int) -> FollowUpAction:
         action = engagement.follow_ups.filter(pk=pk).first()
@@ -294,11 +264,10 @@ class EngagementViewSet(PartnersViewSet):
         engagement = self.get_object()
         body = _body(s.FollowUpMoveSerializer, request)
         follow_up = self._follow_up(engagement, body["follow_up"])
-        return self._versioned_change(
-            engagement,
-            body["version"],
-            lambda: services.complete_follow_up(follow_up, by=self._user(), done_on=body.get("done_on")),
+        services.complete_follow_up(
+            follow_up, by=self._user(), expected_version=body["version"], done_on=body.get("done_on")
         )
+        return self._answer(engagement.pk)
 
     @extend_schema(request=s.FollowUpMoveSerializer, responses=s.EngagementSerializer)
     @action(detail=True, methods=["post"], url_path="reopen-follow-up")
@@ -307,9 +276,8 @@ class EngagementViewSet(PartnersViewSet):
         engagement = self.get_object()
         body = _body(s.FollowUpMoveSerializer, request)
         follow_up = self._follow_up(engagement, body["follow_up"])
-        return self._versioned_change(
-            engagement, body["version"], lambda: services.reopen_follow_up(follow_up, by=self._user())
-        )
+        services.reopen_follow_up(follow_up, by=self._user(), expected_version=body["version"])
+        return self._answer(engagement.pk)
 
 
 # Managed lists, read-only: send their ids as `kind`, `material`, `commitment_type`

@@ -19,6 +19,7 @@ from partners.getters import get_engagement_for, get_follow_up_for
 from partners.models import CommunityGroup, Engagement, EngagementKind, EngagementMaterial, Venue
 from partners.resources import EngagementResource
 from partners.views.common import form_page, outcome_page, partners_only
+from tracker.core.forms import posted_version_change
 from tracker.core.history import history_entries
 from tracker.core.lists import FilteredListView
 from tracker.core.outcomes import outcomes_for
@@ -142,9 +143,18 @@ def engagement_materials(request: HttpRequest, pk: int) -> HttpResponse:
     form = MaterialsForm(request.POST or None, engagement=engagement)
     back = reverse("partners:engagement-detail", args=[pk])
     if request.method == "POST" and form.is_valid():
-        services.set_materials(engagement, by=request.user, quantities=form.quantities())  # type: ignore[arg-type]
-        messages.success(request, "Materials handed out saved.")
-        return redirect(back + "#materials")
+        try:
+            services.set_materials(
+                engagement,
+                by=request.user,  # type: ignore[arg-type]
+                expected_version=form.expected_version(),
+                quantities=form.quantities(),
+            )
+        except EditConflict as conflict:
+            form.add_conflict(conflict)
+        else:
+            messages.success(request, "Materials handed out saved.")
+            return redirect(back + "#materials")
     return form_page(
         request,
         form,
@@ -158,12 +168,17 @@ def engagement_materials(request: HttpRequest, pk: int) -> HttpResponse:
 @partners_only
 def follow_up_add(request: HttpRequest, pk: int) -> HttpResponse:
     engagement = get_engagement_for(request.user, pk)  # type: ignore[arg-type]
-    form = FollowUpForm(request.POST or None, user=request.user)  # type: ignore[arg-type]
+    form = FollowUpForm(request.POST or None, user=request.user, versioned=engagement)  # type: ignore[arg-type]
     back = reverse("partners:engagement-detail", args=[pk])
     if request.method == "POST" and form.is_valid():
-        services.add_follow_up(engagement, by=request.user, **form.cleaned_data)  # type: ignore[arg-type]
-        messages.success(request, "Follow-up action added.")
-        return redirect(back + "#follow-ups")
+        values = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        try:
+            services.add_follow_up(engagement, by=request.user, expected_version=form.expected_version(), **values)  # type: ignore[arg-type]
+        except EditConflict as conflict:
+            form.add_conflict(conflict)
+        else:
+            messages.success(request, "Follow-up action added.")
+            return redirect(back + "#follow-ups")
     return form_page(
         request, form, title="Add a follow-up action", caption=str(engagement), back_url=back, submit="Save action"
     )
@@ -173,11 +188,11 @@ def follow_up_add(request: HttpRequest, pk: int) -> HttpResponse:
 @partners_only
 def follow_up_done(request: HttpRequest, pk: int) -> HttpResponse:
     action = get_follow_up_for(request.user, pk)  # type: ignore[arg-type]
-    try:
-        services.complete_follow_up(action, by=request.user)  # type: ignore[arg-type]
-    except services.PartnershipError as error:
-        messages.error(request, str(error))
-    else:
+    if posted_version_change(
+        request,
+        action.engagement,
+        lambda version: services.complete_follow_up(action, by=request.user, expected_version=version),  # type: ignore[arg-type]
+    ):
         messages.success(request, f"Follow-up action done: {action}.")
     return redirect(reverse("partners:engagement-detail", args=[action.engagement_id]) + "#follow-ups")
 

@@ -19,6 +19,7 @@ from partners.models import CommunityGroup, Engagement
 from partners.resources import GroupResource
 from partners.views.common import form_page, partners_only
 from tracker.core.access_log import log_access
+from tracker.core.forms import posted_version_change
 from tracker.core.history import history_entries
 from tracker.core.lists import FilteredListView
 from tracker.core.models import AccessLog
@@ -106,11 +107,16 @@ def group_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @partners_only
 def contact_add(request: HttpRequest, pk: int) -> HttpResponse:
     group = get_group_for(request.user, pk)  # type: ignore[arg-type]
-    form = ContactForm(request.POST or None)
+    form = ContactForm(request.POST or None, versioned=group)
     if request.method == "POST" and form.is_valid():
-        services.add_contact(group, by=request.user, **form.cleaned_data)  # type: ignore[arg-type]
-        messages.success(request, "Contact added.")
-        return redirect(reverse("partners:group-detail", args=[pk]) + "#contacts")
+        values = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        try:
+            services.add_contact(group, by=request.user, expected_version=form.expected_version(), **values)  # type: ignore[arg-type]
+        except EditConflict as conflict:
+            form.add_conflict(conflict)
+        else:
+            messages.success(request, "Contact added.")
+            return redirect(reverse("partners:group-detail", args=[pk]) + "#contacts")
     back = reverse("partners:group-detail", args=[pk])
     return form_page(request, form, title="Add a contact", caption=str(group), back_url=back, submit="Save contact")
 
@@ -120,6 +126,10 @@ def contact_add(request: HttpRequest, pk: int) -> HttpResponse:
 def contact_remove(request: HttpRequest, pk: int, contact_pk: int) -> HttpResponse:
     group = get_group_for(request.user, pk)  # type: ignore[arg-type]
     contact = get_object_or_404(group.contacts, pk=contact_pk)
-    services.remove_contact(contact, by=request.user)  # type: ignore[arg-type]
-    messages.success(request, f"{contact} removed from the contacts.")
+    if posted_version_change(
+        request,
+        group,
+        lambda version: services.remove_contact(contact, by=request.user, expected_version=version),  # type: ignore[arg-type]
+    ):
+        messages.success(request, f"{contact} removed from the contacts.")
     return redirect(reverse("partners:group-detail", args=[pk]) + "#contacts")

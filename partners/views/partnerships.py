@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
@@ -13,28 +11,20 @@ from django.utils import timezone
 
 from partners import services
 from partners.filters import PartnershipFilter
-from partners.forms import CommitmentsForm, MoveForm, PartnershipEditForm, PartnershipStartForm
+from partners.forms import CommitmentsForm, PartnershipEditForm, PartnershipStartForm, move_fields
 from partners.getters import get_partnership_for, get_venue_for
+from partners.lifecycle import LIFECYCLE
 from partners.models import CommitmentType, Partnership
 from partners.resources import PartnershipResource
 from partners.views.common import form_page, outcome_page, partners_only
 from tracker.core.history import history_entries
 from tracker.core.lists import FilteredListView
+from tracker.core.moves import move_page
 from tracker.core.outcomes import outcomes_for
 from tracker.core.permissions import PARTNERS
 from tracker.core.versioning import EditConflict
 
-Status = Partnership.Status
 VISITS_SHOWN = 20
-
-# The button each move shows on the partnership page.
-MOVE_LABELS = {
-    Status.ENGAGED: "Record as engaged",
-    Status.SIGNED_UP: "Sign up",
-    Status.ACTIVE: "Mark as active",
-    Status.LAPSED: "Record as lapsed",
-    Status.WITHDRAWN: "Withdraw",
-}
 
 
 class PartnershipListView(FilteredListView):
@@ -57,7 +47,7 @@ class PartnershipListView(FilteredListView):
 def partnership_detail(request: HttpRequest, pk: int) -> HttpResponse:
     partnership = get_partnership_for(request.user, pk)  # type: ignore[arg-type]
     today = timezone.localdate()
-    moves = [(to, MOVE_LABELS[Status(to)]) for to in services.allowed_moves(partnership)]
+    moves = [(move.target, move.label) for _, move in LIFECYCLE.available(partnership)]
     visits = list(
         partnership.venue.engagements.filter(starts_at__date__gte=partnership.started_on)
         .select_related("kind", "lead_officer")
@@ -131,32 +121,20 @@ def partnership_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @partners_only
 def partnership_move(request: HttpRequest, pk: int, to: str) -> HttpResponse:
+    """The core move page; the URL names the status the move leads `to`."""
     partnership = get_partnership_for(request.user, pk)  # type: ignore[arg-type]
-    if to not in services.MOVES:
+    verb = LIFECYCLE.verb_to(to)
+    if verb is None:
         raise Http404("No such move")
-    back = reverse("partners:partnership-detail", args=[pk])
-    form = MoveForm(request.POST or None, to=to)
-    if request.method == "POST" and form.is_valid():
-        data: dict[str, Any] = dict(form.cleaned_data)
-        if to != Status.SIGNED_UP:
-            data.pop("next_review_on", None)
-        try:
-            services.MOVES[Status(to)](partnership, by=request.user, **data)  # type: ignore[operator]
-        except services.PartnershipError as error:
-            form.add_error(None, str(error))
-        else:
-            partnership.refresh_from_db()
-            messages.success(request, f"Partnership is now {partnership.get_status_display().lower()}.")
-            return redirect(back)
-    elif request.method != "POST" and to not in services.allowed_moves(partnership):
-        messages.error(
-            request,
-            f"A partnership that is {partnership.get_status_display().lower()} cannot be marked "
-            f"{Status(to).label.lower()}.",
-        )
-        return redirect(back)
-    return form_page(
-        request, form, title=MOVE_LABELS[Status(to)], caption=str(partnership), back_url=back, submit="Confirm"
+    return move_page(
+        request,
+        partnership,
+        verb,
+        lifecycle=LIFECYCLE,
+        back_url=reverse("partners:partnership-detail", args=[pk]),
+        title=LIFECYCLE.moves[verb].label,
+        caption=str(partnership),
+        extra_fields=move_fields(verb),
     )
 
 
@@ -169,7 +147,14 @@ def partnership_commitments(request: HttpRequest, pk: int) -> HttpResponse:
     form = CommitmentsForm(request.POST or None, partnership=partnership, types=types)
     if request.method == "POST" and form.is_valid():
         try:
-            services.set_commitments(partnership, by=request.user, confirmed=form.confirmed())  # type: ignore[arg-type]
+            services.set_commitments(
+                partnership,
+                by=request.user,  # type: ignore[arg-type]
+                expected_version=form.expected_version(),
+                confirmed=form.confirmed(),
+            )
+        except EditConflict as conflict:
+            form.add_conflict(conflict)
         except services.PartnershipError as error:
             form.add_error(None, str(error))
         else:

@@ -53,7 +53,7 @@ def test_a_stale_version_is_409_with_the_current_version(
 ) -> None:
     referral = referral_factory("submitted")
     read = referral.version
-    services.assign(referral, by=liaison, liaison=liaison)
+    services.assign(referral, by=liaison, expected_version=referral.version, liaison=liaison)
     response = client_for(liaison).post(f"{API}/referrals/{referral.pk}/accept/", {"version": read}, format="json")
     assert response.status_code == 409
     assert response.json()["current_version"] == read + 1
@@ -231,9 +231,10 @@ def test_referral_list_queries_do_not_grow(
     django_assert_max_num_queries: Any,
 ) -> None:
     for _ in range(size):
-        referral = services.assign(referral_factory("started"), by=liaison, liaison=liaison)
+        started = referral_factory("started")
+        referral = services.assign(started, by=liaison, expected_version=started.version, liaison=liaison)
         ratings = {t.pk: ("achieved", "Yes") for t in referral.programme.desired_outcomes.all()}
-        services.complete(referral, by=liaison, ratings=ratings)
+        services.complete(referral, by=liaison, expected_version=referral.version, ratings=ratings)
     api = client_for(liaison)
     # 1 count, 2 page of referrals with person/programme/area/organisations/referrer/
     # liaison/follow-up joined, 3 access-log insert

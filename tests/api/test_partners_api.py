@@ -287,7 +287,7 @@ def test_contacts_reach_officers_and_administrators_only(
     group = make_group()
     from partners.services import add_contact
 
-    add_contact(group, by=officer, name="Ann Example", phone="01905 123456")
+    add_contact(group, by=officer, expected_version=group.version, name="Ann Example", phone="01905 123456")
     for user in (officer, admin_user):
         answer = client_for(user).get(f"/api/v1/community-groups/{group.pk}/").json()
         assert answer["contacts"][0]["phone"] == "01905 123456"

@@ -126,13 +126,23 @@ def _build(
     commitment = next(c for c in lists["commitments"].values() if not c.needs_training_date)
     for _ in range(size):
         group = make_group()
-        services.add_contact(group, by=officer, name="Ann Example")
+        services.add_contact(group, by=officer, expected_version=group.version, name="Ann Example")
         partnership = make_partnership("signed_up")
-        services.set_commitments(partnership, by=officer, confirmed={commitment: (partnership.started_on, "", None)})
+        services.set_commitments(
+            partnership,
+            by=officer,
+            expected_version=partnership.version,
+            confirmed={commitment: (partnership.started_on, "", None)},
+        )
         engagement = make_engagement(groups=[group], venues=[partnership.venue])
-        services.set_materials(engagement, by=officer, quantities={material: 5})
+        services.set_materials(engagement, by=officer, expected_version=engagement.version, quantities={material: 5})
         services.add_follow_up(
-            engagement, by=officer, description="Call back", owner=officer, due_on=partnership.started_on
+            engagement,
+            by=officer,
+            expected_version=engagement.version,
+            description="Call back",
+            owner=officer,
+            due_on=partnership.started_on,
         )
 
 

@@ -35,13 +35,13 @@ def _referral(status: str = "submitted", handler: str = "Probation Service – W
         area=Area.objects.first(),
         victim_role="police_officer",
     )
-    services.submit(referral, by=officer)
+    services.submit(referral, by=officer, expected_version=referral.version)
     if status in {"started", "completed"}:
-        services.accept(referral, by=worker)
-        services.start(referral, by=worker)
+        services.accept(referral, by=worker, expected_version=referral.version)
+        services.start(referral, by=worker, expected_version=referral.version)
     if status == "completed":
         ratings = {t.pk: ("achieved", "Done") for t in referral.programme.desired_outcomes.all()}
-        services.complete(referral, by=worker, ratings=ratings)
+        services.complete(referral, by=worker, expected_version=referral.version, ratings=ratings)
     assert ReasonCode.objects.exists()
     return referral
 

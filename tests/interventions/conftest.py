@@ -83,25 +83,25 @@ def referral_factory(
         )
         if status == "draft":
             return referral
-        services.submit(referral, by=by)
+        services.submit(referral, by=by, expected_version=referral.version)
         worker = liaison if handler == probation else _liaison_of(handler)
         reason = ReasonCode.objects.get_or_create(name="Other reason", defaults={"group": "other"})[0]
         if status == "submitted":
             return referral
         if status == "withdrawn":
-            return services.withdraw(referral, by=by, reason=reason)
+            return services.withdraw(referral, by=by, expected_version=referral.version, reason=reason)
         if status == "declined":
-            return services.decline(referral, by=worker, reason=reason)
-        services.accept(referral, by=worker)
+            return services.decline(referral, by=worker, expected_version=referral.version, reason=reason)
+        services.accept(referral, by=worker, expected_version=referral.version)
         if status == "accepted":
             return referral
-        services.start(referral, by=worker)
+        services.start(referral, by=worker, expected_version=referral.version)
         if status == "started":
             return referral
         if status == "not_completed":
-            return services.mark_not_completed(referral, by=worker, reason=reason)
+            return services.mark_not_completed(referral, by=worker, expected_version=referral.version, reason=reason)
         ratings = {t.pk: ("achieved", "Good progress") for t in referral.programme.desired_outcomes.all()}
-        return services.complete(referral, by=worker, ratings=ratings)
+        return services.complete(referral, by=worker, expected_version=referral.version, ratings=ratings)
 
     def _liaison_of(organisation: Any) -> Any:
         from tracker.core.models import User

@@ -178,7 +178,7 @@ def test_command_line_needs_a_user_and_writes_nothing_on_dry_run(liaison: Any) -
 def test_export_then_reimport_changes_nothing(liaison: Any, tmp_path: Path, suffix: str) -> None:
     assert check_file(KIND, EXAMPLE.read_bytes(), EXAMPLE.name, by=liaison, dry_run=False).ok
     first = Referral.objects.filter(status="submitted").first()
-    services.accept(first, by=liaison)  # a later status, made in the service
+    services.accept(first, by=liaison, expected_version=first.version)  # a later status, made in the service
     out = tmp_path / f"referrals{suffix}"
     call_command("export_data", "referrals", str(out), stdout=io.StringIO())
     if suffix == ".xlsx":

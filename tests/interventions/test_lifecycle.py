@@ -36,10 +36,10 @@ ALLOWED = {
 def _make_move(referral: Referral, move: str, by: Any, reason: ReasonCode) -> Referral:
     if move == "complete":
         ratings = {t.pk: ("partly_achieved", "Some progress") for t in referral.programme.desired_outcomes.all()}
-        return services.complete(referral, by=by, ratings=ratings)
+        return services.complete(referral, by=by, expected_version=referral.version, ratings=ratings)
     if MOVES[move].needs_reason:
-        return getattr(services, move)(referral, by=by, reason=reason)
-    return getattr(services, move)(referral, by=by)
+        return getattr(services, move)(referral, by=by, expected_version=referral.version, reason=reason)
+    return getattr(services, move)(referral, by=by, expected_version=referral.version)
 
 
 def test_the_transition_table_is_the_documented_lifecycle() -> None:
@@ -74,7 +74,7 @@ def test_moves_that_end_a_referral_need_a_coded_reason(
 ) -> None:
     referral = referral_factory("started" if move == "mark_not_completed" else "submitted")
     with pytest.raises(ReferralError, match="Choose a reason"):
-        getattr(services, move)(referral, by=liaison, reason=None)
+        getattr(services, move)(referral, by=liaison, expected_version=referral.version, reason=None)
     referral.refresh_from_db()
     assert referral.status != MOVES[move].target
 
@@ -84,13 +84,15 @@ def test_moves_keep_who_when_and_why(
 ) -> None:
     with time_machine.travel("2026-03-02 10:00 +00:00", tick=False):
         referral = referral_factory("draft")
-        services.submit(referral, by=officer)
+        services.submit(referral, by=officer, expected_version=referral.version)
     with time_machine.travel("2026-03-05 10:00 +00:00", tick=False):
-        services.accept(referral, by=liaison)
+        services.accept(referral, by=liaison, expected_version=referral.version)
     with time_machine.travel("2026-03-16 10:00 +00:00", tick=False):
-        services.start(referral, by=liaison)
+        services.start(referral, by=liaison, expected_version=referral.version)
     with time_machine.travel("2026-04-01 10:00 +00:00", tick=False):
-        services.mark_not_completed(referral, by=liaison, reason=reason, note="Recalled")
+        services.mark_not_completed(
+            referral, by=liaison, expected_version=referral.version, reason=reason, note="Recalled"
+        )
     referral.refresh_from_db()
     assert (referral.accepted_at - referral.submitted_at).days == 3  # days to accept
     assert (referral.started_at - referral.accepted_at).days == 11  # days to start
@@ -114,18 +116,24 @@ def test_only_the_right_people_may_make_each_move(
     colleague = user_factory("probation_liaison", organisation=probation)
     referral = referral_factory("draft")
     with pytest.raises(PermissionDenied):
-        services.submit(referral, by=liaison)  # only the referrer submits
-    services.submit(referral, by=officer)
+        services.submit(referral, by=liaison, expected_version=referral.version)  # only the referrer submits
+    services.submit(referral, by=officer, expected_version=referral.version)
     with pytest.raises(PermissionDenied):
-        services.accept(referral, by=officer)  # the referrer cannot accept
+        services.accept(referral, by=officer, expected_version=referral.version)  # the referrer cannot accept
     with pytest.raises(PermissionDenied):
-        services.accept(referral, by=liaison2)  # another organisation's liaison cannot
-    services.accept(referral, by=colleague)  # any liaison of the handling organisation can
-    services.start(referral, by=liaison)
+        services.accept(
+            referral, by=liaison2, expected_version=referral.version
+        )  # another organisation's liaison cannot
+    services.accept(
+        referral, by=colleague, expected_version=referral.version
+    )  # any liaison of the handling organisation can
+    services.start(referral, by=liaison, expected_version=referral.version)
     with pytest.raises(PermissionDenied):
-        services.complete(referral, by=officer, ratings={})
+        services.complete(referral, by=officer, expected_version=referral.version, ratings={})
     reason = ReasonCode.objects.create(name="Moved away", group=ReasonCode.Group.PERSON)
-    services.withdraw(referral, by=officer, reason=reason)  # the referrer may withdraw
+    services.withdraw(
+        referral, by=officer, expected_version=referral.version, reason=reason
+    )  # the referrer may withdraw
     assert referral.status == Status.WITHDRAWN
 
 
@@ -135,13 +143,16 @@ def test_completion_needs_a_rating_for_every_desired_outcome(
     referral = referral_factory("started")
     first, second = referral.programme.desired_outcomes.all()
     with pytest.raises(ReferralError, match=second.name):
-        services.complete(referral, by=liaison, ratings={first.pk: ("achieved", "Clear insight")})
+        services.complete(
+            referral, by=liaison, expected_version=referral.version, ratings={first.pk: ("achieved", "Clear insight")}
+        )
     referral.refresh_from_db()
     assert referral.status == Status.STARTED
     assert not outcomes_for(referral).exists()
     services.complete(
         referral,
         by=liaison,
+        expected_version=referral.version,
         ratings={first.pk: ("achieved", "Clear insight"), second.pk: ("not_achieved", "Still volatile")},
     )
     referral.refresh_from_db()
@@ -158,7 +169,7 @@ def test_an_inactive_reason_cannot_be_chosen(referral_factory: Callable[..., Ref
     retired = ReasonCode.objects.create(name="Old reason", group=ReasonCode.Group.OTHER, active=False)
     referral = referral_factory("submitted")
     with pytest.raises(ReferralError, match="no longer in use"):
-        services.decline(referral, by=liaison, reason=retired)
+        services.decline(referral, by=liaison, expected_version=referral.version, reason=retired)
 
 
 def test_follow_up_falls_due_twelve_months_after_the_end(
@@ -167,7 +178,7 @@ def test_follow_up_falls_due_twelve_months_after_the_end(
     referral = referral_factory("started")
     with time_machine.travel("2028-02-29 12:00 +00:00", tick=False):
         ratings = {t.pk: ("achieved", "ok") for t in referral.programme.desired_outcomes.all()}
-        services.complete(referral, by=liaison, ratings=ratings)
+        services.complete(referral, by=liaison, expected_version=referral.version, ratings=ratings)
     assert FollowUp.objects.get(referral=referral).due == date(2029, 2, 28)
 
 
@@ -188,12 +199,12 @@ def test_assigning_only_to_a_liaison_of_the_handling_organisation(
 ) -> None:
     colleague = user_factory("probation_liaison", organisation=probation)
     referral = referral_factory("accepted")
-    services.assign(referral, by=liaison, liaison=colleague)
+    services.assign(referral, by=liaison, expected_version=referral.version, liaison=colleague)
     assert Referral.objects.get(pk=referral.pk).assigned_liaison == colleague
     with pytest.raises(ReferralError, match="organisation that handles it"):
-        services.assign(referral, by=liaison, liaison=liaison2)
+        services.assign(referral, by=liaison, expected_version=referral.version, liaison=liaison2)
     with pytest.raises(PermissionDenied):
-        services.assign(referral, by=liaison2, liaison=liaison2)
+        services.assign(referral, by=liaison2, expected_version=referral.version, liaison=liaison2)
 
 
 def test_sessions_record_attendance_and_progress(referral_factory: Callable[..., Referral], liaison: Any) -> None:

@@ -46,7 +46,7 @@ def test_unassigned_open_referrals_are_listed_for_the_handling_liaisons(
     assert _titles(liaison)["Open referrals nobody is assigned to"] == [
         f"{referral.reference}: {referral.offender.full_name}"
     ]
-    services.assign(referral, by=liaison, liaison=liaison)
+    services.assign(referral, by=liaison, expected_version=referral.version, liaison=liaison)
     assert _titles(liaison)["Open referrals nobody is assigned to"] == []
 
 
@@ -65,7 +65,7 @@ def test_a_concern_waits_in_the_referrers_my_work_until_acknowledged(
     )
     assert len(_titles(officer)["Concerns raised in sessions"]) == 1
     assert mywork.count_for(officer) == 1
-    services.acknowledge_concern(session, by=officer)
+    services.acknowledge_concern(session, by=officer, expected_version=session.version)
     assert _titles(officer)["Concerns raised in sessions"] == []
     assert Session.objects.get().concern_acknowledged_by == officer
 

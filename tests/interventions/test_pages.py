@@ -45,7 +45,7 @@ def test_a_referrer_makes_and_submits_a_referral(
         officer.organisation,
     )
     assert referral.injury is True and referral.charged_under_act is False
-    client.post(reverse("interventions:referral-move", args=[referral.pk, "submit"]), {"note": ""})
+    client.post(reverse("interventions:referral-move", args=[referral.pk, "submit"]), {"note": "", "version": 1})
     referral.refresh_from_db()
     assert referral.status == Status.SUBMITTED
 
@@ -63,8 +63,10 @@ def test_a_liaison_works_a_referral_through_the_pages(
 ) -> None:
     referral = referral_factory("submitted")
     client.force_login(liaison)
-    client.post(reverse("interventions:referral-move", args=[referral.pk, "accept"]), {"note": "Place available"})
-    client.post(reverse("interventions:referral-move", args=[referral.pk, "start"]), {})
+    loaded = referral.version
+    accept = reverse("interventions:referral-move", args=[referral.pk, "accept"])
+    client.post(accept, {"note": "Place available", "version": loaded})
+    client.post(reverse("interventions:referral-move", args=[referral.pk, "start"]), {"version": loaded + 1})
     response = client.post(
         reverse("interventions:session-add", args=[referral.pk]),
         {
@@ -82,7 +84,7 @@ def test_a_liaison_works_a_referral_through_the_pages(
     first, second = referral.programme.desired_outcomes.all()
     incomplete = client.post(
         reverse("interventions:referral-complete", args=[referral.pk]),
-        {f"rating_{first.pk}": "achieved", f"comment_{first.pk}": "Good"},
+        {f"rating_{first.pk}": "achieved", f"comment_{first.pk}": "Good", "version": loaded + 2},
     )
     assert incomplete.status_code == 200
     assert f"Rate “{second.name}”" in incomplete.content.decode()
@@ -93,6 +95,7 @@ def test_a_liaison_works_a_referral_through_the_pages(
             f"comment_{first.pk}": "Good",
             f"rating_{second.pk}": "partly_achieved",
             f"comment_{second.pk}": "Some",
+            "version": loaded + 2,
         },
     )
     referral.refresh_from_db()
@@ -106,7 +109,8 @@ def test_a_wrong_move_is_a_message_not_a_500(
 ) -> None:
     referral = referral_factory("accepted")
     client.force_login(liaison)
-    response = client.post(reverse("interventions:referral-move", args=[referral.pk, "accept"]), {})
+    url = reverse("interventions:referral-move", args=[referral.pk, "accept"])
+    response = client.post(url, {"version": referral.version})
     assert response.status_code == 200
     assert "cannot be moved with “accept”" in response.content.decode()
     assert client.get(reverse("interventions:referral-move", args=[referral.pk, "fly"])).status_code == 404
@@ -118,8 +122,8 @@ def test_declining_needs_a_reason_chosen(
     referral = referral_factory("submitted")
     client.force_login(liaison)
     url = reverse("interventions:referral-move", args=[referral.pk, "decline"])
-    assert "Choose a reason" in client.post(url, {}).content.decode()
-    client.post(url, {"reason": reason.pk, "note": "Sentence too short"})
+    assert "Choose a reason" in client.post(url, {"version": referral.version}).content.decode()
+    client.post(url, {"reason": reason.pk, "note": "Sentence too short", "version": referral.version})
     referral.refresh_from_db()
     assert referral.status == Status.DECLINED
 
@@ -183,8 +187,8 @@ def test_assigning_to_a_colleague(
     referral = referral_factory("accepted")
     client.force_login(liaison)
     url = reverse("interventions:referral-assign", args=[referral.pk])
-    assert client.post(url, {"liaison": outsider.pk}).status_code == 200  # not a choice
-    client.post(url, {"liaison": colleague.pk})
+    assert client.post(url, {"liaison": outsider.pk, "version": referral.version}).status_code == 200  # not a choice
+    client.post(url, {"liaison": colleague.pk, "version": referral.version})
     referral.refresh_from_db()
     assert referral.assigned_liaison == colleague
     tab = client.get(reverse("interventions:referrals"), {"tab": "unassigned"})
@@ -199,7 +203,7 @@ def test_caseload_tabs_and_filters(
     closed = referral_factory("declined")
     from interventions import services
 
-    services.assign(mine, by=liaison, liaison=liaison)
+    services.assign(mine, by=liaison, expected_version=mine.version, liaison=liaison)
     client.force_login(liaison)
 
     def refs(**params: str) -> set[str]:
@@ -259,11 +263,12 @@ def test_the_referrer_acknowledges_a_concern(
         concern_note="Aggressive",
     )
     client.force_login(liaison)
-    client.post(reverse("interventions:concern-acknowledge", args=[referral.pk, session.pk]))
+    url = reverse("interventions:concern-acknowledge", args=[referral.pk, session.pk])
+    assert client.post(url, {"version": session.version}).status_code == 403
     session.refresh_from_db()
     assert session.concern_acknowledged_at is None  # the handler cannot acknowledge for the referrer
     client.force_login(officer)
-    client.post(reverse("interventions:concern-acknowledge", args=[referral.pk, session.pk]))
+    client.post(url, {"version": session.version})
     session.refresh_from_db()
     assert session.concern_acknowledged_by == officer
 

@@ -30,7 +30,8 @@ def test_caseload_list(
     size: int, client: Any, liaison: Any, referral_factory: Callable[..., Referral], django_assert_max_num_queries: Any
 ) -> None:
     for _ in range(size):
-        services.assign(referral_factory("started"), by=liaison, liaison=liaison)
+        started = referral_factory("started")
+        services.assign(started, by=liaison, expected_version=started.version, liaison=liaison)
     client.force_login(liaison)
     # 1 session, 2 user, 3 count, 4 page of referrals with offender/programme/area/
     # organisation/liaison joined, 5 access-log insert (one bulk INSERT), 6-8 My work badge

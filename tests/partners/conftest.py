@@ -96,11 +96,13 @@ def make_partnership(make_venue: Callable[..., Venue], officer: Any) -> Callable
         }[status]
         for step in path:
             if step == "engaged":
-                services.mark_engaged(partnership, by=officer, on=date(2026, 1, 5))
+                services.mark_engaged(
+                    partnership, by=officer, expected_version=partnership.version, on=date(2026, 1, 5)
+                )
             elif step == "signed_up":
-                services.sign_up(partnership, by=officer, on=signed_up_on)
+                services.sign_up(partnership, by=officer, expected_version=partnership.version, on=signed_up_on)
             else:
-                services.activate(partnership, by=officer, on=signed_up_on)
+                services.activate(partnership, by=officer, expected_version=partnership.version, on=signed_up_on)
         return partnership
 
     return make

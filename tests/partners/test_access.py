@@ -22,12 +22,19 @@ def pages(
     make_group: Any, make_venue: Any, make_partnership: Any, make_engagement: Any, officer: Any
 ) -> list[tuple[str, list[int]]]:
     group = make_group()
-    contact = services.add_contact(group, by=officer, name="Amira Dale", email="amira@example.org")
+    contact = services.add_contact(
+        group, by=officer, expected_version=group.version, name="Amira Dale", email="amira@example.org"
+    )
     venue = make_venue()
     partnership = make_partnership("engaged")
     engagement = make_engagement(groups=[group])
     action = services.add_follow_up(
-        engagement, by=officer, description="Call back", owner=officer, due_on=date(2026, 4, 1)
+        engagement,
+        by=officer,
+        expected_version=engagement.version,
+        description="Call back",
+        owner=officer,
+        due_on=date(2026, 4, 1),
     )
     return [
         ("partners:group-list", []),
@@ -121,7 +128,7 @@ def test_partners_sections_show_in_navigation_only_for_officers_and_admins(clien
 
 def test_viewing_group_contacts_is_logged(client: Any, officer: Any, make_group: Any) -> None:
     group = make_group()
-    services.add_contact(group, by=officer, name="Ben Brook", phone="01905 123456")
+    services.add_contact(group, by=officer, expected_version=group.version, name="Ben Brook", phone="01905 123456")
     client.force_login(officer)
     response = client.get(reverse("partners:group-detail", args=[group.pk]))
     assert "01905 123456" in response.content.decode()

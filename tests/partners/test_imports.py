@@ -189,9 +189,13 @@ def test_a_changed_engagement_export_updates_materials_through_the_service(examp
         f"{meeting.pk},2026-03-02 19:00,Meeting,officer,Herefordshire,Example Street Residents' Association,"
         "Leaflet: 7\n"
     )
+    version = meeting.version
     outcome = run("engagements", text, examples)
     assert (outcome.updated, outcome.errors) == (1, [])
     assert {(m.material.name, m.quantity) for m in meeting.materials.all()} == {("Leaflet", 7)}
+    # One row, one change: the row's save and its materials move the version once.
+    meeting.refresh_from_db()
+    assert meeting.version == version + 1
 
 
 def test_partner_kinds_are_for_officers_and_administrators(

@@ -28,12 +28,40 @@ def work(
     group = make_group()
     old = make_engagement(groups=[group], starts_at=local(2026, 5, 1, 10))
     add = services.add_follow_up
-    add(old, by=officer, description="Overdue call", owner=officer, due_on=date(2026, 6, 1))
-    add(old, by=officer, description="Due in a week", owner=officer, due_on=date(2026, 6, 17))
-    add(old, by=officer, description="Later on", owner=officer, due_on=date(2026, 6, 18))
-    add(old, by=officer, description="Someone else's", owner=other, due_on=date(2026, 6, 1))
-    done = add(old, by=officer, description="Already done", owner=officer, due_on=date(2026, 6, 2))
-    services.complete_follow_up(done, by=officer, done_on=date(2026, 6, 2))
+    add(
+        old,
+        by=officer,
+        expected_version=old.version,
+        description="Overdue call",
+        owner=officer,
+        due_on=date(2026, 6, 1),
+    )
+    add(
+        old,
+        by=officer,
+        expected_version=old.version,
+        description="Due in a week",
+        owner=officer,
+        due_on=date(2026, 6, 17),
+    )
+    add(old, by=officer, expected_version=old.version, description="Later on", owner=officer, due_on=date(2026, 6, 18))
+    add(
+        old,
+        by=officer,
+        expected_version=old.version,
+        description="Someone else's",
+        owner=other,
+        due_on=date(2026, 6, 1),
+    )
+    done = add(
+        old,
+        by=officer,
+        expected_version=old.version,
+        description="Already done",
+        owner=officer,
+        due_on=date(2026, 6, 2),
+    )
+    services.complete_follow_up(done, by=officer, expected_version=done.engagement.version, done_on=date(2026, 6, 2))
     # Reviews: signed up 1 Jul 2025 → review 1 Jul 2026 (within 30 days of 10 Jun);
     # signed up 1 Aug 2025 → 1 Aug 2026 (too far).
     due = make_partnership("active", signed_up_on=date(2026, 1, 10))
@@ -72,7 +100,13 @@ def test_review_appears_only_when_it_falls_due(officer: Any, work: dict[str, Any
 
 
 def test_closed_partnerships_have_no_review_due(officer: Any, work: dict[str, Any], lists: dict[str, Any]) -> None:
-    services.withdraw(work["late"], by=officer, on=date(2026, 2, 1), reason=lists["reasons"]["Other"])
+    services.withdraw(
+        work["late"],
+        by=officer,
+        expected_version=work["late"].version,
+        on=date(2026, 2, 1),
+        reason=lists["reasons"]["Other"],
+    )
     with time_machine.travel(TODAY, tick=False):
         assert [i.due for i in mywork.sections(officer)[1].items] == [date(2026, 7, 1)]
 

@@ -45,10 +45,13 @@ def world(
         services.set_commitments(
             partnership,
             by=officer,
+            expected_version=partnership.version,
             confirmed={c: (date(2026, 2, 1), "seen", date(2026, 1, 1)) for c in commitments},
         )
         hub = make_engagement(groups=[group], venues=[venue])
-        services.set_materials(hub, by=officer, quantities=dict.fromkeys(lists["materials"].values(), 3))
+        services.set_materials(
+            hub, by=officer, expected_version=hub.version, quantities=dict.fromkeys(lists["materials"].values(), 3)
+        )
         for i in range(n):
             other_group = make_group()
             other_venue = make_venue()
@@ -58,8 +61,15 @@ def world(
                 venues=[venue],
                 starts_at=local(2026, 3, 2, 19, 0) - timedelta(days=i),
             )
-            services.add_contact(group, by=officer, name=f"Contact {i}")
-            services.add_follow_up(hub, by=officer, description=f"Action {i}", owner=officer, due_on=date(2026, 4, 1))
+            services.add_contact(group, by=officer, expected_version=group.version, name=f"Contact {i}")
+            services.add_follow_up(
+                hub,
+                by=officer,
+                expected_version=hub.version,
+                description=f"Action {i}",
+                owner=officer,
+                due_on=date(2026, 4, 1),
+            )
             for subject in (engagement, hub, partnership):
                 record_outcome(
                     subject,

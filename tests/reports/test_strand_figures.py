@@ -44,13 +44,25 @@ def test_engagement_figures(lists: Any, make_group: Any, make_engagement: Any, o
         kind=lists["kinds"]["Workshop"], area=areas["Shropshire"],
     )  # fmt: skip
     make_engagement(groups=[newcomer], starts_at=local(2026, 7, 1, 0, 0))  # after it
-    partners.set_materials(first, by=officer, quantities={lists["materials"]["Leaflet"]: 200})
-    on_time = partners.add_follow_up(first, by=officer, description="a", owner=officer, due_on=date(2026, 5, 1))
-    partners.complete_follow_up(on_time, by=officer, done_on=date(2026, 5, 1))
-    late = partners.add_follow_up(first, by=officer, description="b", owner=officer, due_on=date(2026, 5, 2))
-    partners.complete_follow_up(late, by=officer, done_on=date(2026, 5, 9))
-    partners.add_follow_up(first, by=officer, description="c", owner=officer, due_on=date(2026, 6, 1))  # overdue
-    partners.add_follow_up(first, by=officer, description="d", owner=officer, due_on=date(2026, 8, 1))  # not in it
+    partners.set_materials(
+        first, by=officer, expected_version=first.version, quantities={lists["materials"]["Leaflet"]: 200}
+    )
+    on_time = partners.add_follow_up(
+        first, by=officer, expected_version=first.version, description="a", owner=officer, due_on=date(2026, 5, 1)
+    )
+    partners.complete_follow_up(
+        on_time, by=officer, expected_version=on_time.engagement.version, done_on=date(2026, 5, 1)
+    )
+    late = partners.add_follow_up(
+        first, by=officer, expected_version=first.version, description="b", owner=officer, due_on=date(2026, 5, 2)
+    )
+    partners.complete_follow_up(late, by=officer, expected_version=late.engagement.version, done_on=date(2026, 5, 9))
+    partners.add_follow_up(
+        first, by=officer, expected_version=first.version, description="c", owner=officer, due_on=date(2026, 6, 1)
+    )  # overdue
+    partners.add_follow_up(
+        first, by=officer, expected_version=first.version, description="d", owner=officer, due_on=date(2026, 8, 1)
+    )  # not in it
 
     figures = strands.engagement(QUARTER, today=date(2026, 7, 15))
 
@@ -71,11 +83,18 @@ def test_night_time_economy_figures(lists: Any, make_partnership: Any, officer: 
     make_partnership("active", signed_up_on=date(2026, 1, 20))
     gone = make_partnership("active", signed_up_on=date(2026, 1, 20))
     reason = next(iter(lists["reasons"].values()))
-    partners.lapse(gone, by=officer, on=date(2026, 5, 5), reason=reason)
+    partners.lapse(gone, by=officer, expected_version=gone.version, on=date(2026, 5, 5), reason=reason)
     later = make_partnership("engaged")
-    partners.sign_up(later, by=officer, on=date(2026, 7, 2))  # after the quarter: not counted
+    partners.sign_up(
+        later, by=officer, expected_version=later.version, on=date(2026, 7, 2)
+    )  # after the quarter: not counted
     posters = lists["commitments"]["Campaign posters displayed"]
-    partners.set_commitments(signed, by=officer, confirmed={posters: (date(2026, 5, 1), "Seen on a visit", None)})
+    partners.set_commitments(
+        signed,
+        by=officer,
+        expected_version=signed.version,
+        confirmed={posters: (date(2026, 5, 1), "Seen on a visit", None)},
+    )
 
     figures = strands.night_time_economy(QUARTER)
 
@@ -99,13 +118,13 @@ def test_offender_figures(referral_factory: Any, liaison: Any, officer: Any, pro
         dropped = referral_factory("submitted")
         refused = referral_factory("submitted")
     with time_machine.travel(_at(2026, 4, 3, 9), tick=False):
-        referrals.accept(done, by=liaison)
-        referrals.accept(dropped, by=liaison)
+        referrals.accept(done, by=liaison, expected_version=done.version)
+        referrals.accept(dropped, by=liaison, expected_version=dropped.version)
         legal = ReasonCode.objects.create(name="Recalled to prison", group=ReasonCode.Group.LEGAL)
-        referrals.decline(refused, by=liaison, reason=legal)
+        referrals.decline(refused, by=liaison, expected_version=refused.version, reason=legal)
     with time_machine.travel(_at(2026, 4, 13, 9), tick=False):
-        referrals.start(done, by=liaison)
-        referrals.start(dropped, by=liaison)
+        referrals.start(done, by=liaison, expected_version=done.version)
+        referrals.start(dropped, by=liaison, expected_version=dropped.version)
     for day, attendance in ((14, "attended"), (21, "late"), (28, "did_not_attend")):
         referrals.record_session(
             done, by=liaison, scheduled_on=date(2026, 4, day), happened=True, attendance=attendance,
@@ -113,8 +132,8 @@ def test_offender_figures(referral_factory: Any, liaison: Any, officer: Any, pro
         )  # fmt: skip
     with time_machine.travel(_at(2026, 6, 1, 9), tick=False):
         ratings = {t.pk: ("achieved", "Clear progress") for t in programme.desired_outcomes.all()}
-        referrals.complete(done, by=liaison, ratings=ratings, on=date(2026, 6, 1))
-        referrals.mark_not_completed(dropped, by=liaison, reason=legal)
+        referrals.complete(done, by=liaison, expected_version=done.version, ratings=ratings, on=date(2026, 6, 1))
+        referrals.mark_not_completed(dropped, by=liaison, expected_version=dropped.version, reason=legal)
 
     figures = strands.offenders(QUARTER)
 

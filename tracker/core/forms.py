@@ -3,14 +3,18 @@ form base that turns an edit conflict into a clear error."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
+from django.contrib import messages
 from django.forms.boundfield import BoundField
 from django.forms.renderers import TemplatesSetting
+from django.http import HttpRequest
 from django.utils.html import conditional_escape, escape
 from django.utils.safestring import SafeString, mark_safe
 
+from tracker.core.errors import DomainError
 from tracker.core.versioning import EditConflict
 
 # GOV.UK class for each widget type (BoundField.widget_type), and its error modifier.
@@ -126,13 +130,31 @@ class GovUKFormRenderer(TemplatesSetting):
         return super().render(template_name, context, request)
 
 
-class VersionedModelForm(forms.ModelForm):
+def version_field() -> forms.IntegerField:
+    return forms.IntegerField(
+        widget=forms.HiddenInput, min_value=1, error_messages={"required": "Reload the page, then try again"}
+    )
+
+
+class ConflictMixin:
+    """`add_conflict()`: show what changed and let a second save knowingly replace it."""
+
+    def add_conflict(self, conflict: EditConflict) -> None:
+        form: Any = self
+        form.add_error(None, conflict.message)
+        form.conflict = conflict
+        data = form.data.copy()  # a QueryDict or a dict
+        data["version"] = str(conflict.current_version)
+        form.data = data
+
+
+class VersionedModelForm(ConflictMixin, forms.ModelForm):
     """A model form for an editable record: carries the version it was loaded at.
 
     The view passes `cleaned_data["version"]` to the service as `expected_version`
     and calls `add_conflict()` when the service raises EditConflict."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    version = version_field()
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
@@ -145,10 +167,41 @@ class VersionedModelForm(forms.ModelForm):
         """The model fields this form edits, as cleaned."""
         return {name: value for name, value in self.cleaned_data.items() if name in self._meta.fields}  # type: ignore[operator]
 
-    def add_conflict(self, conflict: EditConflict) -> None:
-        """Show what changed and let a second save knowingly replace it."""
-        self.add_error(None, conflict.message)
-        self.conflict = conflict
-        data = self.data.copy()  # type: ignore[attr-defined]  # a QueryDict or a dict
-        data["version"] = str(conflict.current_version)
-        self.data = data
+
+class RecordVersionMixin(ConflictMixin):
+    """For a form that changes a versioned record without editing it field by field
+    (a lifecycle move, a contact added to a group, a checklist): pass the record as
+    `versioned`; its version travels in a hidden `version` field, as on
+    VersionedModelForm, for the view to pass on as `expected_version`."""
+
+    def __init__(self, *args: Any, versioned: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        fields: dict[str, forms.Field] = self.fields  # type: ignore[attr-defined]
+        fields["version"] = version_field()
+        fields["version"].initial = versioned.version
+
+    def expected_version(self) -> int:
+        return int(self.cleaned_data["version"])  # type: ignore[attr-defined]
+
+
+class VersionedForm(RecordVersionMixin, forms.Form):
+    """A plain form with the version of the record it changes."""
+
+
+def posted_version_change(request: HttpRequest, record: Any, change: Callable[[int], Any]) -> bool:
+    """A change made by a button rather than a form page: run
+    `change(expected_version)` with the version of `record` the page posted, or say
+    why not in a message. True if the change was made."""
+    form = VersionedForm(request.POST, versioned=record)
+    if not form.is_valid():
+        messages.error(request, "This page was out of date. Check the record, then try again.")
+        return False
+    try:
+        change(form.expected_version())
+    except EditConflict as conflict:
+        messages.error(request, conflict.message)
+        return False
+    except DomainError as error:
+        messages.error(request, error.message)
+        return False
+    return True

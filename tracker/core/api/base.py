@@ -3,12 +3,10 @@ paging, and version-checked updates."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import transaction
 from django.http import Http404
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import exceptions, permissions, serializers, status, viewsets
@@ -21,7 +19,7 @@ from tracker.core.api.pagination import Pagination
 from tracker.core.errors import DomainError
 from tracker.core.roles import Role
 from tracker.core.unavailable import MESSAGE, RETRY_AFTER_SECONDS, is_database_unavailable, log_unavailable
-from tracker.core.versioning import EditConflict, claim_version
+from tracker.core.versioning import EditConflict
 
 
 def _flatten(error: DjangoValidationError) -> Any:
@@ -99,14 +97,6 @@ class MoveSerializer(serializers.Serializer):
 
     version = VersionField()
     note = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
-
-
-def perform_versioned(instance: Any, expected_version: int, change: Callable[[], Any]) -> Any:
-    """Run `change` (a service call) only if `instance` is still at the version the
-    client read; the check and the change are one transaction."""
-    with transaction.atomic():
-        claim_version(instance, expected_version)
-        return change()
 
 
 class ServiceViewSet(TrackerViewSet):
