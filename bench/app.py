@@ -150,12 +150,12 @@ def endpoints() -> list[Endpoint]:
     """Every page measured, with the records chosen for the detail pages."""
     import limits  # type: ignore[import-not-found]  # bench/limits.py
 
-    from interventions.models import Offender, Programme, Referral
+    from interventions.models import Offender, Programme, Referral, Status
     from partners.models import CommunityGroup, Engagement, Partnership, Venue
     from tracker.core.models import ImportJob, User
 
     liaison = User.objects.get(username="liaison")
-    handled = Referral.objects.filter(handling_organisation_id=liaison.organisation_id).exclude(status="draft")
+    handled = Referral.objects.filter(handling_organisation_id=liaison.organisation_id).exclude(status=Status.DRAFT)
     offender = middle(Offender.objects.filter(referrals__in=handled).distinct())
     job = ImportJob.objects.order_by("pk").last()
     pages = [

@@ -14,7 +14,7 @@ from tracker.core.forms import DateInput
 from tracker.core.models import Area, Organisation
 
 from .models import Programme, ReasonCode, Referral, Session, Status
-from .querysets import OPEN
+from .statuses import OPEN_STATUSES
 
 
 def search_people(queryset: QuerySet[Any], value: str, prefix: str = "") -> QuerySet[Any]:
@@ -80,13 +80,13 @@ class ReferralFilter(django_filters.FilterSet):
 
     def filter_tab(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
         if value == "unassigned":
-            return queryset.filter(status__in=OPEN, assigned_liaison=None).exclude(status="draft")
+            return queryset.filter(status__in=OPEN_STATUSES, assigned_liaison=None).exclude(status=Status.DRAFT)
         if value == "mine":
             return queryset.filter(assigned_liaison=getattr(self.request, "user", None))
         if value == "open":
-            return queryset.filter(status__in=OPEN)
+            return queryset.filter(status__in=OPEN_STATUSES)
         if value == "closed":
-            return queryset.exclude(status__in=OPEN)
+            return queryset.exclude(status__in=OPEN_STATUSES)
         return queryset
 
 

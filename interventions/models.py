@@ -20,6 +20,8 @@ from tracker.core.models import Area, ManagedList, Organisation, OutcomeType, Us
 from tracker.core.versioning import VersionedModel
 
 from .querysets import OffenderQuerySet, ReferralQuerySet
+from .statuses import CLOSED_STATUSES as CLOSED_STATUSES
+from .statuses import OPEN_STATUSES, Status
 
 # Letters, digits, spaces and - / . only: a case reference is an identifier, shown
 # in pages, PDFs, file names and exports, so it never carries line breaks, quotes or
@@ -144,21 +146,6 @@ class ReasonCode(ManagedList):
 
     class Meta(ManagedList.Meta):
         ordering = ["group", "order", "name"]
-
-
-class Status(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    SUBMITTED = "submitted", "Submitted"
-    ACCEPTED = "accepted", "Accepted"
-    DECLINED = "declined", "Declined"
-    STARTED = "started", "Started"
-    COMPLETED = "completed", "Completed"
-    NOT_COMPLETED = "not_completed", "Not completed"
-    WITHDRAWN = "withdrawn", "Withdrawn"
-
-
-OPEN_STATUSES = frozenset({Status.DRAFT, Status.SUBMITTED, Status.ACCEPTED, Status.STARTED})
-CLOSED_STATUSES = frozenset(Status) - OPEN_STATUSES
 
 
 class Referral(VersionedModel):

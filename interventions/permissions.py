@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
 
+from .statuses import Status
+
 if TYPE_CHECKING:
     from tracker.core.models import User
 
@@ -46,7 +48,7 @@ def may_move(user: User, referral: Referral, move: str) -> bool:
 def may_edit(user: User, referral: Referral) -> bool:
     if not referral.is_open:
         return False
-    if referral.status == "draft":
+    if referral.status == Status.DRAFT:
         return is_referrer(user, referral)
     return is_handler(user, referral)
 
@@ -56,7 +58,7 @@ def may_record_sessions(user: User, referral: Referral) -> bool:
 
 
 def may_assign(user: User, referral: Referral) -> bool:
-    return is_handler(user, referral) and referral.is_open and referral.status != "draft"
+    return is_handler(user, referral) and referral.is_open and referral.status != Status.DRAFT
 
 
 def may_follow_up(user: User, referral: Referral) -> bool:

@@ -28,17 +28,17 @@ from django.apps import apps
 from django.db import models
 from django.db.models import DurationField, Exists, ExpressionWrapper, F, OuterRef, Q
 
+from .statuses import OPEN_STATUSES, Status
+
 if TYPE_CHECKING:
     from tracker.core.models import User
-
-OPEN = ("draft", "submitted", "accepted", "started")
 
 
 def _referral_scope(user: User) -> Q | None:
     """The filter for non-administrators, or None when nothing is visible."""
     parts: list[Q] = []
     if user.is_probation_liaison:
-        parts.append(Q(handling_organisation_id=user.organisation_id) & ~Q(status="draft"))
+        parts.append(Q(handling_organisation_id=user.organisation_id) & ~Q(status=Status.DRAFT))
     if user.is_probation_liaison or user.is_partnership_officer:
         parts.append(Q(referred_by_id=user.pk))
     if not parts:
@@ -59,10 +59,10 @@ class ReferralQuerySet(models.QuerySet[Any]):
         return self.none() if scope is None else self.filter(scope)
 
     def open(self) -> ReferralQuerySet:
-        return self.filter(status__in=OPEN)
+        return self.filter(status__in=OPEN_STATUSES)
 
     def closed(self) -> ReferralQuerySet:
-        return self.exclude(status__in=OPEN)
+        return self.exclude(status__in=OPEN_STATUSES)
 
     def with_durations(self) -> ReferralQuerySet:
         """Time from submission to acceptance and from acceptance to start, for

@@ -11,13 +11,12 @@ from calendar import monthrange
 from datetime import date, datetime
 from typing import Any
 
-from partners.models import EndReason, Partnership, PartnershipTransition
+from partners.models import OPEN_STATUSES, EndReason, Partnership, PartnershipTransition
 from tracker.core.errors import DomainError
 from tracker.core.lifecycle import Lifecycle, Move
 
 Status = Partnership.Status
 REVIEW_AFTER_MONTHS = 12
-OPEN = frozenset({Status.PROSPECT, Status.ENGAGED, Status.SIGNED_UP, Status.ACTIVE})
 
 
 class PartnershipError(DomainError):
@@ -37,7 +36,7 @@ MOVES: dict[str, Move] = {
         needs_reason=True,
         stamp="ended_on",
     ),
-    "withdraw": Move("Withdraw", OPEN, Status.WITHDRAWN, needs_reason=True, stamp="ended_on"),
+    "withdraw": Move("Withdraw", OPEN_STATUSES, Status.WITHDRAWN, needs_reason=True, stamp="ended_on"),
 }
 
 

@@ -138,16 +138,27 @@ class Venue(VersionedModel):
         return self.name
 
 
-class Partnership(VersionedModel):
-    class Status(models.TextChoices):
-        PROSPECT = "prospect", "Prospect"
-        ENGAGED = "engaged", "Engaged"
-        SIGNED_UP = "signed_up", "Signed up"
-        ACTIVE = "active", "Active"
-        LAPSED = "lapsed", "Lapsed"
-        WITHDRAWN = "withdrawn", "Withdrawn"
+class PartnershipStatus(models.TextChoices):
+    PROSPECT = "prospect", "Prospect"
+    ENGAGED = "engaged", "Engaged"
+    SIGNED_UP = "signed_up", "Signed up"
+    ACTIVE = "active", "Active"
+    LAPSED = "lapsed", "Lapsed"
+    WITHDRAWN = "withdrawn", "Withdrawn"
 
-    CLOSED: ClassVar[tuple[str, ...]] = (Status.LAPSED, Status.WITHDRAWN)
+
+# Which statuses are open, live (signed up or active) and closed: defined here once,
+# for the lifecycle, the read paths, the figures and the benchmarks.
+OPEN_STATUSES = frozenset(
+    {PartnershipStatus.PROSPECT, PartnershipStatus.ENGAGED, PartnershipStatus.SIGNED_UP, PartnershipStatus.ACTIVE}
+)
+LIVE_STATUSES = frozenset({PartnershipStatus.SIGNED_UP, PartnershipStatus.ACTIVE})
+CLOSED_STATUSES = frozenset(PartnershipStatus) - OPEN_STATUSES
+
+
+class Partnership(VersionedModel):
+    Status = PartnershipStatus
+    CLOSED: ClassVar[frozenset[str]] = CLOSED_STATUSES
 
     venue = models.ForeignKey(Venue, on_delete=models.PROTECT, related_name="partnerships")
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.PROSPECT)
@@ -166,7 +177,7 @@ class Partnership(VersionedModel):
         constraints = [
             models.UniqueConstraint(
                 fields=["venue"],
-                condition=~Q(status__in=["lapsed", "withdrawn"]),
+                condition=~Q(status__in=sorted(CLOSED_STATUSES)),
                 name="partners_one_open_partnership_per_venue",
                 violation_error_message="This venue already has an open partnership.",
             )

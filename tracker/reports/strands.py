@@ -17,20 +17,19 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, F, Max, Min, Q, QuerySet, Sum
 from django.utils import timezone
 
-from interventions.models import FollowUp, ReasonCode, Referral, ReferralTransition, Session
+from interventions.models import FollowUp, ReasonCode, Referral, ReferralTransition, Session, Status
 from partners.models import (
+    LIVE_STATUSES,
     Engagement,
     EngagementMaterial,
     FollowUpAction,
     Partnership,
     PartnershipCommitment,
+    PartnershipStatus,
     PartnershipTransition,
 )
 from tracker.core.models import Area, Outcome
 from tracker.reports.periods import Period
-
-OPEN_PARTNERSHIP = ("prospect", "engaged", "signed_up", "active")
-LIVE_PARTNERSHIP = ("signed_up", "active")
 
 
 def _ratio(part: int, whole: int) -> float | None:
@@ -179,17 +178,17 @@ def night_time_economy(period: Period, area: Area | None = None) -> NightTimeEco
     )
     by_status = {value: 0 for value in Partnership.Status.values}
     by_status.update(dict(status_rows))
-    live_ids = PartnershipTransition.objects.filter(id__in=last_moves, to_status__in=LIVE_PARTNERSHIP).values(
+    live_ids = PartnershipTransition.objects.filter(id__in=last_moves, to_status__in=LIVE_STATUSES).values(
         "partnership"
     )
     moves = PartnershipTransition.objects.filter(
         partnership__in=partnerships, on__gte=period.start, on__lte=period.end
     ).aggregate(
-        signed_up=Count("id", filter=Q(to_status="signed_up")),
-        lapsed=Count("id", filter=Q(to_status="lapsed")),
-        withdrawn=Count("id", filter=Q(to_status="withdrawn")),
+        signed_up=Count("id", filter=Q(to_status=PartnershipStatus.SIGNED_UP)),
+        lapsed=Count("id", filter=Q(to_status=PartnershipStatus.LAPSED)),
+        withdrawn=Count("id", filter=Q(to_status=PartnershipStatus.WITHDRAWN)),
     )
-    live = by_status["signed_up"] + by_status["active"]
+    live = sum(by_status[status] for status in LIVE_STATUSES)
     commitment_counts = dict(
         PartnershipCommitment.objects.filter(partnership__in=live_ids, confirmed_on__lte=period.end)
         .values_list("commitment_type__name")
@@ -282,18 +281,18 @@ def offenders(period: Period, area: Area | None = None) -> OffenderFigures:
         referral__in=referrals, at__gte=period.starts_at, at__lt=period.ends_before
     )
     counts = moves.aggregate(
-        made=Count("id", filter=Q(to_status="submitted")),
-        accepted=Count("id", filter=Q(to_status="accepted")),
-        declined=Count("id", filter=Q(to_status="declined")),
-        started=Count("id", filter=Q(to_status="started")),
-        completed=Count("id", filter=Q(to_status="completed")),
-        not_completed=Count("id", filter=Q(to_status="not_completed")),
-        withdrawn=Count("id", filter=Q(to_status="withdrawn")),
+        made=Count("id", filter=Q(to_status=Status.SUBMITTED)),
+        accepted=Count("id", filter=Q(to_status=Status.ACCEPTED)),
+        declined=Count("id", filter=Q(to_status=Status.DECLINED)),
+        started=Count("id", filter=Q(to_status=Status.STARTED)),
+        completed=Count("id", filter=Q(to_status=Status.COMPLETED)),
+        not_completed=Count("id", filter=Q(to_status=Status.NOT_COMPLETED)),
+        withdrawn=Count("id", filter=Q(to_status=Status.WITHDRAWN)),
     )
     by_group = {value: 0 for value in ReasonCode.Group.values}
     by_group.update(
         dict(
-            moves.filter(to_status="declined", reason__isnull=False)
+            moves.filter(to_status=Status.DECLINED, reason__isnull=False)
             .values_list("reason__group")
             .annotate(n=Count("id"))
             .order_by("reason__group")
