@@ -142,10 +142,10 @@ def good_xlsx() -> bytes:
     return xlsx(sheet_xml(_rows([HEADER, *GOOD_ROWS])))
 
 
-def near_empty_rows(rows: int = 20_000) -> bytes:
-    """The reported file: a header, then rows holding one space each, with a
-    dimension claiming every cell of the sheet."""
-    body = (_row(n, [" "]) for n in range(2, rows + 2))
+def near_empty_rows(rows: int = 20_000, cell: str = "x") -> bytes:
+    """The reported file: a header, then rows holding one short reference each (or
+    `cell` if blank), with a dimension claiming every cell of the sheet."""
+    body = (_row(n, [f"{cell}{n}" if cell.strip() else cell]) for n in range(2, rows + 2))
     return xlsx(sheet_xml([_row(1, HEADER), *body], dimension="A1:XFD1048576"), level=9)
 
 
@@ -336,6 +336,7 @@ CORPUS: list[Hostile] = [
     Hostile("formula.xlsx", formula_xlsx, "formula"),
     Hostile("formula.csv", lambda: (GOOD_CSV + "=HYPERLINK(A1),x,x,x,x,x\r\n").encode(), "formula"),
     Hostile("near-empty-rows.xlsx", lambda: near_empty_rows(2_000), "This cell is empty"),
+    Hostile("blank-rows.xlsx", lambda: near_empty_rows(2_000, " "), "header row but no data rows"),
     Hostile("far-row.xlsx", far_row, "rows, the limit"),
     Hostile("many-columns.xlsx", many_columns_xlsx, "at most 50 columns"),
     Hostile("many-columns.csv", csv_many_columns, "at most 50 columns"),

@@ -127,7 +127,13 @@ class Table:
     collected in `errors` during each pass of `rows()`, and those rows are left out."""
 
     def __init__(
-        self, file: IO[bytes], filename: str, *, required: tuple[str, ...], optional: tuple[str, ...] = ()
+        self,
+        file: IO[bytes],
+        filename: str,
+        *,
+        required: tuple[str, ...],
+        optional: tuple[str, ...] = (),
+        limits: Limits | None = None,
     ) -> None:
         self._file = file
         self.filename = filename
@@ -138,7 +144,7 @@ class Table:
         self._count: int | None = None
         self._encoding = ""
         self._workbook: Any = None
-        self.limits = Limits.from_settings()
+        self.limits = limits or Limits.from_settings()
         size = self._size()
         if size > self.limits.bytes:
             limit = self.limits.bytes // MB
@@ -255,17 +261,14 @@ class Table:
     # XLSX --------------------------------------------------------------------------
 
     def _open_workbook(self) -> None:
-        from openpyxl import load_workbook
-
         archive = xlsx.check_archive(self._file, self.limits, _refused)
         xlsx.check_shared_strings(archive, self.limits, _refused)
         archive.close()
         self._file.seek(0)
         try:
-            # read_only: the sheet is not loaded; `_raw_rows` streams it. Only the
-            # shared strings (checked above) are held in memory.
-            self._workbook = load_workbook(self._file, read_only=True, data_only=False)
-            self._sheet = self._workbook.worksheets[0]
+            self._book, self._sheet_path, self._workbook = xlsx.open_book(self._file)
+        except FileRefused:
+            raise
         except Exception as error:
             # Whatever openpyxl makes of a malformed part, the answer is the same.
             raise _refused(xlsx.UNREADABLE) from error
@@ -287,15 +290,8 @@ class Table:
                 if _filled(row):
                     yield number, row
         else:
-            book = self._workbook
-            context = xlsx.Book(
-                shared_strings=self._sheet._shared_strings,
-                epoch=book.epoch,
-                date_formats=frozenset(book._date_formats),
-                timedelta_formats=frozenset(book._timedelta_formats),
-            )
-            with book._archive.open(self._sheet._worksheet_path) as source:
-                yield from xlsx.sheet_rows(source, context, self.limits, _refused)
+            with self._workbook.open(self._sheet_path) as source:
+                yield from xlsx.sheet_rows(source, self._book, self.limits, _refused)
 
     def _check_header(self, first: list[Any], required: tuple[str, ...], optional: tuple[str, ...]) -> list[str]:
         header = ["" if h is None else str(h).strip().lower() for h in first]
@@ -407,9 +403,15 @@ def as_source(rows: Iterable[Mapping[str, Any]] | RowSource, *, first_row: int =
 
 
 def open_table(
-    file: IO[bytes] | bytes, filename: str, *, required: tuple[str, ...], optional: tuple[str, ...] = ()
+    file: IO[bytes] | bytes,
+    filename: str,
+    *,
+    required: tuple[str, ...],
+    optional: tuple[str, ...] = (),
+    limits: Limits | None = None,
 ) -> Table:
-    """A Table over an open binary file (or bytes, for tests and small files)."""
+    """A Table over an open binary file (or bytes, for tests and small files),
+    within `limits` (by default those of the settings)."""
     if isinstance(file, bytes):
         file = io.BytesIO(file)
-    return Table(file, filename, required=required, optional=optional)
+    return Table(file, filename, required=required, optional=optional, limits=limits)

@@ -33,8 +33,13 @@ def check_file(
 ) -> ImportOutcome:
     """Read and check (or with dry_run=False, import) a file outside the web workflow.
     `file` is an open binary file (read as a stream, left open) or the bytes of one."""
+    limits = Limits.from_settings()
+    if kind.short_files:
+        limits = limits.for_short_files()
     try:
-        table = open_table(file, filename, required=kind.required_columns, optional=kind.optional_columns)
+        table = open_table(
+            file, filename, required=kind.required_columns, optional=kind.optional_columns, limits=limits
+        )
     except FileRefused as refused:
         return ImportOutcome(errors=refused.errors)
     try:

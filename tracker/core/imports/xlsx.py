@@ -207,6 +207,35 @@ def _value(cell: _Cell, book: Book) -> Any:
     return text  # "str" (a formula's cached text), "e" (an error such as #N/A)
 
 
+def open_book(file: IO[bytes]) -> tuple[Book, str, zipfile.ZipFile]:
+    """The workbook's shared strings, date formats and epoch, and the path of its
+    first worksheet in the (open) zip. openpyxl reads the workbook's parts, but not
+    the sheet: its read-only worksheet would parse a sheet without a `dimension`
+    whole just to size it."""
+    from openpyxl.reader.excel import ExcelReader
+    from openpyxl.styles.stylesheet import apply_stylesheet
+
+    reader = ExcelReader(file, read_only=True, data_only=False)
+    reader.read_manifest()
+    reader.read_strings()
+    reader.read_workbook()
+    apply_stylesheet(reader.archive, reader.wb)
+    paths = [
+        rel.target
+        for _, rel in reader.parser.find_sheets()
+        if rel.target in reader.valid_files and "chartsheet" not in rel.Type
+    ]
+    if not paths:
+        raise ValueError("no worksheet")
+    book = Book(
+        shared_strings=reader.shared_strings,
+        epoch=reader.wb.epoch,
+        date_formats=frozenset(reader.wb._date_formats),
+        timedelta_formats=frozenset(reader.wb._timedelta_formats),
+    )
+    return book, paths[0], reader.archive
+
+
 def sheet_rows(source: IO[bytes], book: Book, limits: Limits, refuse: Refuse) -> Iterator[tuple[int, list[Any]]]:
     """The rows of a sheet's XML as (row number, values by column from A), empty rows
     left out. Raises `refuse(message)` at the first row, column or cell over the limits."""
@@ -286,8 +315,8 @@ def sheet_rows(source: IO[bytes], book: Book, limits: Limits, refuse: Refuse) ->
             value = _value(done, book)
         except (ValueError, KeyError, IndexError, TypeError, OverflowError) as error:
             raise refuse(UNREADABLE) from error
-        if value is None or value == "":
-            return
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return  # a row of blank cells is an empty row, as in a CSV file
         if column > limits.columns:
             raise refuse(
                 f"Row {state['number']} has a value in column {_fmt(column)}; a file may have at most "
