@@ -158,6 +158,19 @@ def far_row() -> bytes:
     return xlsx(sheet_xml([_row(1, HEADER), _row(2, GOOD_ROWS[0]), _row(1_048_576, ["x"])]))
 
 
+def repeated_rows(count: int) -> bytes:
+    """Row elements all claiming row 2: skipped as repeats, but still counted."""
+    return xlsx(sheet_xml([_row(1, HEADER), *(_row(2, GOOD_ROWS[0]) for _ in range(count))]))
+
+
+def empty_cells(rows: int) -> bytes:
+    """Rows of formatted empty cells, as many per row as Excel allows (16,384), then
+    one good row."""
+    cells = "".join(f'<c r="{_col(i)}{{n}}" s="1"/>' for i in range(1, 16_385))
+    body = (f'<row r="{n}">' + cells.format(n=n) + "</row>" for n in range(2, rows + 2))
+    return xlsx(sheet_xml([_row(1, HEADER), *body, _row(rows + 2, GOOD_ROWS[0])]))
+
+
 def many_columns_xlsx() -> bytes:
     wide = "".join(f'<c r="{_col(i)}2"><v>1</v></c>' for i in range(1, 16_385))
     return xlsx(sheet_xml([_row(1, HEADER), f'<row r="2">{wide}</row>']))

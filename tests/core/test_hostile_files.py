@@ -102,6 +102,10 @@ def test_shift_jis_is_refused_with_what_to_do() -> None:
         ("IMPORT_MAX_CELL_CHARS", 10, hostile_files.good_xlsx, "long.xlsx", "more than 10 characters"),
         ("IMPORT_MAX_CELL_CHARS", 10, lambda: hostile_files.GOOD_CSV.encode(), "long.csv", "more than 10 characters"),
         ("IMPORT_MAX_UNPACKED_MB", 0, hostile_files.good_xlsx, "big.xlsx", "unpacks to more than 0 MB"),
+        # Repeated row elements are skipped, but each costs work: they count too.
+        ("IMPORT_MAX_ROWS", 50, lambda: hostile_files.repeated_rows(60), "repeats.xlsx", "more than 50 rows"),
+        # So do formatted empty cells: at most rows × max(columns, 100) of them.
+        ("IMPORT_MAX_ROWS", 50, lambda: hostile_files.empty_cells(1), "empty.xlsx", "more cells than 50 rows"),
     ],
 )
 def test_each_limit_is_a_setting_and_its_refusal_names_it(

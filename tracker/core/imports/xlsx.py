@@ -196,7 +196,10 @@ def _value(cell: _Cell, book: Book) -> Any:
         number: Any = _cast_number(text)
         style = int(cell.style) if cell.style else 0
         if style in book.date_formats:
-            return from_excel(number, book.epoch, timedelta=style in book.timedelta_formats)
+            try:
+                return from_excel(number, book.epoch, timedelta=style in book.timedelta_formats)
+            except (OverflowError, ValueError):
+                return "#VALUE!"  # a date out of range, as openpyxl reads it
         return number
     if cell.kind == "s":
         return book.shared_strings[int(text)]
@@ -242,7 +245,12 @@ def sheet_rows(source: IO[bytes], book: Book, limits: Limits, refuse: Refuse) ->
     parser = _parser(refuse)
     pending: list[tuple[int, list[Any]]] = []
     max_rows = limits.rows + HEADER_ROWS
-    state: dict[str, Any] = {"last": 0, "number": 0, "in_row": False, "cells": 0, "column": 0}
+    # Every row and cell element costs work, empty or not, so their numbers are
+    # bounded too: no more row elements than rows allowed, no more cell elements than
+    # (rows × columns) allowed, with room for empty formatted cells.
+    max_row_elements = max_rows
+    max_cell_elements = max_rows * max(limits.columns, 100)
+    state: dict[str, Any] = {"last": 0, "number": 0, "in_row": False, "cells": 0, "column": 0, "rows": 0, "all": 0}
     values: dict[int, Any] = {}
     # Inside a cell: the cell, the element names open within it, and its length so far.
     cell: _Cell | None = None
@@ -264,6 +272,11 @@ def sheet_rows(source: IO[bytes], book: Book, limits: Limits, refuse: Refuse) ->
             return
         if local == "row":
             state["in_row"], state["cells"], state["column"] = True, 0, 0
+            state["rows"] += 1
+            if state["rows"] > max_row_elements:
+                raise refuse(
+                    f"The file has more than {_fmt(limits.rows)} rows, the limit. Split it into smaller files."
+                )
             values.clear()
             try:
                 number = int(float(attrs["r"])) if "r" in attrs else state["last"] + 1
@@ -276,8 +289,14 @@ def sheet_rows(source: IO[bytes], book: Book, limits: Limits, refuse: Refuse) ->
             state["number"] = number
         elif local == "c" and state["in_row"]:
             state["cells"] += 1
+            state["all"] += 1
             if state["cells"] > EXCEL_COLUMNS:
                 raise refuse(UNREADABLE)
+            if state["all"] > max_cell_elements:
+                raise refuse(
+                    f"The sheet has more cells than {_fmt(limits.rows)} rows of {limits.columns} columns. "
+                    "Delete the unused rows and columns (including formatted empty cells) and upload it again."
+                )
             cell, chars = _Cell(attrs), 0
 
     def end(name: str) -> None:
