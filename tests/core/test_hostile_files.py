@@ -310,3 +310,27 @@ def test_kinds_checked_by_a_trial_write_have_a_lower_row_limit(
         "File: The file has more than 30 rows, the limit. Split it into smaller files."
     ]
     assert not incidents().short_files  # the bulk kinds keep IMPORT_MAX_ROWS
+
+
+@pytest.mark.parametrize("text", ["Café Society", "Größe", "‘Quoted’ – £5 or €5…", "Œuvre", "Ærø", "naïveté"])
+def test_western_text_in_windows_1252_is_read(text: str) -> None:
+    content = f"name,kind\n{text},charity\n".encode("cp1252")
+    rows = list(open_table(content, "x.csv", required=("name", "kind")).rows())
+    assert rows == [(2, {"name": text, "kind": "charity"})]
+
+
+@pytest.mark.parametrize(
+    ("text", "encoding"),
+    [
+        ("テスト", "shift_jis"),  # ƒeƒXƒg: a rare sign before letters
+        ("あいうえお", "shift_jis"),  # a run of high bytes
+        ("東京", "shift_jis"),  # a byte Windows-1252 leaves undefined
+        ("東京都", "euc_jp"),
+        ("北京市", "gbk"),
+        ("Москва", "koi8_r"),
+    ],
+)
+def test_other_encodings_are_refused_not_read_as_windows_1252(text: str, encoding: str) -> None:
+    content = f"name,kind\n{text},charity\n".encode(encoding)
+    with pytest.raises(FileRefused, match="not UTF-8 or Windows-1252"):
+        open_table(content, "x.csv", required=("name", "kind"))
