@@ -431,6 +431,7 @@ KIND = registry.ImportKind(
     optional_columns=OPTIONAL,
     example="fixtures/referrals-example.csv",
     runner=run_referral_import,
+    trial_write=True,
 )
 
 

@@ -6,6 +6,7 @@ loaded once, then all rows are written in batches with their history, the file r
 from __future__ import annotations
 
 import re
+from contextlib import nullcontext
 from datetime import datetime, time
 from typing import Any
 
@@ -186,7 +187,8 @@ def import_venues(table: RowSource, *, by: User | None, dry_run: bool) -> Import
         return outcome
     write = not dry_run
     try:
-        with transaction.atomic():
+        # Only the write is a transaction: a dry run reads, and holds no lock.
+        with transaction.atomic() if write else nullcontext():
             batches = _Batches(columns, outcome, by=by, write=write)
             for number, raw in table.rows(verb="written" if write else "counted"):
                 values = checker.row(number, raw) if number not in refused else None

@@ -222,6 +222,20 @@ WHITENOISE_USE_FINDERS = DEBUG
 
 # Formulas are neutralised by tracker.core.exports (a quote prefix, reversible on import).
 IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = False
+# Import limits (docs/imports.md): a file beyond any of them is refused as soon as it is
+# opened, before any row is checked. The defaults fit a 100,000-row register.
+IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=20 * 1024 * 1024)
+IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=100_000)
+# Community groups, engagements and referrals are checked by a trial write, rolled back.
+IMPORT_MAX_ROWS_SHORT_KINDS = env.int("IMPORT_MAX_ROWS_SHORT_KINDS", default=2_000)
+IMPORT_MAX_COLUMNS = env.int("IMPORT_MAX_COLUMNS", default=50)
+IMPORT_MAX_CELL_CHARS = env.int("IMPORT_MAX_CELL_CHARS", default=32_767)
+IMPORT_MAX_UNPACKED_MB = env.int("IMPORT_MAX_UNPACKED_MB", default=200)
+IMPORT_MAX_COMPRESSION_RATIO = env.int("IMPORT_MAX_COMPRESSION_RATIO", default=100)
+IMPORT_PROBLEMS_SHOWN = env.int("IMPORT_PROBLEMS_SHOWN", default=100)
+# Refused uploads may hold personal data: `delete_refused_imports` deletes their files
+# once they are this old.
+IMPORT_REFUSED_FILE_HOURS = env.int("IMPORT_REFUSED_FILE_HOURS", default=24)
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "tracker.core.api.authentication.TokenAuthentication",

@@ -263,7 +263,9 @@ class ImportJob(models.Model):
     new = models.PositiveIntegerField(default=0)
     updated = models.PositiveIntegerField(default=0)
     unchanged = models.PositiveIntegerField(default=0)
+    # The first problems found (IMPORT_PROBLEMS_SHOWN of them), and how many in all.
     errors = models.JSONField(default=list, blank=True)
+    problems = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["-uploaded_at", "-id"]

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Iterable, Mapping
+from contextlib import nullcontext
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
@@ -233,7 +234,6 @@ def _by_row(errors: list[RowError]) -> list[RowError]:
     return sorted(errors, key=lambda e: e.row or 0)
 
 
-@transaction.atomic
 def upsert_incidents(
     rows: Iterable[Mapping[str, Any]] | RowSource,
     *,
@@ -251,6 +251,9 @@ def upsert_incidents(
     inserted, changed ones updated, in batches of BATCH, each with one history row
     attributed to `by`. With `dry_run` the counts are worked out and nothing is
     written.
+
+    The check runs outside any transaction, so a long or hostile file holds no lock
+    while it is read; only the write pass is one transaction.
 
     Memory stays flat with the number of rows: the check keeps only an 8-byte hash
     of each reference (see RepeatedKeys), and the write pass cleans each batch
@@ -273,14 +276,15 @@ def upsert_incidents(
     del seen
 
     outcome = ImportOutcome(rows=len(source))
-    batch: list[dict[str, Any]] = []
-    for _, data in source.rows(verb="counted" if dry_run else "written"):
-        batch.append(_build_incident(data, areas)[0])
-        if len(batch) >= BATCH:
+    with nullcontext() if dry_run else transaction.atomic():
+        batch: list[dict[str, Any]] = []
+        for _, data in source.rows(verb="counted" if dry_run else "written"):
+            batch.append(_build_incident(data, areas)[0])
+            if len(batch) >= BATCH:
+                _upsert_batch(batch, outcome, by=by, dry_run=dry_run)
+                batch = []
+        if batch:
             _upsert_batch(batch, outcome, by=by, dry_run=dry_run)
-            batch = []
-    if batch:
-        _upsert_batch(batch, outcome, by=by, dry_run=dry_run)
     return outcome
 
 
@@ -389,7 +393,6 @@ def _overlap_errors(
     return errors
 
 
-@transaction.atomic
 def upsert_workforce_periods(
     rows: Iterable[Mapping[str, Any]] | RowSource,
     *,
@@ -403,7 +406,8 @@ def upsert_workforce_periods(
     `upsert_incidents` numbers them; `dry_run` writes nothing.
 
     The cleaned rows are kept in memory: periods may not overlap, so a file holds
-    a few dozen of them, not thousands."""
+    a few dozen of them, not thousands. The check runs outside any transaction;
+    the writes are one."""
     source = as_source(rows, first_row=first_row)
     cleaned: list[tuple[int, dict[str, Any]]] = []
     errors: list[RowError] = []
@@ -442,11 +446,16 @@ def upsert_workforce_periods(
             changed.append(period)
     outcome.new, outcome.updated = len(new), len(changed)
     if not dry_run:
-        if new:
-            bulk_create_with_history(new, WorkforcePeriod, default_user=by)
-        if changed:
-            bulk_update_with_history(changed, WorkforcePeriod, ["officers", "staff", "version"], default_user=by)
+        _write_workforce(new, changed, by=by)
     return outcome
+
+
+@transaction.atomic
+def _write_workforce(new: list[WorkforcePeriod], changed: list[WorkforcePeriod], *, by: User | None) -> None:
+    if new:
+        bulk_create_with_history(new, WorkforcePeriod, default_user=by)
+    if changed:
+        bulk_update_with_history(changed, WorkforcePeriod, ["officers", "staff", "version"], default_user=by)
 
 
 # Issued reports ----------------------------------------------------------------------

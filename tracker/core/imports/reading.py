@@ -10,19 +10,21 @@ second."""
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import os
-import zipfile
+import re
 from collections.abc import Generator, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import PurePath
 from typing import IO, Any, Protocol, runtime_checkable
 
 import tablib
-from django.conf import settings
 
 from tracker.core.exports import looks_like_formula, restore
+from tracker.core.imports import xlsx
+from tracker.core.imports.limits import MB, Limits
 
 HEADER_ROWS = 1  # data row n of a file is spreadsheet row n + 1
 PROGRESS_EVERY = 1000
@@ -74,7 +76,18 @@ class RowSource(Protocol):
 
 
 def max_bytes() -> int:
-    return int(getattr(settings, "IMPORT_MAX_BYTES", 20 * 1024 * 1024))
+    return Limits.from_settings().bytes
+
+
+ENCODING_REFUSED = (
+    "The file's text encoding is not UTF-8 or Windows-1252. Save it as CSV UTF-8 (in Excel: Save as, "
+    "CSV UTF-8) and upload it again."
+)
+# Text that decodes as Windows-1252 but is not Western European text in it: control
+# characters, four or more non-ASCII characters in a row (Shift-JIS, EUC, GBK and Big5
+# text is made of such runs), or one of the rarely used signs that a Shift-JIS
+# katakana's lead byte becomes (ƒ † ‡ ˆ ‰ ˜) directly before a letter or digit.
+NOT_WINDOWS_1252 = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|[^\x00-\x7f]{4,}|[ƒ†‡ˆ‰˜][A-Za-z0-9]")
 
 
 class _Raw(io.RawIOBase):
@@ -114,7 +127,13 @@ class Table:
     collected in `errors` during each pass of `rows()`, and those rows are left out."""
 
     def __init__(
-        self, file: IO[bytes], filename: str, *, required: tuple[str, ...], optional: tuple[str, ...] = ()
+        self,
+        file: IO[bytes],
+        filename: str,
+        *,
+        required: tuple[str, ...],
+        optional: tuple[str, ...] = (),
+        limits: Limits | None = None,
     ) -> None:
         self._file = file
         self.filename = filename
@@ -125,9 +144,10 @@ class Table:
         self._count: int | None = None
         self._encoding = ""
         self._workbook: Any = None
+        self.limits = limits or Limits.from_settings()
         size = self._size()
-        if size > max_bytes():
-            limit = max_bytes() // (1024 * 1024)
+        if size > self.limits.bytes:
+            limit = self.limits.bytes // MB
             raise _refused(f"The file is larger than the {limit} MB limit. Split it into smaller files.")
         if size == 0:
             raise _refused("The file is empty.")
@@ -167,50 +187,97 @@ class Table:
         # newline="" as the csv module wants: line ends are left to the reader.
         return io.TextIOWrapper(io.BufferedReader(_Raw(self._file), BUFFER), encoding=encoding, newline="")
 
+    def _lines(self, encoding: str) -> Iterator[str]:
+        """The decoded lines, each read within a bounded length so that one enormous
+        line cannot fill the memory."""
+        text = self._text(encoding)
+        longest = (self.limits.cell_chars + 3) * self.limits.columns
+        while line := text.readline(longest):
+            if len(line) == longest and not line.endswith(("\n", "\r")):
+                raise _refused(
+                    f"A line of the file is longer than {longest:,} characters: a file may have at most "
+                    f"{self.limits.columns} columns of {self.limits.cell_chars:,} characters. "
+                    "Check it is a CSV file and upload it again."
+                )
+            if "\x00" in line:
+                raise _refused("The file holds binary data, not CSV text.")
+            yield line
+
+    def _csv_rows(self, encoding: str) -> Iterator[list[str]]:
+        try:
+            yield from csv.reader(self._lines(encoding))
+        except csv.Error as error:
+            if "field larger than field limit" in str(error):
+                raise self._too_long(None) from error
+            raise _refused(f"The file is not readable CSV: {error}.") from error
+
+    def _too_long(self, number: int | None) -> FileRefused:
+        where = f"Row {number} has a cell" if number else "A cell"
+        return _refused(
+            f"{where} of more than {self.limits.cell_chars:,} characters, the limit. "
+            "Shorten it and upload the file again."
+        )
+
     def _detect_encoding(self) -> str:
         """UTF-8 (with or without a byte-order mark), else Windows-1252 as Excel saves
-        it. The whole file is decoded as a stream, keeping nothing, so a character
-        that settles the question on the last line is found; the CSV rows are counted
-        on the way."""
+        it, if it reads as Western European text (see NOT_WINDOWS_1252). The whole file
+        is decoded as a stream, keeping nothing, so a character that settles the
+        question on the last line is found; on the way the rows are counted and the
+        limits on rows, columns and cell length checked, before any row is."""
+        limits = self.limits
+        self._file.seek(0)
+        start = self._file.read(BUFFER)
+        if start.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            raise _refused(ENCODING_REFUSED)
+        if b"\x00" in start:
+            raise _refused("The file holds binary data, not CSV text.")
         for encoding in ("utf-8-sig", "cp1252"):
             count = 0
-            binary = False
-
-            def lines(text: io.TextIOWrapper) -> Iterator[str]:
-                nonlocal binary
-                for line in text:
-                    if "\x00" in line:
-                        binary = True
-                        return
-                    yield line
-
             try:
-                for row in csv.reader(lines(self._text(encoding))):
-                    if _filled(row):
-                        count += 1
+                for number, row in enumerate(self._csv_rows(encoding), start=1):
+                    if number > limits.rows + HEADER_ROWS:
+                        raise _refused(
+                            f"The file has more than {limits.rows:,} rows, the limit. Split it into smaller files."
+                        )
+                    if not _filled(row):
+                        continue
+                    count += 1
+                    if _filled(row[limits.columns :]):
+                        raise _refused(
+                            f"Row {number} has a value beyond column {limits.columns}; a file may have at most "
+                            f"{limits.columns} columns. Delete the extra columns and upload the file again."
+                        )
+                    for cell in row:
+                        if len(cell) > limits.cell_chars:
+                            raise self._too_long(number)
+                        if encoding == "cp1252" and NOT_WINDOWS_1252.search(cell):
+                            raise _refused(ENCODING_REFUSED)
             except UnicodeDecodeError:
                 continue
-            except csv.Error as error:
-                raise _refused(f"The file is not readable CSV: {error}.") from error
-            if binary:
-                raise _refused("The file holds binary data, not CSV text.")
             self._count = max(count - HEADER_ROWS, 0)
             return encoding
-        raise _refused("The file's text encoding is not UTF-8 or Windows-1252. Save it as CSV UTF-8.")
+        raise _refused(ENCODING_REFUSED)
 
     # XLSX --------------------------------------------------------------------------
 
     def _open_workbook(self) -> None:
-        from openpyxl import load_workbook
-        from openpyxl.utils.exceptions import InvalidFileException
-
+        archive = xlsx.check_archive(self._file, self.limits, _refused)
+        xlsx.check_shared_strings(archive, self.limits, _refused)
+        archive.close()
+        self._file.seek(0)
         try:
-            # read_only streams the sheet's XML on each pass; only the shared strings
-            # (each distinct text once) are held in memory.
-            self._workbook = load_workbook(self._file, read_only=True, data_only=False)
-            self._sheet = self._workbook.worksheets[0]
-        except (InvalidFileException, KeyError, OSError, ValueError, IndexError, zipfile.BadZipFile) as error:
-            raise _refused("The file is not a readable XLSX workbook.") from error
+            self._book, self._sheet_path, self._workbook = xlsx.open_book(self._file)
+        except FileRefused:
+            raise
+        except Exception as error:
+            # Whatever openpyxl makes of a malformed part, the answer is the same.
+            raise _refused(xlsx.UNREADABLE) from error
+        # Read the sheet through once now: its limits are checked before any row is.
+        try:
+            self._count = max(sum(1 for _ in self._raw_rows()) - HEADER_ROWS, 0)
+        except FileRefused:
+            self.close()
+            raise
 
     # Both --------------------------------------------------------------------------
 
@@ -219,13 +286,12 @@ class Table:
         rows are skipped but still counted, so a number is the row the person sees in
         their spreadsheet (a CSV record spanning lines in a quoted cell is one row)."""
         if self._kind == "csv":
-            for number, row in enumerate(csv.reader(self._text(self._encoding)), start=1):
+            for number, row in enumerate(self._csv_rows(self._encoding), start=1):
                 if _filled(row):
                     yield number, row
         else:
-            for number, cells in enumerate(self._sheet.iter_rows(min_row=1, values_only=True), start=1):
-                if any(c not in (None, "") for c in cells):
-                    yield number, list(cells)
+            with self._workbook.open(self._sheet_path) as source:
+                yield from xlsx.sheet_rows(source, self._book, self.limits, _refused)
 
     def _check_header(self, first: list[Any], required: tuple[str, ...], optional: tuple[str, ...]) -> list[str]:
         header = ["" if h is None else str(h).strip().lower() for h in first]
@@ -337,9 +403,15 @@ def as_source(rows: Iterable[Mapping[str, Any]] | RowSource, *, first_row: int =
 
 
 def open_table(
-    file: IO[bytes] | bytes, filename: str, *, required: tuple[str, ...], optional: tuple[str, ...] = ()
+    file: IO[bytes] | bytes,
+    filename: str,
+    *,
+    required: tuple[str, ...],
+    optional: tuple[str, ...] = (),
+    limits: Limits | None = None,
 ) -> Table:
-    """A Table over an open binary file (or bytes, for tests and small files)."""
+    """A Table over an open binary file (or bytes, for tests and small files),
+    within `limits` (by default those of the settings)."""
     if isinstance(file, bytes):
         file = io.BytesIO(file)
-    return Table(file, filename, required=required, optional=optional)
+    return Table(file, filename, required=required, optional=optional, limits=limits)

@@ -34,7 +34,14 @@ class ImportKind:
     exportable: bool = True
     # For kinds whose files are large: used instead of the resource's row-by-row import.
     runner: BulkRunner | None = None
+    # A runner that checks the file by a trial write rolled back (one transaction), as
+    # the row-by-row import does: its files are capped at IMPORT_MAX_ROWS_SHORT_KINDS.
+    trial_write: bool = False
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
+
+    @property
+    def short_files(self) -> bool:
+        return self.runner is None or self.trial_write
 
     @property
     def columns(self) -> tuple[str, ...]:

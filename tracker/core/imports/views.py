@@ -66,7 +66,10 @@ def _job_for(user: User, pk: int) -> tuple[ImportJob, registry.ImportKind]:
 def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     job, kind = _job_for(user, pk)
-    return render(request, "core/imports/preview.html", {"job": job, "kind": kind, "errors": job_errors(job)})
+    errors = job_errors(job)
+    problems = max(job.problems, len(errors))
+    context = {"job": job, "kind": kind, "errors": errors, "problems": problems, "not_shown": problems - len(errors)}
+    return render(request, "core/imports/preview.html", context)
 
 
 @require_POST
