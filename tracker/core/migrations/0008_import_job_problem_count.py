@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('core', '0005_list_order_indexes'),
+        ('core', '0007_access_log_client_address'),
     ]
 
     operations = [
