@@ -222,6 +222,12 @@ REST_FRAMEWORK = {
         "rest_framework.permissions.IsAuthenticated",
         "tracker.core.api.authentication.HasRole",
     ],
+    # DRF's default parsers, with JSON nesting bounded (tracker/core/api/parsers.py).
+    "DEFAULT_PARSER_CLASSES": [
+        "tracker.core.api.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_PAGINATION_CLASS": "tracker.core.api.pagination.Pagination",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "tracker.core.api.schema.AutoSchema",
