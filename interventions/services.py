@@ -11,6 +11,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from tracker.core import validation
 from tracker.core.errors import DomainError
 from tracker.core.models import Organisation, Outcome, User
 from tracker.core.outcomes import record_outcome
@@ -156,6 +157,7 @@ def create_referral(
         raise ReferralError("That programme is no longer offered; choose another.")
     if not Offender.objects.visible_to(by).filter(pk=offender.pk).exists():
         raise ReferralError("Choose a person you have added or can already see.")
+    validation.check_values(Referral, {"offence_date": offence_date})
     referral = Referral(
         offender=offender,
         programme=programme,
@@ -354,6 +356,7 @@ def record_session(
         behaviour = None
     if concern and not concern_note.strip():
         raise ReferralError("Describe the concern.")
+    validation.check_values(Session, {"scheduled_on": scheduled_on})
     session = Session(
         referral=referral,
         scheduled_on=scheduled_on,

@@ -26,6 +26,7 @@ from partners.models import (
     PartnershipTransition,
     Venue,
 )
+from tracker.core import validation
 from tracker.core.errors import DomainError
 from tracker.core.models import Area, User
 from tracker.core.versioning import save_changes
@@ -210,6 +211,12 @@ def mark_engaged(partnership: Partnership, *, by: User, on: date, note: str = ""
     return _move(partnership, Status.ENGAGED, by=by, on=on, note=note)
 
 
+def _refuse(problems: list[str], *, about: str = "") -> None:
+    """Refuse with the first of `problems` (messages of tracker.core.validation), if any."""
+    if problems:
+        raise PartnershipError(f"{about}: {problems[0]}" if about else problems[0])
+
+
 @transaction.atomic
 def sign_up(
     partnership: Partnership, *, by: User, on: date, next_review_on: date | None = None, note: str = ""
@@ -219,6 +226,7 @@ def sign_up(
     review = next_review_on or default_review_date(on)
     if review <= on:
         raise PartnershipError("The next review date must be after the sign-up date.")
+    _refuse(validation.problems(review, [validation.REVIEW_DATE]))
     return _move(
         partnership, Status.SIGNED_UP, by=by, on=on, note=note, extra={"signed_up_on": on, "next_review_on": review}
     )
@@ -355,6 +363,7 @@ def set_materials(engagement: Engagement, *, by: User, quantities: Mapping[Campa
     for material, quantity in quantities.items():
         if quantity < 0:
             raise PartnershipError("Quantities cannot be negative.")
+        _refuse(validation.problems(quantity, [validation.QUANTITY]), about=material.name)
         line = existing.get(material.pk)
         if quantity == 0:
             if line is not None:
@@ -385,6 +394,7 @@ def complete_follow_up(action: FollowUpAction, *, by: User, done_on: date | None
     if action.done_on is not None:
         raise PartnershipError("This follow-up action is already done.")
     action.done_on = done_on or timezone.localdate()
+    _refuse(validation.problems(action.done_on, [validation.FOLLOW_UP_DONE]))
     _stamp(action, by)
     action.save(update_fields=["done_on"])
     return action

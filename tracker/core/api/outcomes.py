@@ -9,6 +9,7 @@ import django_filters
 from django.http import Http404
 from rest_framework import exceptions, mixins, serializers
 
+from tracker.core import validation
 from tracker.core.api.base import (
     ServiceCreateMixin,
     ServiceDestroyMixin,
@@ -50,6 +51,7 @@ class OutcomeSerializer(VersionedSerializerMixin, serializers.ModelSerializer):
             "recorded_by",
             "version",
         ]
+        extra_kwargs = {"date": {"validators": [validation.OUTCOME_DATE]}}
 
     def validate_subject_type(self, value: str) -> str:
         if value not in dict(_subject_choices()):
