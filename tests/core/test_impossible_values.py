@@ -293,3 +293,25 @@ def test_the_workforce_import_refuses_impossible_headcounts(
         else "The number of staff must be a whole number from 1 to 250,000."
     ]
     assert not WorkforcePeriod.objects.exists()
+
+
+# Demo data --------------------------------------------------------------------------
+
+
+def test_the_demo_data_satisfies_every_rule() -> None:
+    import io
+
+    from django.apps import apps
+    from django.core.management import call_command
+
+    call_command("seed_demo", "--force", stdout=io.StringIO())
+    checked = 0
+    for model in apps.get_models():
+        for field in model._meta.concrete_fields:
+            rules = [v for v in field.validators if isinstance(v, validation.DateWithin | validation.CountWithin)]
+            if not rules or model.__name__.startswith("Historical"):
+                continue
+            for value in model._default_manager.values_list(field.attname, flat=True).distinct():
+                assert not validation.problems(value, rules), (model.__name__, field.name, value)
+                checked += 1
+    assert checked > 1000
