@@ -138,6 +138,24 @@ def test_the_materials_form_refuses_more_than_a_million(
     assert not EngagementMaterial.objects.exists()
 
 
+def test_the_outcome_form_refuses_a_future_date(
+    client: Any, officer: Any, make_engagement: Any, make_venue: Any, lists: Any
+) -> None:
+    engagement = make_engagement(venues=[make_venue()])
+    client.force_login(officer)
+    response = client.post(
+        reverse("partners:engagement-outcome", args=[engagement.pk]),
+        {
+            "date": "2026-06-16",
+            "outcome_type": lists["outcome_type"].pk,
+            "rating": "achieved",
+            "description": "Not yet",
+        },
+    )
+    assert "The date of the outcome must be today or in the past" in response.content.decode()
+    assert not Outcome.objects.exists()
+
+
 # API -------------------------------------------------------------------------------
 
 
@@ -185,6 +203,32 @@ def test_the_api_refuses_impossible_engagement_counts_and_dates(
     engagement.refresh_from_db()
     assert (engagement.attendance, engagement.version) == (None, 1)
     assert not EngagementMaterial.objects.exists()
+
+
+def test_the_api_refuses_a_review_date_years_ahead_and_a_follow_up_done_tomorrow(
+    make_engagement: Any, make_venue: Any, officer: Any, lists: Any
+) -> None:
+    from partners import services
+
+    venue = make_venue()
+    partnership = services.start_partnership(venue, by=officer, lead_officer=officer, started_on=date(2026, 1, 1))
+    services.mark_engaged(partnership, by=officer, on=date(2026, 1, 5))
+    partnership.refresh_from_db()
+    api = api_for(officer)
+    body = {"version": partnership.version, "on": "2026-06-01", "next_review_on": "2040-01-01"}
+    response = api.post(f"{API}/partnerships/{partnership.pk}/sign-up/", body, format="json")
+    assert response.status_code == 400, response.content
+    assert response.json()["next_review_on"] == ["The next review date must be no later than 16 June 2028"]
+
+    engagement = make_engagement(venues=[venue])
+    action = services.add_follow_up(engagement, by=officer, description="Call", owner=officer, due_on=TODAY)
+    engagement.refresh_from_db()
+    body = {"version": engagement.version, "follow_up": action.pk, "done_on": "2026-06-16"}
+    response = api.post(f"{API}/engagements/{engagement.pk}/complete-follow-up/", body, format="json")
+    assert response.status_code == 400, response.content
+    assert response.json()["done_on"] == ["The date it was done must be today or in the past"]
+    action.refresh_from_db()
+    assert action.done_on is None
 
 
 def test_the_api_refuses_a_future_outcome(referral_factory: Any, liaison: Any, outcome_types: Any) -> None:
