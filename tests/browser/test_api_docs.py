@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from playwright.sync_api import expect
+
 from tests.browser.conftest import sign_in
 
 
@@ -15,5 +17,5 @@ def test_liaison_reads_the_api_docs_without_errors(page: Any, live_server: Any, 
     sign_in(page, live_server, "liaison", demo_users)
     page.goto(f"{live_server.url}/api/docs/")
     page.get_by_text("/api/v1/auth/token/").first.wait_for()
-    assert page.get_by_role("heading", name="Behind the Badge case tracker API").is_visible()
+    expect(page.get_by_role("heading", name="Behind the Badge case tracker API")).to_be_visible()
     assert not problems, problems

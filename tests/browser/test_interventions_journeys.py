@@ -6,6 +6,7 @@ from datetime import date
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import assert_accessible, sign_in
 
@@ -60,7 +61,7 @@ def _record_session(page: Any, day: str, attendance: str, concern: str = "") -> 
         page.get_by_label("There is a concern the referrer should know about").check()
         page.get_by_label("Concern note").fill(concern)
     page.get_by_role("button", name="Save session").click()
-    assert page.get_by_text("Session recorded.").is_visible()
+    expect(page.get_by_text("Session recorded.")).to_be_visible()
 
 
 def test_a_liaison_works_a_referral_from_submission_to_completion(page: Any, live_server: Any, demo_users: str) -> None:
@@ -76,21 +77,21 @@ def test_a_liaison_works_a_referral_from_submission_to_completion(page: Any, liv
     page.get_by_role("link", name="Accept", exact=True).click()
     assert_accessible(page)
     page.get_by_role("button", name="Accept").click()
-    assert page.get_by_text(f"{referral.reference} is now accepted.").is_visible()
+    expect(page.get_by_text(f"{referral.reference} is now accepted.")).to_be_visible()
     page.get_by_role("link", name="Start", exact=True).click()
     page.get_by_role("button", name="Start").click()
-    assert page.get_by_text("is now started").is_visible()
+    expect(page.get_by_text("is now started")).to_be_visible()
 
     _record_session(page, "2026-09-01", "Attended")
     _record_session(page, "2026-09-08", "Did not attend", concern="Phoned the office making threats")
     _record_session(page, "2026-09-15", "Late")
-    assert page.get_by_text("Progress: 2 of").is_visible()
-    assert page.locator("#sessions ~ table").get_by_text("Concern").is_visible()
+    expect(page.get_by_text("Progress: 2 of")).to_be_visible()
+    expect(page.locator("#sessions ~ table").get_by_text("Concern")).to_be_visible()
     assert_accessible(page)
 
     page.get_by_role("link", name="Complete", exact=True).click()
     page.get_by_role("button", name="Complete referral").click()  # nothing rated yet
-    assert page.locator(".govuk-error-summary").is_visible()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
     assert_accessible(page)
     groups = page.locator("fieldset")
     for index in range(groups.count()):
@@ -98,9 +99,9 @@ def test_a_liaison_works_a_referral_from_submission_to_completion(page: Any, liv
     for textarea in page.locator("textarea[name^=comment_]").all():
         textarea.fill("Engaged well but missed one session")
     page.get_by_role("button", name="Complete referral").click()
-    assert page.get_by_text("is completed. A 12-month follow-up is now due.").is_visible()
-    assert page.get_by_role("heading", name="12-month follow-up").is_visible()
-    assert page.get_by_text("Partly achieved").first.is_visible()
+    expect(page.get_by_text("is completed. A 12-month follow-up is now due.")).to_be_visible()
+    expect(page.get_by_role("heading", name="12-month follow-up")).to_be_visible()
+    expect(page.get_by_text("Partly achieved").first).to_be_visible()
     assert_accessible(page)
 
 
@@ -111,7 +112,7 @@ def test_the_prisons_liaison_opening_the_probation_services_referral_gets_a_404(
     sign_in(page, live_server, "liaison2", demo_users)
     response = page.goto(f"{live_server.url}/interventions/referrals/{referral.pk}/")
     assert response.status == 404
-    assert page.get_by_role("heading", name="Page not found").is_visible()
+    expect(page.get_by_role("heading", name="Page not found")).to_be_visible()
     assert "Marlowe" not in page.content()
     assert_accessible(page)
     page.goto(f"{live_server.url}/interventions/?q=JOURNEY")
@@ -160,7 +161,7 @@ def test_every_page_of_the_strand_passes_axe(page: Any, live_server: Any, demo_u
     # Error states: a move without its reason, a likely duplicate person.
     page.goto(f"{base}/referrals/{started.pk}/withdraw/")
     page.get_by_role("button", name="Withdraw").click()
-    assert page.locator(".govuk-error-summary").is_visible()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
     assert_accessible(page)
     existing = Offender.objects.get(case_reference="JOURNEY-started")
     page.goto(f"{base}/offenders/new/")
@@ -169,8 +170,8 @@ def test_every_page_of_the_strand_passes_axe(page: Any, live_server: Any, demo_u
     page.get_by_label("Last name").fill(existing.last_name)
     page.get_by_label("Date of birth").fill(existing.date_of_birth.isoformat())
     page.get_by_role("button", name="Add person").click()
-    assert page.get_by_text("A record with this name and date of birth already exists").first.is_visible()
+    expect(page.get_by_text("A record with this name and date of birth already exists").first).to_be_visible()
     assert_accessible(page)
     page.get_by_label("I have checked").check()
     page.get_by_role("button", name="Add person").click()
-    assert page.get_by_role("heading", name=f"{existing.first_name} {existing.last_name}").is_visible()
+    expect(page.get_by_role("heading", name=f"{existing.first_name} {existing.last_name}")).to_be_visible()

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from playwright.sync_api import expect
+
 from tests.browser.conftest import assert_accessible, sign_in
 
 HEADER = "licence_number,name,address,postcode,area,kind,latest_licensed_hour,operator\n"
@@ -36,11 +38,11 @@ def test_officer_fixes_two_row_errors_and_imports_the_licensing_register(
     page.goto(f"{live_server.url}/imports/")
     assert_accessible(page)
     page.get_by_role("link", name="Import venues (licensed-premises register)").click()
-    assert page.get_by_text("licence_number, name, address, postcode, area, kind").is_visible()
+    expect(page.get_by_text("licence_number, name, address, postcode, area, kind")).to_be_visible()
     assert_accessible(page)
 
     upload(page, HEADER + GOOD + BAD)
-    assert page.get_by_role("heading", name="2 problems found: nothing has been imported").is_visible()
+    expect(page.get_by_role("heading", name="2 problems found: nothing has been imported")).to_be_visible()
     rows = page.locator("table.govuk-table tbody tr")
     assert rows.count() == 2
     assert rows.nth(0).inner_text().split("\t")[:2] == ["4", "area"]
@@ -51,12 +53,12 @@ def test_officer_fixes_two_row_errors_and_imports_the_licensing_register(
 
     page.get_by_role("link", name="Upload a corrected file").click()
     upload(page, HEADER + GOOD + FIXED)
-    assert page.get_by_text("No problems found. Nothing has been saved yet.").is_visible()
+    expect(page.get_by_text("No problems found. Nothing has been saved yet.")).to_be_visible()
     assert_accessible(page)
     assert Venue.objects.count() == before
 
     page.get_by_role("button", name="Import 4 rows").click()
-    assert page.get_by_role("heading", name="Imported").is_visible()
+    expect(page.get_by_role("heading", name="Imported")).to_be_visible()
     assert "4 new, 0 updated, 0 unchanged" in page.locator(".govuk-panel__body").inner_text()
     assert_accessible(page)
     assert Venue.objects.count() == before + 4

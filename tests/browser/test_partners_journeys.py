@@ -7,6 +7,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from tests.browser.conftest import assert_accessible, sign_in
 
@@ -22,7 +23,7 @@ def test_officer_logs_an_engagement_with_two_groups_and_follows_it_through(
     assert_accessible(page)
     page.get_by_role("link", name="Log an engagement").click()
     page.get_by_role("button", name="Save engagement").click()  # empty: errors
-    assert page.locator(".govuk-error-summary").is_visible()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
     assert_accessible(page)
     page.get_by_label("Date and time").fill("2026-11-20T19:00")
     page.get_by_label("Kind of engagement").select_option(label="Workshop")
@@ -31,9 +32,9 @@ def test_officer_logs_an_engagement_with_two_groups_and_follows_it_through(
     page.get_by_label("Attendance").fill("32")
     page.get_by_label("Summary").fill("Workshop on challenging abuse of officers")
     page.get_by_role("button", name="Save engagement").click()
-    assert page.get_by_role("heading", name="Workshop on 20 November 2026").is_visible()
-    assert page.get_by_role("link", name=first.name).is_visible()
-    assert page.get_by_role("link", name=second.name).is_visible()
+    expect(page.get_by_role("heading", name="Workshop on 20 November 2026")).to_be_visible()
+    expect(page.get_by_role("link", name=first.name)).to_be_visible()
+    expect(page.get_by_role("link", name=second.name)).to_be_visible()
     assert_accessible(page)
 
     page.get_by_role("link", name="Record materials handed out").click()
@@ -50,10 +51,10 @@ def test_officer_logs_an_engagement_with_two_groups_and_follows_it_through(
     page.get_by_label("Due date").fill((timezone.localdate() + timedelta(days=3)).isoformat())
     page.get_by_role("button", name="Save action").click()
     page.goto(f"{live_server.url}/my-work/")
-    assert page.get_by_role("link", name="Send posters to the youth leaders").is_visible()
+    expect(page.get_by_role("link", name="Send posters to the youth leaders")).to_be_visible()
     page.get_by_role("link", name="Send posters to the youth leaders").click()
     page.get_by_role("button", name="Mark as done").click()
-    assert page.get_by_text("Follow-up action done").is_visible()
+    expect(page.get_by_text("Follow-up action done")).to_be_visible()
     assert page.get_by_role("button", name="Mark as done").count() == 0
 
     page.get_by_role("link", name="Record an outcome").click()
@@ -63,10 +64,10 @@ def test_officer_logs_an_engagement_with_two_groups_and_follows_it_through(
     page.get_by_label("Description").fill("Both groups shared the campaign video")
     page.get_by_label("Date").fill("2026-11-21")
     page.get_by_role("button", name="Save outcome").click()
-    assert page.get_by_text("Both groups shared the campaign video").is_visible()
+    expect(page.get_by_text("Both groups shared the campaign video")).to_be_visible()
     assert_accessible(page)
     page.get_by_role("link", name=first.name).click()
-    assert page.get_by_text("Both groups shared the campaign video").is_visible()
+    expect(page.get_by_text("Both groups shared the campaign video")).to_be_visible()
     assert_accessible(page)
 
 
@@ -87,18 +88,18 @@ def test_officer_signs_up_a_venue_ticks_commitments_and_sees_the_review_in_my_wo
     page.get_by_label("Area").select_option(label="Telford & Wrekin")
     page.get_by_label("Kind").select_option(label="Pub")
     page.get_by_role("button", name="Save venue").click()
-    assert page.get_by_text("Enter a real UK postcode").first.is_visible()
+    expect(page.get_by_text("Enter a real UK postcode").first).to_be_visible()
     assert_accessible(page)
     page.get_by_label("Postcode").fill("tf1 1aa")
     page.get_by_role("button", name="Save venue").click()
-    assert page.get_by_role("heading", name="The Wrekin Arms").is_visible()
+    expect(page.get_by_role("heading", name="The Wrekin Arms")).to_be_visible()
     assert_accessible(page)
 
     page.get_by_role("link", name="Start a partnership").click()
     assert_accessible(page)
     page.get_by_label("Start date").fill((today - timedelta(days=400)).isoformat())
     page.get_by_role("button", name="Start partnership").click()
-    assert page.get_by_text("started as a prospect").is_visible()
+    expect(page.get_by_text("started as a prospect")).to_be_visible()
     assert_accessible(page)
     page.get_by_role("link", name="Record as engaged").click()
     page.get_by_label("Date", exact=True).fill((today - timedelta(days=380)).isoformat())
@@ -107,7 +108,7 @@ def test_officer_signs_up_a_venue_ticks_commitments_and_sees_the_review_in_my_wo
     assert_accessible(page)
     page.get_by_label("Date", exact=True).fill((today - timedelta(days=350)).isoformat())
     page.get_by_role("button", name="Confirm").click()
-    assert page.get_by_text("Partnership is now signed up").is_visible()
+    expect(page.get_by_text("Partnership is now signed up")).to_be_visible()
 
     page.get_by_role("link", name="Update commitments").click()
     assert_accessible(page)
@@ -122,12 +123,12 @@ def test_officer_signs_up_a_venue_ticks_commitments_and_sees_the_review_in_my_wo
     angela = CommitmentType.objects.get(needs_training_date=True)
     page.locator(f"#id_c{angela.pk}_training").fill((today - timedelta(days=345)).isoformat())
     page.get_by_role("button", name="Save commitments").click()
-    assert page.get_by_text("Commitments saved").is_visible()
-    assert page.get_by_role("cell", name="Campaign posters displayed").is_visible()
+    expect(page.get_by_text("Commitments saved")).to_be_visible()
+    expect(page.get_by_role("cell", name="Campaign posters displayed")).to_be_visible()
 
     page.goto(f"{live_server.url}/my-work/")
     review = page.get_by_role("link", name="Review partnership with The Wrekin Arms")
-    assert review.is_visible()
+    expect(review).to_be_visible()
     assert_accessible(page)
     review.click()
     page.get_by_role("link", name="Change lead officer or review date").click()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import assert_accessible, sign_in
 
@@ -44,7 +45,7 @@ def test_remaining_partners_pages_pass_axe(page: Any, live_server: Any, demo_use
     page.goto(f"{live_server.url}/partners/groups/{group.pk}/contacts/new/")
     page.get_by_label("Email (optional)").fill("not-an-email")
     page.get_by_role("button", name="Save contact").click()
-    assert page.locator(".govuk-error-summary").is_visible()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
     assert_accessible(page)
 
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from playwright.sync_api import expect
+
 from tests.browser.conftest import assert_accessible, sign_in
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "fixtures" / "incidents-example.csv"
@@ -32,7 +34,7 @@ def test_an_officer_fixes_two_bad_rows_and_imports_the_incidents(
     page.get_by_label("File").set_input_files(str(broken))
     page.get_by_role("button", name="Check the file").click()
     page.wait_for_url("**/imports/check/*/")
-    assert page.get_by_text("2 problems found: nothing has been imported").is_visible()
+    expect(page.get_by_text("2 problems found: nothing has been imported")).to_be_visible()
     rows = page.locator("table.govuk-table tbody tr")
     assert rows.nth(0).inner_text().split("\t")[:2] == ["4", "area"]
     assert rows.nth(1).inner_text().split("\t")[:2] == ["10", "injury"]
@@ -44,6 +46,6 @@ def test_an_officer_fixes_two_bad_rows_and_imports_the_incidents(
     page.get_by_role("button", name="Check the file").click()
     page.wait_for_url("**/imports/check/*/")
     page.get_by_role("button", name="Import 12 rows").click()
-    assert page.get_by_text("12 new, 0 updated, 0 unchanged").first.is_visible()
+    expect(page.get_by_text("12 new, 0 updated, 0 unchanged").first).to_be_visible()
     assert_accessible(page)
     assert AssaultIncident.objects.filter(reference__startswith="WM-EX-").count() == 12

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import assert_accessible, sign_in
 
@@ -18,13 +19,13 @@ def test_each_demo_role_signs_in_and_sees_its_own_navigation(
     page: Any, live_server: Any, demo_users: str, username: str, expected_heading: str | None
 ) -> None:
     sign_in(page, live_server, username, demo_users)
-    assert page.get_by_role("heading", name="Behind the Badge case tracker").is_visible()
+    expect(page.get_by_role("heading", name="Behind the Badge case tracker")).to_be_visible()
     banner = page.locator(".govuk-phase-banner").inner_text()
     assert "Signed in as" in banner
     nav = page.get_by_role("navigation", name="Menu")
-    assert nav.get_by_role("button", name="Sign out").is_visible()
+    expect(nav.get_by_role("button", name="Sign out")).to_be_visible()
     if expected_heading:
-        assert page.get_by_role("heading", name=expected_heading).is_visible()
+        expect(page.get_by_role("heading", name=expected_heading)).to_be_visible()
     else:
         assert page.get_by_role("heading", name="Administration").count() == 0
     assert_accessible(page)
@@ -36,7 +37,7 @@ def test_shell_pages_pass_axe(page: Any, live_server: Any, demo_users: str) -> N
     page.goto(f"{live_server.url}/accounts/login/")
     assert_accessible(page)
     page.get_by_role("button", name="Sign in").click()  # empty form: the error summary
-    assert page.locator(".govuk-error-summary").is_visible()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
     assert_accessible(page)
     sign_in(page, live_server, "officer", demo_users)
     for path in ["/", "/accounts/password/", "/no-such-page/"]:
