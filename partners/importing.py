@@ -29,6 +29,8 @@ GROUP_OPTIONAL = ("active",)
 ENGAGEMENT_COLUMNS = ("starts_at", "kind", "lead_officer", "area")
 ENGAGEMENT_OPTIONAL = ("id", "groups", "venues", "attendance", "summary", "materials")
 Raw = dict[str, Any]
+# A checked row: the stored record it updates (None for a new one) and its values.
+Matched = tuple[Any, dict[str, Any]]
 
 
 def _max_length(model: type[Model], name: str) -> int | None:
@@ -100,7 +102,7 @@ class VenueImporter(RowImporter[dict[str, Any]]):
 # Community groups -------------------------------------------------------------------
 
 
-class GroupImporter(RowImporter[tuple[CommunityGroup | None, dict[str, Any]]]):
+class GroupImporter(RowImporter[Matched]):
     """Groups matched on name, whatever its case (a row can correct the capitals)."""
 
     key_column = "name"
@@ -109,9 +111,7 @@ class GroupImporter(RowImporter[tuple[CommunityGroup | None, dict[str, Any]]]):
         super().__init__(by=by, header=header)
         self.areas = cells.Names(Area.objects.all(), what="area")
 
-    def check_batch(
-        self, rows: list[tuple[int, Raw]], problems: Problems
-    ) -> list[tuple[int, tuple[CommunityGroup | None, dict[str, Any]]]]:
+    def check_batch(self, rows: list[tuple[int, Raw]], problems: Problems) -> list[tuple[int, Matched]]:
         names = (cells.text(raw.get("name")) for _, raw in rows)
         stored = {g.name.casefold(): g for g in _by_key(CommunityGroup.objects.all(), "name", names)}
         good = []
@@ -132,13 +132,7 @@ class GroupImporter(RowImporter[tuple[CommunityGroup | None, dict[str, Any]]]):
     def key(self, raw: Raw) -> str | None:
         return cells.text(raw.get("name")).casefold() or None
 
-    def write_batch(
-        self,
-        rows: list[tuple[int, tuple[CommunityGroup | None, dict[str, Any]]]],
-        outcome: ImportOutcome,
-        *,
-        write: bool,
-    ) -> None:
+    def write_batch(self, rows: list[tuple[int, Matched]], outcome: ImportOutcome, *, write: bool) -> None:
         for _, (group, values) in rows:
             if group is None:
                 outcome.new += 1
@@ -175,7 +169,7 @@ def _materials(value: Any, known: cells.Names[CampaignMaterial]) -> dict[Campaig
     return lines
 
 
-class EngagementImporter(RowImporter[tuple[Engagement | None, dict[str, Any]]]):
+class EngagementImporter(RowImporter[Matched]):
     """Rows with an `id` from an export update that engagement; rows without add one.
     Groups (by name), venues (by licence number) and materials must already exist."""
 
@@ -207,9 +201,7 @@ class EngagementImporter(RowImporter[tuple[Engagement | None, dict[str, Any]]]):
         )
         return users, groups, venues, {str(e.pk): e for e in stored}
 
-    def check_batch(
-        self, rows: list[tuple[int, Raw]], problems: Problems
-    ) -> list[tuple[int, tuple[Engagement | None, dict[str, Any]]]]:
+    def check_batch(self, rows: list[tuple[int, Raw]], problems: Problems) -> list[tuple[int, Matched]]:
         users, groups, venues, stored = self._lookups(rows)
         good = []
         for number, raw in rows:
@@ -262,13 +254,7 @@ class EngagementImporter(RowImporter[tuple[Engagement | None, dict[str, Any]]]):
     def key(self, raw: Raw) -> str | None:
         return cells.text(raw.get("id")) or None
 
-    def write_batch(
-        self,
-        rows: list[tuple[int, tuple[Engagement | None, dict[str, Any]]]],
-        outcome: ImportOutcome,
-        *,
-        write: bool,
-    ) -> None:
+    def write_batch(self, rows: list[tuple[int, Matched]], outcome: ImportOutcome, *, write: bool) -> None:
         for _, (engagement, values) in rows:
             materials = values.pop("materials", None)
             if engagement is None:

@@ -137,41 +137,31 @@ def _overlap_errors(spans: dict[Span, int | None], stored: Mapping[Span, Any]) -
     return errors
 
 
-def _upsert(
+def upsert(
     importer: type[RowImporter[Any]],
     rows: Iterable[Mapping[str, Any]] | RowSource,
     *,
     by: User | None,
-    dry_run: bool,
-    first_row: int,
+    dry_run: bool = False,
+    first_row: int = HEADER_ROWS + 1,
 ) -> ImportOutcome:
+    """Run `importer`'s kind over `rows` (mappings numbered from `first_row`, by
+    default as a spreadsheet numbers them, or a RowSource such as a file's Table),
+    all or nothing; FiguresDataError names every problem by row and column."""
     outcome = run_rows(importer, as_source(rows, first_row=first_row), by=by, dry_run=dry_run)
     if outcome.errors:
         raise FiguresDataError(outcome.errors)
     return outcome
 
 
-def upsert_incidents(
-    rows: Iterable[Mapping[str, Any]] | RowSource,
-    *,
-    by: User | None,
-    dry_run: bool = False,
-    first_row: int = HEADER_ROWS + 1,
-) -> ImportOutcome:
-    """Create or update incidents by reference, all or nothing, through the
-    import pipeline; FiguresDataError names every problem by row and column."""
-    return _upsert(IncidentImporter, rows, by=by, dry_run=dry_run, first_row=first_row)
+def upsert_incidents(rows: Iterable[Mapping[str, Any]] | RowSource, **options: Any) -> ImportOutcome:
+    """Create or update incidents by reference (see `upsert`)."""
+    return upsert(IncidentImporter, rows, **options)
 
 
-def upsert_workforce_periods(
-    rows: Iterable[Mapping[str, Any]] | RowSource,
-    *,
-    by: User | None,
-    dry_run: bool = False,
-    first_row: int = HEADER_ROWS + 1,
-) -> ImportOutcome:
-    """Create or update workforce periods, all or nothing (see WorkforceImporter)."""
-    return _upsert(WorkforceImporter, rows, by=by, dry_run=dry_run, first_row=first_row)
+def upsert_workforce_periods(rows: Iterable[Mapping[str, Any]] | RowSource, **options: Any) -> ImportOutcome:
+    """Create or update workforce periods (see `upsert` and WorkforceImporter)."""
+    return upsert(WorkforceImporter, rows, **options)
 
 
 def register_kinds() -> None:

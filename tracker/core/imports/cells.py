@@ -24,9 +24,10 @@ DATE_HINT = "YYYY-MM-DD (or DD/MM/YYYY), for example 2026-03-31"
 DATE_TIME_HINT = "YYYY-MM-DD HH:MM (UK local time), for example 2026-03-31 19:30"
 DATE_ONLY = re.compile(r"\s*(\d{4}-?\d{2}-?\d{2}|\d{1,2}/\d{1,2}/\d{4})\s*")
 DAY_FIRST = re.compile(r"\s*(\d{1,2})/(\d{1,2})/(\d{4})([ T].*)?")
-# A UK postcode: outward code, a space (optional) and inward code.
-POSTCODE = r"^(GIR ?0AA|[A-Z]{1,2}[0-9][0-9A-Z]? ?[0-9][A-Z]{2})$"
-POSTCODE_PATTERN = re.compile(POSTCODE, re.IGNORECASE)
+# A UK postcode: outward code, a space (optional) and inward code, in any case.
+# The model field's validator uses this same pattern (partners.models).
+POSTCODE = r"(?i)^(GIR ?0AA|[A-Z]{1,2}[0-9][0-9A-Z]? ?[0-9][A-Z]{2})$"
+POSTCODE_PATTERN = re.compile(POSTCODE)
 WHOLE = re.compile(r"\s*\d[\d,]*\s*")
 LIST_SEPARATOR = ";"
 
