@@ -23,6 +23,7 @@ from django.core.exceptions import ValidationError
 from django.db.models.functions import Upper
 from import_export import fields, widgets
 
+from tracker.core import validation
 from tracker.core.imports import cells, registry
 from tracker.core.imports.reading import RowError
 from tracker.core.imports.resources import TrackerResource
@@ -149,8 +150,9 @@ def _read_row(row: ImportRow, lookups: _Lookups) -> Row | None:
     raw = row.raw
     for column, limit in (("case_reference", 30), ("first_name", 100), ("last_name", 100)):
         found[column] = row.text(column, max_length=limit)
-    for column in ("date_of_birth", "offence_date"):
-        found[column] = row.cell(column, cells.a_date)
+    found["date_of_birth"] = row.cell("date_of_birth", cells.a_date)
+    # The same rule as the form and the API (the model field's validator).
+    found["offence_date"] = row.cell("offence_date", cells.a_date, validation.OFFENCE_DATE)
     # The model's own field rules, as the forms and the API apply them.
     for column, validate in (("case_reference", validate_case_reference), ("date_of_birth", validate_date_of_birth)):
         if found.get(column):

@@ -17,6 +17,7 @@ from django.db.models.functions import Lower
 from partners import services
 from partners.models import CampaignMaterial, CommunityGroup, Engagement, EngagementKind, Venue
 from partners.resources import EngagementResource, GroupResource, VenueResource
+from tracker.core import validation
 from tracker.core.imports import cells, registry
 from tracker.core.imports.running import ImportOutcome, Problems, Row, RowImporter
 from tracker.core.models import Area, User
@@ -163,9 +164,9 @@ def _materials(value: Any, known: cells.Names[CampaignMaterial]) -> dict[Campaig
         if material in lines:
             raise cells.CellError(f"“{name[:50]}” appears twice.")
         try:
-            lines[material] = cells.whole_number(quantity.strip())
+            lines[material] = cells.whole_number(quantity.strip(), validation.QUANTITY)
         except cells.CellError as error:
-            raise cells.CellError(f"The quantity of {name[:50]}: {error.message}") from None
+            raise cells.CellError(f"{material.name}: {error.message}") from None
     return lines
 
 
@@ -208,7 +209,7 @@ class EngagementImporter(RowImporter[Matched]):
             row = Row(number, raw, problems)
             engagement = self._stored(row, stored)
             values: dict[str, Any] = {
-                "starts_at": row.cell("starts_at", cells.a_date_time),
+                "starts_at": row.cell("starts_at", cells.a_date_time, validation.ENGAGEMENT_DATE),
                 "kind": row.cell("kind", self.kinds),
                 "lead_officer": row.cell("lead_officer", users),
                 "area": row.cell("area", self.areas),
@@ -217,7 +218,7 @@ class EngagementImporter(RowImporter[Matched]):
                 if row.has(column):
                     values[column] = row.cell(column, names.many, required=False) or []
             if row.has("attendance"):
-                values["attendance"] = row.cell("attendance", cells.whole_number, required=False)
+                values["attendance"] = row.cell("attendance", cells.whole_number, validation.ATTENDANCE, required=False)
             if row.has("summary"):
                 values["summary"] = row.text("summary", required=False)
             if row.has("materials"):

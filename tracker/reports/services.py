@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Mapping
-from datetime import date, datetime, timedelta
+from datetime import date
 from typing import Any
 
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
+from tracker.core import validation
 from tracker.core.errors import DomainError
 from tracker.core.imports import cells
 from tracker.core.imports.reading import RowError
@@ -26,12 +27,11 @@ from tracker.core.versioning import save_changes
 from tracker.reports.models import AssaultIncident, IncidentOutcome, IssuedReport, VictimRole, WorkforcePeriod
 from tracker.reports.pdf import filename as pdf_filename
 from tracker.reports.pdf import render_board_pdf
-from tracker.reports.periods import EARLIEST, Period
+from tracker.reports.periods import Period
 from tracker.reports.permissions import can_issue
 
 INCIDENT_FIELDS = ("reference", "occurred_at", "area", "victim_role", "injury", "outcome")
 WORKFORCE_FIELDS = ("period_start", "period_end", "officers", "staff")
-MAX_HEADCOUNT = 999_999  # far above any force; keeps a typo from overflowing the column
 Problem = tuple[str, str]  # (column, message)
 
 
@@ -43,14 +43,6 @@ class FiguresDataError(DomainError):
     def __init__(self, errors: list[RowError] | str):
         self.errors = [RowError(None, "", errors)] if isinstance(errors, str) else errors
         super().__init__("; ".join(str(e) for e in self.errors[:20]))
-
-
-def _occurred_at(value: Any) -> datetime:
-    """A date and time in the cell vocabulary, within the campaign's range."""
-    moment = cells.a_date_time(value)
-    if not EARLIEST <= moment.date() <= timezone.localdate() + timedelta(days=1):
-        raise cells.CellError(f"Enter a time between {EARLIEST:%Y-%m-%d} and today.")
-    return moment
 
 
 def _area(value: Any, areas: cells.Names[Area]) -> Area:
@@ -82,7 +74,7 @@ def clean_incident(data: Mapping[str, Any], areas: cells.Names[Area]) -> tuple[d
         data,
         {
             "reference": lambda v: cells.required_text(v, max_length=50),
-            "occurred_at": _occurred_at,
+            "occurred_at": lambda v: cells.a_date_time(v, validation.INCIDENT_DATE),
             "area": lambda v: _area(v, areas),
             "victim_role": lambda v: cells.choice(v, VictimRole, what="a victim role"),
             "injury": cells.yes_no,
@@ -132,11 +124,14 @@ def update_incident(incident: AssaultIncident, *, by: User, expected_version: in
 def clean_workforce(data: Mapping[str, Any]) -> tuple[dict[str, Any], list[Problem]]:
     """One workforce period's values, cleaned with the import cell vocabulary."""
 
-    def headcount(value: Any) -> int:
-        return cells.whole_number(value, minimum=1, maximum=MAX_HEADCOUNT)
-
     values, errors = _clean(
-        data, {"period_start": cells.a_date, "period_end": cells.a_date, "officers": headcount, "staff": headcount}
+        data,
+        {
+            "period_start": cells.a_date,
+            "period_end": cells.a_date,
+            "officers": lambda v: cells.whole_number(v, validation.OFFICERS),
+            "staff": lambda v: cells.whole_number(v, validation.STAFF),
+        },
     )
     if "period_start" in values and "period_end" in values and values["period_end"] < values["period_start"]:
         errors.append(("period_end", "The end must be the same as or after the start."))

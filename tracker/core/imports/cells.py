@@ -5,7 +5,10 @@ whole numbers, choices and names looked up in managed lists. docs/imports.md
 
 Each parser takes a cell as the file reader gives it (text already trimmed, or a
 number, date or boolean from an `.xlsx` cell) and returns the value or raises
-`CellError` with a message that says what to write."""
+`CellError` with a message that says what to write. Dates and counts take the
+rule of the field they fill (tracker/core/validation.py: not before the campaign's
+data, not after today, count maxima), the same rule its forms, API and services
+apply."""
 
 from __future__ import annotations
 
@@ -16,6 +19,8 @@ from typing import Any
 
 from django.db.models import Model, TextChoices
 from django.utils import timezone
+
+from tracker.core import validation
 
 YES = frozenset({"yes", "y", "true", "1"})
 NO = frozenset({"no", "n", "false", "0"})
@@ -78,9 +83,20 @@ def yes_no(value: Any) -> bool:
     raise CellError(f"Enter yes or no, not “{text(value)[:50]}”.")
 
 
-def a_date(value: Any) -> date:
+def _within(value: Any, rule: validation.DateWithin | validation.CountWithin | None) -> None:
+    for problem in validation.problems(value, [rule] if rule is not None else []):
+        raise CellError(f"{problem}.")
+
+
+def a_date(value: Any, rule: validation.DateWithin | None = None) -> date:
     """YYYY-MM-DD or DD/MM/YYYY, or a date cell (a spreadsheet gives a date as
-    a datetime at midnight)."""
+    a datetime at midnight), within `rule` if given."""
+    day = _date(value)
+    _within(day, rule)
+    return day
+
+
+def _date(value: Any) -> date:
     if isinstance(value, datetime):
         if value.time() != time.min or value.tzinfo is not None:
             raise CellError(f"Enter a date without a time, as {DATE_HINT}.")
@@ -96,12 +112,13 @@ def a_date(value: Any) -> date:
     raise CellError(f"Enter a real date as {DATE_HINT}.")
 
 
-def a_date_time(value: Any) -> datetime:
+def a_date_time(value: Any, rule: validation.DateWithin | None = None) -> datetime:
     """An ISO 8601 date and time (`YYYY-MM-DD HH:MM`, a `T`, seconds and an offset
     allowed), or DD/MM/YYYY HH:MM, or a date-and-time cell. A time without an
     offset is UK local time; of the autumn's repeated hour the first is taken
-    unless an offset says otherwise. Returned in UTC, so that comparing with a
-    stored value is exact. A date without a time is refused."""
+    unless an offset says otherwise. Within `rule` (its day in UK local time) if
+    given. Returned in UTC, so that comparing with a stored value is exact. A date
+    without a time is refused."""
     if isinstance(value, str):
         if DATE_ONLY.fullmatch(value):
             raise CellError(f"Give the time as well as the date: {DATE_TIME_HINT}.")
@@ -118,6 +135,7 @@ def a_date_time(value: Any) -> datetime:
         raise CellError(f"Enter a date and time as {DATE_TIME_HINT}.")
     if timezone.is_naive(value):
         value = value.replace(tzinfo=timezone.get_default_timezone())
+    _within(value, rule)
     return value.astimezone(UTC)
 
 
@@ -143,16 +161,18 @@ def postcode(value: Any) -> str:
     return given
 
 
-def whole_number(value: Any, *, minimum: int = 0, maximum: int = 2**31 - 1) -> int:
-    """A whole number from `minimum` to `maximum` (`2,000` is accepted, as is a
-    number cell without a fraction)."""
+def whole_number(value: Any, rule: validation.CountWithin | None = None) -> int:
+    """A whole number within `rule` (by default 0 or more, as the database holds
+    it); `2,000` is accepted, as is a number cell without a fraction."""
+    rule = rule or validation.CountWithin("The number", maximum=2**31 - 1)
     number: Any = value
     if isinstance(value, float) and value.is_integer():
         number = int(value)
     elif isinstance(value, str) and WHOLE.fullmatch(value):
         number = int(value.replace(",", ""))
-    if isinstance(number, bool) or not isinstance(number, int) or not minimum <= number <= maximum:
-        raise CellError(f"Enter a whole number from {minimum:,} to {maximum:,}.")
+    if isinstance(number, bool) or not isinstance(number, int):
+        raise CellError(f"{rule.message()}.")
+    _within(number, rule)
     return number
 
 
