@@ -16,20 +16,19 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
-import tablib
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models.functions import Upper
 from import_export import fields, widgets
 
 from tracker.core import validation
-from tracker.core.imports import registry
-from tracker.core.imports.reading import FileRefused, RowError, Table
+from tracker.core.imports import cells, registry
+from tracker.core.imports.reading import RowError
 from tracker.core.imports.resources import TrackerResource
-from tracker.core.imports.running import ImportOutcome
+from tracker.core.imports.running import ImportOutcome, Problems, RowImporter, RowsRefused
+from tracker.core.imports.running import Row as ImportRow
 from tracker.core.models import Area, Organisation, User
 from tracker.core.roles import Role
 
@@ -42,8 +41,6 @@ REQUIRED = (
 )  # fmt: skip
 OPTIONAL = ("handling_organisation", "priority", "notes", "status", "referral")
 IMPORTED_STATUSES = ("draft", "submitted")
-YES = {"yes", "y", "true", "1"}
-NO = {"no", "n", "false", "0"}
 REFERENCE = re.compile(r"R(\d{1,12})", re.IGNORECASE)
 
 
@@ -108,48 +105,26 @@ class Row:
     existing: Referral | None
 
 
-def _text(value: Any) -> str:
-    return "" if value is None else str(value).strip()
-
-
-def _date(value: Any) -> date:
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    text = _text(value)
-    for layout in ("%Y-%m-%d", "%d/%m/%Y"):
-        try:
-            return datetime.strptime(text, layout).date()  # noqa: DTZ007 - a calendar date, no time
-        except ValueError:
-            continue
-    raise ValueError(f"“{text}” is not a date; write it as YYYY-MM-DD, for example 2026-03-31.")
-
-
-def _yes_no(value: Any) -> bool:
-    if isinstance(value, bool):
-        return value
-    text = _text(value).lower()
-    if text in YES:
-        return True
-    if text in NO:
-        return False
-    raise ValueError(f"“{_text(value)}” is not yes or no.")
-
-
 class _Lookups:
-    """Every name a file may use, read once: a file of any length costs a handful
-    of queries before its rows are checked."""
+    """Every name a file may use, read once per file (programmes, areas,
+    organisations) or once per batch of rows (people, referrals): a handful of
+    queries for every thousand rows."""
 
-    def __init__(self, dataset: tablib.Dataset, by: User):
+    def __init__(self, by: User):
         self.by = by
-        self.programmes = {p.name.lower(): p for p in Programme.objects.all()}
-        self.areas = {a.name.lower(): a for a in Area.objects.all()}
+        self.programmes = cells.Names(Programme.objects.all(), what="programme")
+        self.areas = cells.Names(Area.objects.all(), what="area")
         handling = Organisation.objects.filter(kind__in=[Organisation.Kind.PROBATION, Organisation.Kind.PRISON])
         self.organisations = {o.name.lower(): o for o in handling}
-        refs = {_text(r.get("case_reference")).upper() for r in dataset.dict} - {""}
+        self.people: dict[str, Offender] = {}
+        self.ambiguous: set[str] = set()
+        self.referrals: dict[int, Referral] = {}
+
+    def load_batch(self, rows: list[tuple[int, dict[str, Any]]]) -> None:
+        refs = {cells.text(r.get("case_reference")).upper() for _, r in rows} - {""}
         # Only people the importer can see: another organisation's reference must
         # behave exactly like an unused one (a new person in the importer's book).
+        by = self.by
         visible = Offender.objects.visible_to(by).annotate(ref=Upper("case_reference")).filter(ref__in=refs)
         book = set(Offender.objects.in_book(by).filter(pk__in=visible.values("pk")).values_list("pk", flat=True))
         found: dict[str, list[Offender]] = {}
@@ -157,79 +132,58 @@ class _Lookups:
             found.setdefault(person.ref, []).append(person)
         # A reference is the person in the importer's own book, else the one person
         # elsewhere the importer sees with it; several are ambiguous (all visible).
-        self.people: dict[str, Offender] = {}
-        self.ambiguous: set[str] = set()
+        self.people, self.ambiguous = {}, set()
         for ref, people in found.items():
             candidates = [p for p in people if p.pk in book] or people
             if len(candidates) == 1:
                 self.people[ref] = candidates[0]
             else:
                 self.ambiguous.add(ref)
-        numbers = [int(m.group(1)) for r in dataset.dict if (m := REFERENCE.fullmatch(_text(r.get("referral"))))]
-        visible = Referral.objects.visible_to(by).select_related("offender", "programme", "area")
-        self.referrals = {r.pk: r for r in visible.filter(pk__in=numbers).select_related("handling_organisation")}
+        numbers = [int(m.group(1)) for _, r in rows if (m := REFERENCE.fullmatch(cells.text(r.get("referral"))))]
+        referrals = Referral.objects.visible_to(by).filter(pk__in=numbers)
+        related = referrals.select_related("offender", "programme", "area", "handling_organisation")
+        self.referrals = {r.pk: r for r in related}
 
 
-def _read_row(number: int, raw: dict[str, Any], lookups: _Lookups, errors: list[RowError]) -> Row | None:
+def _read_row(row: ImportRow, lookups: _Lookups) -> Row | None:
     found: dict[str, Any] = {}
-
-    def fail(column: str, message: str) -> None:
-        errors.append(RowError(number, column, message))
-
-    for column in REQUIRED:
-        if not _text(raw.get(column)) and not isinstance(raw.get(column), bool):
-            fail(column, "This cell is empty.")
+    raw = row.raw
     for column, limit in (("case_reference", 30), ("first_name", 100), ("last_name", 100)):
-        value = _text(raw.get(column))
-        if len(value) > limit:
-            fail(column, f"At most {limit} characters.")
-        found[column] = value
-    for column in ("date_of_birth", "offence_date"):
-        if _text(raw.get(column)):
-            try:
-                found[column] = _date(raw.get(column))
-            except ValueError as error:
-                fail(column, str(error))
+        found[column] = row.text(column, max_length=limit)
+    found["date_of_birth"] = row.cell("date_of_birth", cells.a_date)
+    # The same rule as the form and the API (the model field's validator).
+    found["offence_date"] = row.cell("offence_date", cells.a_date, validation.OFFENCE_DATE)
     # The model's own field rules, as the forms and the API apply them.
     for column, validate in (("case_reference", validate_case_reference), ("date_of_birth", validate_date_of_birth)):
         if found.get(column):
             try:
                 validate(found[column])
             except ValidationError as error:
-                fail(column, " ".join(error.messages) + ".")
-    if "offence_date" in found:
-        # The same rule as the form and the API (the model field's validator).
-        for problem in validation.problems(found["offence_date"], [validation.OFFENCE_DATE]):
-            fail("offence_date", f"{problem}.")
+                row.fail(column, " ".join(error.messages) + ".")
     for column in ("injury", "charged"):
-        if _text(raw.get(column)) or isinstance(raw.get(column), bool):
-            try:
-                found[column] = _yes_no(raw.get(column))
-            except ValueError as error:
-                fail(column, str(error))
-    for column, table, what in (("programme", lookups.programmes, "programme"), ("area", lookups.areas, "area")):
-        name = _text(raw.get(column))
-        if name and name.lower() not in table:
-            fail(column, f"No {what} called “{name}”.")
-        found[column] = table.get(name.lower())
-    role = _text(raw.get("victim_role"))
+        found[column] = row.cell(column, cells.yes_no)
+    found["programme"] = row.cell("programme", lookups.programmes)
+    if found["programme"] is not None and not found["programme"].active and not raw.get("referral"):
+        row.fail("programme", "That programme is no longer offered; choose another.")
+    found["area"] = row.cell("area", lookups.areas)
+    role = row.text("victim_role")
     if role and role not in Referral.VictimRole.values:
-        fail("victim_role", f"“{role}” is not a victim role. Use one of: {', '.join(Referral.VictimRole.values)}.")
+        row.fail("victim_role", f"“{role}” is not a victim role. Use one of: {', '.join(Referral.VictimRole.values)}.")
     found["victim_role"] = role
-    priority = _text(raw.get("priority")).lower() or Referral.Priority.NORMAL
+    priority = row.text("priority", required=False).lower() or Referral.Priority.NORMAL
     if priority not in Referral.Priority.values:
-        fail("priority", f"“{priority}” is not a priority. Use one of: {', '.join(Referral.Priority.values)}.")
+        row.fail("priority", f"“{priority}” is not a priority. Use one of: {', '.join(Referral.Priority.values)}.")
     found["priority"] = priority
-    found["notes"] = _text(raw.get("notes"))
-    found["handling_organisation"] = _handler(_text(raw.get("handling_organisation")), lookups, fail)
-    found["existing"] = _existing(_text(raw.get("referral")), lookups, fail)
-    status = _text(raw.get("status")).lower() or "draft"
+    found["notes"] = row.text("notes", required=False)
+    found["handling_organisation"] = _handler(row.text("handling_organisation", required=False), lookups, row.fail)
+    found["existing"] = _existing(row.text("referral", required=False), lookups, row.fail)
+    status = row.text("status", required=False).lower() or "draft"
     if found["existing"] is None and status not in IMPORTED_STATUSES:
-        fail("status", "Only draft or submitted referrals are imported; later moves are made in the service.")
+        row.fail("status", "Only draft or submitted referrals are imported; later moves are made in the service.")
     found["status"] = status
-    if any(e.row == number for e in errors):
+    if not row.ok:
         return None
-    return Row(number=number, **found)
+    return Row(number=row.number, **found)
 
 
 def _handler(name: str, lookups: _Lookups, fail: Any) -> Organisation | None:
@@ -287,156 +241,119 @@ def _differences(row: Row) -> list[str]:
     return [column for column, (stored, given) in pairs.items() if stored != given]
 
 
-def _check_people(rows: list[Row], lookups: _Lookups, errors: list[RowError]) -> None:
-    """A case reference is one person: in the database and across the file."""
-    seen: dict[str, Row] = {}
-    keys: dict[tuple[Any, ...], int] = {}
-    for row in rows:
+class ReferralImporter(RowImporter[Row]):
+    """Checks every row against the people and referrals the importer can see,
+    then creates the people and referrals through the services, as the pages do."""
+
+    def __init__(self, *, by: User | None, header: list[str]):
+        super().__init__(by=by, header=header)
+        if by is None or not (by.is_probation_liaison or by.is_administrator):
+            raise RowsRefused([RowError(None, "", "Only probation liaisons and administrators can import referrals.")])
+        self.lookups = _Lookups(by)
+        # Across the file: each case reference's details, and each new referral's key.
+        self.seen: dict[str, tuple[int, tuple[str, str, date]]] = {}
+        self.keys: dict[tuple[Any, ...], int] = {}
+        # People created by earlier rows of the write pass.
+        self.created: dict[str, Offender] = {}
+
+    def check_batch(self, rows: list[tuple[int, dict[str, Any]]], problems: Problems) -> list[tuple[int, Row]]:
+        self.lookups.load_batch(rows)
+        good = []
+        for number, raw in rows:
+            read = ImportRow(number, raw, problems)
+            row = _read_row(read, self.lookups)
+            if row is None:
+                continue
+            self._check_person(row, read)
+            changed = _differences(row)
+            if changed and row.existing is not None:
+                read.fail(
+                    changed[0],
+                    f"Referral {row.existing.reference} exists and differs in: {', '.join(changed)}. "
+                    "Imports do not change existing referrals; edit it in the service.",
+                )
+            if read.ok:
+                good.append((number, row))
+        return good
+
+    def _check_person(self, row: Row, read: ImportRow) -> None:
+        """A case reference is one person: in the database and across the file."""
         ref = row.case_reference.upper()
         details = (row.first_name.lower(), row.last_name.lower(), row.date_of_birth)
-        if ref in lookups.ambiguous:
-            errors.append(
-                RowError(
-                    row.number,
-                    "case_reference",
-                    "More than one person you can see has this case reference. "
-                    "Make this referral from the right person's page.",
-                )
+        if ref in self.lookups.ambiguous:
+            read.fail(
+                "case_reference",
+                "More than one person you can see has this case reference. "
+                "Make this referral from the right person's page.",
             )
-        known = lookups.people.get(ref)
+        known = self.lookups.people.get(ref)
         if known is not None and (known.first_name.lower(), known.last_name.lower(), known.date_of_birth) != details:
-            errors.append(
-                RowError(
-                    row.number,
-                    "case_reference",
-                    "A person with this case reference is already recorded with a different name or date of birth.",
-                )
+            read.fail(
+                "case_reference",
+                "A person with this case reference is already recorded with a different name or date of birth.",
             )
-        earlier = seen.setdefault(ref, row)
-        if earlier is not row and (earlier.first_name.lower(), earlier.last_name.lower(), earlier.date_of_birth) != (
-            details
-        ):
-            errors.append(
-                RowError(
-                    row.number,
-                    "case_reference",
-                    f"Row {earlier.number} gives this case reference a different name or date of birth.",
-                )
-            )
+        earlier, earlier_details = self.seen.setdefault(ref, (row.number, details))
+        if earlier_details != details:
+            read.fail("case_reference", f"Row {earlier} gives this case reference a different name or date of birth.")
         key = (ref, row.programme.pk, row.offence_date)
-        if row.existing is None and key in keys:
-            errors.append(
-                RowError(
-                    row.number,
-                    "case_reference",
-                    f"Duplicates row {keys[key]}: the same person, programme and offence date.",
-                )
-            )
-        keys.setdefault(key, row.number)
+        if row.existing is None:
+            first = self.keys.setdefault(key, row.number)
+            if first != row.number:
+                read.fail("case_reference", f"Duplicates row {first}: the same person, programme and offence date.")
 
+    def write_batch(self, rows: list[tuple[int, Row]], outcome: ImportOutcome, *, write: bool) -> None:
+        for number, row in rows:
+            if row.existing is not None:
+                outcome.unchanged += 1
+                continue
+            outcome.new += 1
+            if write:
+                try:
+                    self._create(row)
+                except services.ReferralError as error:
+                    raise RowsRefused([RowError(number, "", error.message)]) from error
 
-class _Rollback(Exception):
-    pass
-
-
-def _write(rows: list[Row], by: User, lookups: _Lookups, outcome: ImportOutcome) -> None:
-    people: dict[str, Offender] = {}
-    for row in rows:
-        if row.existing is not None:
-            outcome.unchanged += 1
-            continue
+    def _create(self, row: Row) -> None:
+        by = self.lookups.by
         ref = row.case_reference.upper()
-        person = people.get(ref) or lookups.people.get(ref)
-        try:
-            if person is None:
-                person = services.create_offender(
-                    by=by,
-                    case_reference=row.case_reference,
-                    first_name=row.first_name,
-                    last_name=row.last_name,
-                    date_of_birth=row.date_of_birth,
-                )
-            people[ref] = person
-            referral = services.create_referral(
+        person = self.created.get(ref) or self.lookups.people.get(ref)
+        if person is None:
+            person = services.create_offender(
                 by=by,
-                offender=person,
-                programme=row.programme,
-                handling_organisation=row.handling_organisation,
-                offence_date=row.offence_date,
-                area=row.area,
-                victim_role=row.victim_role,
-                injury=row.injury,
-                charged_under_act=row.charged,
-                priority=row.priority,
-                notes=row.notes,
+                case_reference=row.case_reference,
+                first_name=row.first_name,
+                last_name=row.last_name,
+                date_of_birth=row.date_of_birth,
             )
-            if row.status == "submitted":
-                services.submit(referral, by=by, expected_version=referral.version, note="Imported")
-        except services.ReferralError as error:
-            outcome.errors.append(RowError(row.number, "", error.message))
-            continue
-        outcome.new += 1
-
-
-def run_referral_import(table: Table, *, by: User | None, dry_run: bool) -> ImportOutcome:
-    """Check every row, then (unless dry_run) create the people and referrals, all
-    in one transaction: one bad row and nothing is written. Referral files are
-    small (one organisation's caseload), so the rows are read into memory."""
-    outcome = ImportOutcome(rows=len(table))
-    if by is None or not (by.is_probation_liaison or by.is_administrator):
-        outcome.errors = [RowError(None, "", "Only probation liaisons and administrators can import referrals.")]
-        return outcome
-    try:
-        dataset = table.dataset()
-    except FileRefused as refused:
-        outcome.errors = refused.errors
-        return outcome
-    lookups = _Lookups(dataset, by)
-    rows = []
-    for number, raw in zip(table.numbers, dataset.dict, strict=True):
-        row = _read_row(number, raw, lookups, outcome.errors)
-        if row is not None:
-            rows.append(row)
-    _check_people(rows, lookups, outcome.errors)
-    for row in rows:
-        if row.existing is not None:
-            changed = _differences(row)
-            if changed:
-                outcome.errors.append(
-                    RowError(
-                        row.number,
-                        changed[0],
-                        f"Referral {row.existing.reference} exists and differs in: {', '.join(changed)}. "
-                        "Imports do not change existing referrals; edit it in the service.",
-                    )
-                )
-    if outcome.errors:
-        outcome.errors.sort(key=lambda e: (e.row or 0, e.column))
-        return outcome
-    try:
-        with transaction.atomic():
-            _write(rows, by, lookups, outcome)
-            if dry_run or outcome.errors:
-                raise _Rollback
-    except _Rollback:
-        pass
-    if outcome.errors:
-        outcome.new = 0
-    return outcome
+            self.created[ref] = person
+        referral = services.create_referral(
+            by=by,
+            offender=person,
+            programme=row.programme,
+            handling_organisation=row.handling_organisation,
+            offence_date=row.offence_date,
+            area=row.area,
+            victim_role=row.victim_role,
+            injury=row.injury,
+            charged_under_act=row.charged,
+            priority=row.priority,
+            notes=row.notes,
+        )
+        if row.status == "submitted":
+            services.submit(referral, by=by, expected_version=referral.version, note="Imported")
 
 
 KIND = registry.ImportKind(
     slug="referrals",
     label="Referrals (people and their referrals)",
     resource_class=ReferralImportResource,
+    importer=ReferralImporter,
     roles=frozenset({Role.LIAISON, Role.ADMIN}),
     description="People referred to a programme, one referral per row, imported as drafts or submitted. "
     "Liaisons import into their own organisation.",
     required_columns=REQUIRED,
     optional_columns=OPTIONAL,
     example="fixtures/referrals-example.csv",
-    runner=run_referral_import,
-    trial_write=True,
 )
 
 

@@ -18,15 +18,13 @@ from partners.querysets import (
     VenueQuerySet,
 )
 from tracker.core import validation
+from tracker.core.imports.cells import POSTCODE
 from tracker.core.lifecycle import TransitionRecord
 from tracker.core.models import Area, ManagedList, User
 from tracker.core.versioning import VersionedModel
 
-# Outward code, a space (optional) and inward code; checked case-insensitively.
-UK_POSTCODE = RegexValidator(
-    r"(?i)^(GIR ?0AA|[A-Z]{1,2}[0-9][0-9A-Z]? ?[0-9][A-Z]{2})$",
-    "Enter a real UK postcode, like WR1 2AB",
-)
+# The import cells' pattern: outward code, a space (optional) and inward code.
+UK_POSTCODE = RegexValidator(POSTCODE, "Enter a real UK postcode, like WR1 2AB")
 
 
 # Managed lists: administrators keep them in the admin site.

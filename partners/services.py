@@ -4,7 +4,7 @@ writes its history in the same transaction."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -28,6 +28,7 @@ from partners.models import (
     Venue,
 )
 from tracker.core import validation
+from tracker.core.bulk import Counts, upsert_in_bulk
 from tracker.core.lifecycle import apply_move
 from tracker.core.models import Area, User
 from tracker.core.versioning import claim_version, save_changes
@@ -104,6 +105,16 @@ def create_venue(*, by: User, **fields: Any) -> Venue:
     _stamp(venue, by)
     venue.save()
     return venue
+
+
+def upsert_venues(rows: Sequence[Mapping[str, Any]], *, by: User | None, write: bool = True) -> Counts:
+    """Add or update many venues at once, matched on licence number (the register
+    import): `rows` are checked values by attname (`area_id`). New and changed
+    venues are saved in bulk, each with one history entry by `by`; a changed
+    venue's version moves on by one. With `write` False, only counts."""
+    rows = [{**row, "postcode": row["postcode"].upper().strip()} if "postcode" in row else row for row in rows]
+    stored = Venue.objects.in_bulk([row["licence_number"] for row in rows], field_name="licence_number")
+    return upsert_in_bulk(Venue, rows, stored=stored, key_of=lambda row: row["licence_number"], by=by, write=write)
 
 
 def update_venue(venue: Venue, *, by: User, expected_version: int, changes: Mapping[str, Any]) -> Venue:
@@ -249,8 +260,10 @@ def create_engagement(
     venues: Iterable[Venue] = (),
     attendance: int | None = None,
     summary: str = "",
+    materials: Mapping[CampaignMaterial, int] | None = None,
 ) -> Engagement:
-    """Log an engagement with one or more groups and/or venues."""
+    """Log an engagement with one or more groups and/or venues (and, if given,
+    what was handed out, as `set_materials` records it)."""
     groups, venues = list(groups), list(venues)
     _check_links(groups, venues)
     engagement = Engagement(
@@ -261,14 +274,23 @@ def create_engagement(
     engagement.save()
     engagement.groups.set(groups)
     engagement.venues.set(venues)
+    if materials:
+        _apply_materials(engagement, by=by, quantities=materials)
     return engagement
 
 
 @transaction.atomic
 def update_engagement(
-    engagement: Engagement, *, by: User, expected_version: int, changes: Mapping[str, Any]
+    engagement: Engagement,
+    *,
+    by: User,
+    expected_version: int,
+    changes: Mapping[str, Any],
+    materials: Mapping[CampaignMaterial, int] | None = None,
 ) -> Engagement:
-    """Edit an engagement (including its groups and venues), version-checked."""
+    """Edit an engagement (including its groups and venues, and its materials if
+    given, as `set_materials` records them), version-checked: the version moves
+    once, whatever changed."""
     changes = dict(changes)
     groups = changes.pop("groups", None)
     venues = changes.pop("venues", None)
@@ -281,6 +303,8 @@ def update_engagement(
         engagement.groups.set(groups)
     if venues is not None:
         engagement.venues.set(venues)
+    if materials is not None:
+        _apply_materials(engagement, by=by, quantities=materials)
     return engagement
 
 
@@ -295,11 +319,15 @@ def set_materials(
     engagement: Engagement, *, by: User, expected_version: int, quantities: Mapping[CampaignMaterial, int]
 ) -> None:
     """Record what was handed out; a quantity of 0 removes the line. The engagement's version moves."""
+    claim_version(engagement, expected_version)
+    _apply_materials(engagement, by=by, quantities=quantities)
+
+
+def _apply_materials(engagement: Engagement, *, by: User, quantities: Mapping[CampaignMaterial, int]) -> None:
     if any(quantity < 0 for quantity in quantities.values()):
         raise PartnershipError("Quantities cannot be negative.")
     for material, quantity in quantities.items():
         _refuse(validation.problems(quantity, [validation.QUANTITY]), about=material.name)
-    claim_version(engagement, expected_version)
     existing = {m.material_id: m for m in engagement.materials.all()}
     for material, quantity in quantities.items():
         line = existing.get(material.pk)

@@ -46,7 +46,7 @@ def test_officer_fixes_two_row_errors_and_imports_the_licensing_register(
     rows = page.locator("table.govuk-table tbody tr")
     assert rows.count() == 2
     assert rows.nth(0).inner_text().split("\t")[:2] == ["4", "area"]
-    assert "No area named 'Telford'" in rows.nth(0).inner_text()
+    assert "no area called “Telford”" in rows.nth(0).inner_text()
     assert rows.nth(1).inner_text().split("\t")[:2] == ["5", "postcode"]
     assert_accessible(page)
     assert Venue.objects.count() == before

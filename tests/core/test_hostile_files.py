@@ -41,24 +41,23 @@ def incidents() -> registry.ImportKind:
 
 @pytest.fixture
 def spied_kind() -> Iterator[tuple[registry.ImportKind, list[int]]]:
-    """The incidents kind, counting the rows its runner is given to check."""
+    """The incidents kind, counting the rows the runner gives it to check."""
     kind = incidents()
-    assert kind.runner is not None
-    runner = kind.runner
+    make = kind.importer
     checked: list[int] = []
 
-    def counting(table: Any, **kwargs: Any) -> Any:
-        rows = table.rows
+    def counting(**kwargs: Any) -> Any:
+        importer = make(**kwargs)
+        check = importer.check_batch
 
-        def counted(**options: Any) -> Any:
-            for row in rows(**options):
-                checked.append(row[0])
-                yield row
+        def counted(rows: list[tuple[int, Any]], problems: Any) -> Any:
+            checked.extend(number for number, _ in rows)
+            return check(rows, problems)
 
-        table.rows = counted
-        return runner(table, **kwargs)
+        importer.check_batch = counted  # type: ignore[method-assign]
+        return importer
 
-    yield dataclasses.replace(kind, runner=counting), checked
+    yield dataclasses.replace(kind, importer=counting), checked
 
 
 @pytest.mark.parametrize("hostile", CORPUS, ids=lambda h: h.name)
@@ -212,11 +211,11 @@ def test_another_user_saves_promptly_while_a_large_file_is_checked(
 ) -> None:
     """The reported outage: while the upload page checks a long file, another
     person's save must not wait for (or fail on) a lock the check holds."""
-    from tracker.reports import services
+    from tracker.reports import imports
     from tracker.reports.services import create_workforce_period
 
     checking, saved = threading.Event(), threading.Event()
-    build = services._build_incident
+    build = imports.clean_incident
 
     def slow_build(*args: Any, **kwargs: Any) -> Any:
         if not checking.is_set():
@@ -224,7 +223,7 @@ def test_another_user_saves_promptly_while_a_large_file_is_checked(
             saved.wait(10)  # hold the check here until the other user has saved
         return build(*args, **kwargs)
 
-    monkeypatch.setattr(services, "_build_incident", slow_build)
+    monkeypatch.setattr(imports, "clean_incident", slow_build)
     answers: list[int] = []
 
     def upload() -> None:
@@ -253,20 +252,95 @@ def test_another_user_saves_promptly_while_a_large_file_is_checked(
     assert ImportJob.objects.get().status == ImportJob.Status.REFUSED
 
 
+def _kind_file(slug: str, rows: int, by: Any) -> tuple[bytes, Any]:
+    """A file of `rows` good rows of `slug`, and who imports it."""
+    from partners import services as partners
+    from partners.models import CommunityGroup, EngagementKind
+
+    if slug == "community-groups":
+        lines = [f"Group {n},Faith,Shropshire" for n in range(rows)]
+        return ("name,kind,area\n" + "\n".join(lines) + "\n").encode(), by["officer"]
+    if slug == "engagements":
+        EngagementKind.objects.create(name="Meeting")
+        partners.create_group(by=by["officer"], name="Scouts", kind=CommunityGroup.Kind.YOUTH, area=by["area"])
+        username = by["officer"].username
+        lines = [f"2026-03-{n % 28 + 1:02d} 19:00,Meeting,{username},Shropshire,Scouts" for n in range(rows)]
+        return ("starts_at,kind,lead_officer,area,groups\n" + "\n".join(lines) + "\n").encode(), by["officer"]
+    from interventions.models import Programme
+
+    Programme.objects.create(name="Course", provider=by["probation"], setting="community")
+    header = "case_reference,first_name,last_name,date_of_birth,programme,offence_date,area,victim_role,injury,charged"
+    lines = [f"C-{n},Dana,Hill,1990-02-03,Course,2026-05-01,Shropshire,pcso,yes,no" for n in range(rows)]
+    return (header + "\n" + "\n".join(lines) + "\n").encode(), by["liaison"]
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("slug", ["community-groups", "engagements", "referrals"])
+def test_another_user_saves_promptly_while_a_file_of_each_kind_is_checked(
+    slug: str, officer: Any, admin_user: Any, liaison: Any, probation: Any, areas: Any
+) -> None:
+    """No kind is checked by a trial write any more: while a file is checked, no
+    transaction is open (on SQLite, no write lock is held) and another person's
+    save goes through at once."""
+    from partners.models import CommunityGroup
+    from partners.services import create_group
+
+    people = {"officer": officer, "liaison": liaison, "probation": probation, "area": areas["Shropshire"]}
+    content, by = _kind_file(slug, 2_000, people)
+    kind = registry.get(slug)
+    assert kind is not None
+    make = kind.importer
+    during: list[tuple[bool, float]] = []
+
+    def save_meanwhile() -> None:
+        started = time.perf_counter()
+        try:
+            create_group(
+                by=admin_user, name="Saved meanwhile", kind=CommunityGroup.Kind.FAITH, area=areas["Shropshire"]
+            )
+        finally:
+            connection.close()
+        during.append((True, time.perf_counter() - started))
+
+    def pausing(**kwargs: Any) -> Any:
+        importer = make(**kwargs)
+        check = importer.check_batch
+
+        def checked(rows: list[tuple[int, Any]], problems: Any) -> Any:
+            if not during:  # the first batch of the check pass
+                during.append((connection.in_atomic_block, 0.0))
+                other = threading.Thread(target=save_meanwhile)
+                other.start()
+                other.join(10)
+            return check(rows, problems)
+
+        importer.check_batch = checked  # type: ignore[method-assign]
+        return importer
+
+    outcome = check_file(dataclasses.replace(kind, importer=pausing), content, "file.csv", by=by)
+    assert outcome.ok, outcome.errors[:3]
+    assert outcome.new == 2_000
+    (in_transaction, _), (saved, took) = during
+    assert not in_transaction
+    assert saved and took < 2, took
+    assert CommunityGroup.objects.filter(name="Saved meanwhile").exists()
+
+
 def test_a_write_failing_half_way_writes_nothing(officer: Any, areas: Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    from tracker.reports import services
+    from tracker.core.imports import running
+    from tracker.reports.imports import IncidentImporter
 
-    monkeypatch.setattr(services, "BATCH", 1)
+    monkeypatch.setattr(running, "BATCH", 1)
     calls = {"n": 0}
-    upsert = services._upsert_batch
+    upsert = IncidentImporter.write_batch
 
-    def failing(*args: Any, **kwargs: Any) -> None:
+    def failing(self: Any, *args: Any, **kwargs: Any) -> None:
         calls["n"] += 1
         if calls["n"] == 2:
             raise RuntimeError("the database went away")
-        upsert(*args, **kwargs)
+        upsert(self, *args, **kwargs)
 
-    monkeypatch.setattr(services, "_upsert_batch", failing)
+    monkeypatch.setattr(IncidentImporter, "write_batch", failing)
     with pytest.raises(RuntimeError):
         check_file(incidents(), hostile_files.GOOD_CSV.encode(), "good.csv", by=officer, dry_run=False)
     assert AssaultIncident.objects.count() == 0
@@ -295,21 +369,19 @@ def test_refused_upload_files_are_deleted_after_the_configured_hours(officer: An
     assert kept.file.storage.exists(kept.file.name)
 
 
-@pytest.mark.parametrize("slug", ["community-groups", "engagements"])
-def test_kinds_checked_by_a_trial_write_have_a_lower_row_limit(
-    slug: str, settings: Any, officer: Any, areas: Any
-) -> None:
-    """Their check is a write rolled back, in one transaction: it is kept short."""
-    settings.IMPORT_MAX_ROWS_SHORT_KINDS = 30
+@pytest.mark.parametrize("slug", ["community-groups", "engagements", "referrals"])
+def test_every_kind_has_the_same_row_limit(slug: str, settings: Any, officer: Any, areas: Any) -> None:
+    """No kind is checked by a trial write any more, so none has a lower limit:
+    IMPORT_MAX_ROWS applies to all alike."""
+    settings.IMPORT_MAX_ROWS = 30
     kind = registry.get(slug)
-    assert kind is not None and kind.short_files
+    assert kind is not None
     header = list(kind.required_columns)
     rows = [hostile_files._row(1, header), *(hostile_files._row(n, ["x"]) for n in range(2, 33))]
     outcome = check_file(kind, hostile_files.xlsx(hostile_files.sheet_xml(rows)), "x.xlsx", by=officer)
     assert [str(error) for error in outcome.errors] == [
         "File: The file has more than 30 rows, the limit. Split it into smaller files."
     ]
-    assert not incidents().short_files  # the bulk kinds keep IMPORT_MAX_ROWS
 
 
 @pytest.mark.parametrize("text", ["Café Society", "Größe", "‘Quoted’ – £5 or €5…", "Œuvre", "Ærø", "naïveté"])

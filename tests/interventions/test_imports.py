@@ -86,14 +86,14 @@ def test_administrator_names_the_handling_organisation(admin_user: Any, prison: 
 @pytest.mark.parametrize(
     ("row", "column", "words"),
     [
-        (GOOD_ROW.replace("Victim awareness course", "Knitting"), "programme", "No programme called “Knitting”"),
-        (GOOD_ROW.replace("Herefordshire", "Atlantis"), "area", "No area called “Atlantis”"),
+        (GOOD_ROW.replace("Victim awareness course", "Knitting"), "programme", "no programme called “Knitting”"),
+        (GOOD_ROW.replace("Herefordshire", "Atlantis"), "area", "no area called “Atlantis”"),
         (GOOD_ROW.replace("police_officer", "traffic_warden"), "victim_role", "not a victim role"),
-        (GOOD_ROW.replace("yes,no", "maybe,no"), "injury", "not yes or no"),
-        (GOOD_ROW.replace("yes,no", "yes,perhaps"), "charged", "not yes or no"),
-        (GOOD_ROW.replace("2026-05-01", "2026-02-30"), "offence_date", "not a date"),
+        (GOOD_ROW.replace("yes,no", "maybe,no"), "injury", "Enter yes or no"),
+        (GOOD_ROW.replace("yes,no", "yes,perhaps"), "charged", "Enter yes or no"),
+        (GOOD_ROW.replace("2026-05-01", "2026-02-30"), "offence_date", "Enter a real date"),
         (GOOD_ROW.replace("1990-02-03", ""), "date_of_birth", "empty"),
-        (GOOD_ROW.replace("C-1", "C" * 31), "case_reference", "At most 30"),
+        (GOOD_ROW.replace("C-1", "C" * 31), "case_reference", "at most 30 characters"),
     ],
 )
 def test_a_bad_cell_names_row_and_column_and_nothing_is_written(

@@ -110,7 +110,7 @@ def test_groups_match_on_name_and_unknown_areas_are_named(examples: Any) -> None
     text = "name,kind,area,active\nsample town youth forum,Sports,Telford & Wrekin,1\nNew Group,Faith,Mars,1\n"
     refused = run("community-groups", text, examples)
     assert errors(refused) == [(3, "area")]
-    assert "No area named 'Mars'" in refused.errors[0].message
+    assert "no area called “Mars”" in refused.errors[0].message
     fixed = run("community-groups", text.replace("Mars", "Shropshire"), examples)
     assert (fixed.new, fixed.updated) == (1, 1)
     group = CommunityGroup.objects.get(name__iexact="Sample Town Youth Forum")
@@ -312,8 +312,8 @@ def test_blank_lines_keep_the_spreadsheet_row_numbers(areas: dict[str, Any], off
 def test_blank_lines_keep_the_row_numbers_of_row_by_row_kinds(areas: dict[str, Any], officer: Any) -> None:
     text = "name,kind,area,active\nA Group,Faith,Shropshire,1\n\n\nB Group,Faith,Mars,1\nA Group,Faith,Shropshire,1\n"
     refused = run("community-groups", text, officer)
-    assert errors(refused) == [(6, "name")]
-    assert "Duplicates row 2" in refused.errors[0].message
+    assert errors(refused) == [(5, "area"), (6, "name")]
+    assert "Duplicates row 2" in refused.errors[1].message
     unknown_area = run("community-groups", text.rsplit("A Group", 1)[0], officer)
     assert errors(unknown_area) == [(5, "area")]
     assert not CommunityGroup.objects.exists()

@@ -118,7 +118,7 @@ def test_other_roles_cannot_reach_the_incident_import(client: Any, liaison: Any,
         ("R2,0001-01-01T00:00:00-05:00,Shropshire,pcso,no,charged", "occurred_at", "on or after 1 January 2010"),
         ("R" + "9" * 60 + ",2018-07-01 10:00,Shropshire,pcso,no,charged", "reference", "at most 50 characters"),
         (",2018-07-01 10:00,Shropshire,pcso,no,charged", "reference", "This cell is empty"),
-        ("R1,2018-07-02 10:00,Shropshire,pcso,no,charged", "reference", "Repeats the reference of row 2"),
+        ("R1,2018-07-02 10:00,Shropshire,pcso,no,charged", "reference", "Duplicates row 2"),
         ("R2,2018-07-01 01:20,Shropshire,police_officer,yes", "outcome", "This cell is empty"),
     ],
 )
@@ -256,14 +256,16 @@ def test_importing_takes_the_same_queries_at_any_size(
 ) -> None:
     kind = registry.get("incidents")
     assert kind is not None
-    # 1 areas, 2 stored incidents with the batch's references, 3 insert the
-    # incidents, 4 insert their history rows; inside a transaction and a savepoint
-    # (5-6 savepoint and release).
-    with django_assert_num_queries(6):
+    # Check: 1 areas. Write, inside a transaction and a savepoint (2, 7 savepoint
+    # and release): 3 areas again (as they are inside the transaction), 4 stored
+    # incidents with the batch's references, 5 insert the incidents, 6 insert their
+    # history rows.
+    with django_assert_num_queries(7):
         outcome = check_file(kind, _file(count), "incidents.csv", by=officer, dry_run=False)
     assert outcome.new == count
-    # Re-importing: every row unchanged; no writes.
-    with django_assert_num_queries(4):
+    # Re-importing: every row unchanged; no writes. 1 areas; 2 transaction,
+    # 3 areas, 4 stored incidents, 5 release.
+    with django_assert_num_queries(5):
         outcome = check_file(kind, _file(count), "incidents.csv", by=officer, dry_run=False)
     assert outcome.unchanged == count
 
@@ -283,7 +285,7 @@ def test_a_reference_repeated_deep_in_a_long_file_names_both_rows(areas: dict[st
     content = _file(5_000) + b"Q17,2018-07-02 01:30,Shropshire,pcso,no,charged\n"
     outcome = check_file(registry.get("incidents"), content, "incidents.csv", by=officer, dry_run=False)  # type: ignore[arg-type]
     assert [(e.row, e.column) for e in outcome.errors] == [(5_002, "reference")]
-    assert "Repeats the reference of row 19" in outcome.errors[0].message
+    assert "Duplicates row 19" in outcome.errors[0].message
     assert not AssaultIncident.objects.exists()
 
 

@@ -10,6 +10,7 @@ from django.db import IntegrityError
 
 from tests.reports.conftest import LONDON, local
 from tracker.core.versioning import EditConflict
+from tracker.reports.imports import upsert_incidents, upsert_workforce_periods
 from tracker.reports.models import AssaultIncident, WorkforcePeriod
 from tracker.reports.services import (
     FiguresDataError,
@@ -17,8 +18,6 @@ from tracker.reports.services import (
     create_workforce_period,
     update_incident,
     update_workforce_period,
-    upsert_incidents,
-    upsert_workforce_periods,
 )
 
 pytestmark = pytest.mark.django_db

@@ -14,9 +14,9 @@ from django.utils import timezone
 
 from tracker.core.demo import AREAS
 from tracker.core.models import User
+from tracker.reports.imports import upsert_incidents, upsert_workforce_periods
 from tracker.reports.models import IncidentOutcome, VictimRole
 from tracker.reports.periods import local_zone, quarter_start
-from tracker.reports.services import upsert_incidents, upsert_workforce_periods
 
 PER_YEAR = 700
 YEARS = 5

@@ -4,7 +4,7 @@ row is checked, so a hostile file costs at most this much work."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from django.conf import settings
 
@@ -18,7 +18,6 @@ EXCEL_COLUMNS = 16_384
 class Limits:
     bytes: int  # the file as uploaded
     rows: int  # data rows (the header aside), counted as the spreadsheet numbers them
-    short_rows: int  # the same, for the kinds checked by a trial write (ImportKind.short_files)
     columns: int  # the rightmost column that may hold a value
     cell_chars: int  # characters in one cell
     unpacked_bytes: int  # an XLSX's parts once decompressed, all together
@@ -30,15 +29,9 @@ class Limits:
         return cls(
             bytes=int(getattr(settings, "IMPORT_MAX_BYTES", 20 * MB)),
             rows=int(getattr(settings, "IMPORT_MAX_ROWS", 100_000)),
-            short_rows=int(getattr(settings, "IMPORT_MAX_ROWS_SHORT_KINDS", 2_000)),
             columns=int(getattr(settings, "IMPORT_MAX_COLUMNS", 50)),
             cell_chars=int(getattr(settings, "IMPORT_MAX_CELL_CHARS", EXCEL_CELL_CHARS)),
             unpacked_bytes=int(getattr(settings, "IMPORT_MAX_UNPACKED_MB", 200)) * MB,
             compression_ratio=int(getattr(settings, "IMPORT_MAX_COMPRESSION_RATIO", 100)),
             problems_shown=int(getattr(settings, "IMPORT_PROBLEMS_SHOWN", 100)),
         )
-
-    def for_short_files(self) -> Limits:
-        """The limits of a kind whose files are short: checked by a trial write that
-        is rolled back, in one transaction, so its rows are capped lower."""
-        return replace(self, rows=min(self.rows, self.short_rows))

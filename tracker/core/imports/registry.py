@@ -13,18 +13,20 @@ from tracker.core.models import User
 from tracker.core.roles import Role
 
 if TYPE_CHECKING:
-    from tracker.core.imports.running import ImportOutcome
+    from tracker.core.imports.running import RowImporter
 
-# A bulk importer: (rows, by=user, dry_run=bool) -> ImportOutcome. It must check every
-# row before writing and write nothing if any row is bad.
-BulkRunner = Callable[..., "ImportOutcome"]
+# Makes a kind's RowImporter: (by=user, header=[columns]) -> RowImporter (see running.py).
+MakeImporter = Callable[..., "RowImporter[Any]"]
 
 
 @dataclass(frozen=True)
 class ImportKind:
     slug: str
     label: str
+    # The export layout (and the columns an export writes back).
     resource_class: type[resources.ModelResource]
+    # Checks and writes the rows of a file, through the kind's services.
+    importer: MakeImporter
     roles: frozenset[Role]
     description: str = ""
     # Columns a file must have; any other column is refused as unknown.
@@ -32,16 +34,7 @@ class ImportKind:
     optional_columns: tuple[str, ...] = ()
     example: str = ""  # a file under fixtures/ to show the layout
     exportable: bool = True
-    # For kinds whose files are large: used instead of the resource's row-by-row import.
-    runner: BulkRunner | None = None
-    # A runner that checks the file by a trial write rolled back (one transaction), as
-    # the row-by-row import does: its files are capped at IMPORT_MAX_ROWS_SHORT_KINDS.
-    trial_write: bool = False
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
-
-    @property
-    def short_files(self) -> bool:
-        return self.runner is None or self.trial_write
 
     @property
     def columns(self) -> tuple[str, ...]:

@@ -1,20 +1,43 @@
-"""Running an import: all rows or none, with every problem named by row and column."""
+"""Running an import: one streaming check-then-write runner for every kind.
+
+A kind contributes its columns (the registry), and a `RowImporter`: how to check a
+batch of rows (parse the cells with `cells`, look names up in a handful of queries,
+validate with the rules its services use) and how to write a batch of checked rows
+through its services. The runner reads the file as a stream, twice:
+
+1. **Check**, writing nothing and holding no transaction (on SQLite, no write
+   lock), so other people's saves go on while a long file is checked. Every
+   problem is named by row and column; a key that must appear once in a file is
+   found repeated by an 8-byte hash a row (see keys.py), so memory stays flat.
+2. **Write** (or count, on a dry run): the rows are checked again, a batch at a
+   time, and handed to the kind's `write_batch`, all in one transaction. If a row
+   has become invalid meanwhile (someone changed the data), nothing is written.
+
+All rows or none."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import nullcontext
 from dataclasses import dataclass, field
+from itertools import islice
 from typing import Any
 
-import tablib
-from django.core.exceptions import ValidationError
-from django.db import transaction
-from import_export.results import Result, RowResult
+from django.db import IntegrityError, transaction
 
-from tracker.core.imports.reading import HEADER_ROWS, FileRefused, Progress, RowError, Table
-from tracker.core.imports.registry import ImportKind
+from tracker.core.errors import DomainError
+from tracker.core.imports import cells
+from tracker.core.imports.keys import RepeatedKeys
+from tracker.core.imports.reading import HEADER_ROWS, Progress, RowError, RowSource
 from tracker.core.models import User
+from tracker.core.versioning import EditConflict
 
-__all__ = ["HEADER_ROWS", "ImportOutcome", "Progress", "run_import"]
+__all__ = [
+    "BATCH", "HEADER_ROWS", "ImportOutcome", "Problems", "Progress", "Row", "RowImporter", "RowsRefused", "run_rows",
+]  # fmt: skip
+
+BATCH = 1000
+Raw = dict[str, Any]
 
 
 @dataclass
@@ -30,90 +53,154 @@ class ImportOutcome:
         return not self.errors
 
 
-class _Rollback(Exception):
-    pass
+class Problems(list[RowError]):
+    """The problems found so far, by spreadsheet row and column."""
+
+    def add(self, row: int | None, column: str, message: str) -> None:
+        self.append(RowError(row, column, message))
 
 
-def _column_for(resource: Any, field_name: str) -> str:
-    for resource_field in resource.get_import_fields():
-        if resource_field.attribute == field_name or resource_field.column_name == field_name:
-            return str(resource_field.column_name)
-    return "" if field_name == "__all__" else field_name
+class Row:
+    """One file row being checked: reads its cells with a parser from `cells`,
+    noting each problem against the row and column."""
+
+    def __init__(self, number: int, raw: Raw, problems: Problems):
+        self.number = number
+        self.raw = raw
+        self._problems = problems
+        self._before = len(problems)
+
+    def fail(self, column: str, message: str) -> None:
+        self._problems.add(self.number, column, message)
+
+    @property
+    def ok(self) -> bool:
+        return len(self._problems) == self._before
+
+    def has(self, column: str) -> bool:
+        return column in self.raw
+
+    def cell(self, column: str, parse: Callable[..., Any], *args: Any, required: bool = True, **kwargs: Any) -> Any:
+        """`parse(cell, *args, **kwargs)`; an empty cell is a problem if `required`,
+        else None; a CellError is a problem on this column (and None)."""
+        value = self.raw.get(column)
+        if cells.blank(value):
+            if required:
+                self.fail(column, "This cell is empty.")
+            return None
+        try:
+            return parse(value, *args, **kwargs)
+        except cells.CellError as error:
+            self.fail(column, error.message)
+            return None
+
+    def text(self, column: str, *, required: bool = True, max_length: int | None = None) -> str:
+        return self.cell(column, cells.text, required=required, max_length=max_length) or ""
 
 
-def _errors_from(result: Result, resource: Any, numbers: list[int]) -> list[RowError]:
-    """The resource's errors by spreadsheet row: import-export numbers the dataset's
-    rows from 1, and `numbers` gives the spreadsheet row of each."""
-    errors: list[RowError] = []
-    for error in result.base_errors:
-        errors.append(RowError(None, "", str(error.error)))
-    for number, row_errors in result.row_errors():
-        for error in row_errors:
-            errors.append(RowError(numbers[number - 1], "", _plain(error.error)))
-    for invalid in result.invalid_rows:
-        for name, messages in invalid.error_dict.items():
-            for message in messages:
-                errors.append(RowError(numbers[invalid.number - 1], _column_for(resource, name), str(message)))
-    return sorted(errors, key=lambda e: (e.row or 0, e.column))
+class RowImporter[V]:
+    """What a kind contributes to the runner. Made once for each pass, so a pass
+    starts with fresh lookups and state."""
+
+    # The column of the key each row must not repeat, if any (see `key`).
+    key_column = ""
+
+    def __init__(self, *, by: User | None, header: list[str]):
+        self.by = by
+        self.header = header
+
+    def check_batch(self, rows: list[tuple[int, Raw]], problems: Problems) -> list[tuple[int, V]]:
+        """The checked values of the rows without problems; the others' problems
+        go to `problems`. Writes nothing."""
+        raise NotImplementedError
+
+    def key(self, raw: Raw) -> str | None:
+        """The key of a raw row that may appear only once in a file, if any."""
+        return None
+
+    def finish_check(self, problems: Problems) -> None:
+        """Problems between rows, found once every row has been checked."""
+
+    def write_batch(self, rows: list[tuple[int, V]], outcome: ImportOutcome, *, write: bool) -> None:
+        """Count the rows as new, updated or unchanged and, if `write`, write them
+        through the kind's services (inside the runner's transaction). A row the
+        services refuse raises DomainError or RowsRefused."""
+        raise NotImplementedError
 
 
-def _plain(error: Exception) -> str:
-    if isinstance(error, ValidationError):
-        return "; ".join(error.messages)
-    return str(error) or error.__class__.__name__
+class RowsRefused(Exception):
+    def __init__(self, errors: list[RowError]):
+        self.errors = errors
+        super().__init__("; ".join(str(e) for e in errors))
 
 
-def _duplicates(dataset: tablib.Dataset, columns: list[str], numbers: list[int]) -> list[RowError]:
-    seen: dict[tuple[Any, ...], int] = {}
-    errors = []
-    present = [c for c in columns if c in dataset.headers]
-    if not present:
-        return []
-    for number, row in zip(numbers, dataset.dict, strict=True):
-        key = tuple(str(row.get(c) or "").strip().lower() for c in present)
-        if not any(key):
-            continue
-        if key in seen:
-            errors.append(
-                RowError(number, present[0], f"Duplicates row {seen[key]}: each {', '.join(present)} may appear once.")
-            )
-        else:
-            seen[key] = number
-    return errors
+def _batches(rows: Iterator[tuple[int, Raw]], size: int) -> Iterator[list[tuple[int, Raw]]]:
+    while batch := list(islice(rows, size)):
+        yield batch
 
 
-def run_import(
-    kind: ImportKind, table: Table, *, by: User | None, dry_run: bool, progress: Progress | None = None
+def _by_row(errors: list[RowError]) -> list[RowError]:
+    # Stable: within a row, the problems stay in the order they were found.
+    return sorted(errors, key=lambda e: e.row or 0)
+
+
+def _check(importer: RowImporter[Any], source: RowSource) -> tuple[list[RowError], set[int]]:
+    """The check pass: every problem, and the rows that have one."""
+    problems = Problems()
+    seen = RepeatedKeys(source.length_hint())
+    for batch in _batches(source.rows(), BATCH):
+        good = {number for number, _ in importer.check_batch(batch, problems)}
+        for number, raw in batch:
+            if number in good and (key := importer.key(raw)) is not None:
+                seen.add(key)
+    importer.finish_check(problems)
+    errors: list[RowError] = [*source.errors, *problems]
+    refused = {e.row for e in errors if e.row is not None}
+    good_rows = ((number, raw) for number, raw in source.rows() if number not in refused)
+    for number, earlier in seen.duplicates(good_rows, importer.key):
+        refused.add(number)
+        column = importer.key_column
+        errors.append(RowError(number, column, f"Duplicates row {earlier}: each {column} may appear once."))
+    return _by_row(errors), refused
+
+
+def run_rows(
+    make: Callable[..., RowImporter[Any]], source: RowSource, *, by: User | None, dry_run: bool
 ) -> ImportOutcome:
-    """Check (dry_run) or import every row. Any error anywhere writes nothing.
-    `progress`, if given, hears how many rows have been read as the import goes.
-
-    Bulk runners get the table itself and read it as a stream (twice: to check,
-    then to write); the other kinds' files are small and are read into a dataset."""
-    if kind.runner is not None:
-        table.progress = progress
-        return kind.runner(table, by=by, dry_run=dry_run)
+    """Check every row of `source` without writing, then (unless `dry_run`, or a
+    row has a problem) write them all in one transaction. A dry run counts the
+    good rows as new, updated or unchanged even when others have problems, for
+    the preview. `make(by=, header=)` makes the kind's RowImporter."""
     try:
-        dataset = table.dataset()
-    except FileRefused as refused:
-        return ImportOutcome(rows=len(table), errors=refused.errors)
-    resource = kind.resource(user=by)
-    resource.progress = progress
-    id_columns = [str(resource.fields[name].column_name) for name in resource.get_import_id_fields()]
-    outcome = ImportOutcome(rows=len(dataset))
-    outcome.errors = _duplicates(dataset, id_columns, table.numbers)
-    if outcome.errors:
+        errors, refused = _check(make(by=by, header=source.header), source)
+    except RowsRefused as refusal:  # the user may not import this kind at all
+        return ImportOutcome(rows=len(source), errors=refusal.errors)
+    outcome = ImportOutcome(rows=len(source), errors=errors)
+    if errors and not dry_run:
         return outcome
+    write = not dry_run
+    importer = make(by=by, header=source.header)
     try:
-        with transaction.atomic():
-            result = resource.import_data(dataset, dry_run=dry_run, raise_errors=False, use_transactions=True)
-            outcome.errors = _errors_from(result, resource, table.numbers)
-            totals = result.totals
-            outcome.new = totals[RowResult.IMPORT_TYPE_NEW]
-            outcome.updated = totals[RowResult.IMPORT_TYPE_UPDATE]
-            outcome.unchanged = totals[RowResult.IMPORT_TYPE_SKIP]
-            if dry_run or outcome.errors:
-                raise _Rollback
-    except _Rollback:
-        pass
+        # Only the write is a transaction: a dry run reads, and holds no lock.
+        with transaction.atomic() if write else nullcontext():
+            rows = ((n, raw) for n, raw in source.rows(verb="written" if write else "counted") if n not in refused)
+            for batch in _batches(rows, BATCH):
+                late = Problems()
+                good = importer.check_batch(batch, late)
+                if late and write:
+                    # The data changed since the check made these rows invalid.
+                    raise RowsRefused(late)
+                importer.write_batch(good, outcome, write=write)
+    except RowsRefused as refusal:
+        outcome.new = outcome.updated = outcome.unchanged = 0
+        outcome.errors = _by_row(refusal.errors)
+    except IntegrityError:
+        outcome.new = outcome.updated = outcome.unchanged = 0
+        outcome.errors = [RowError(None, "", "A record in the file was added meanwhile. Check the file again.")]
+    except EditConflict:
+        outcome.new = outcome.updated = outcome.unchanged = 0
+        outcome.errors = [RowError(None, "", "A record in the file was changed meanwhile. Check the file again.")]
+    except DomainError as error:
+        outcome.new = outcome.updated = outcome.unchanged = 0
+        outcome.errors = [RowError(None, "", error.message)]
     return outcome

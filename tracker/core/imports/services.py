@@ -14,7 +14,7 @@ from tracker.core.errors import DomainError
 from tracker.core.imports.limits import Limits
 from tracker.core.imports.reading import FileRefused, RowError, open_table
 from tracker.core.imports.registry import ImportKind
-from tracker.core.imports.running import ImportOutcome, Progress, run_import
+from tracker.core.imports.running import ImportOutcome, Progress, run_rows
 from tracker.core.models import ImportJob, User
 
 
@@ -33,17 +33,13 @@ def check_file(
 ) -> ImportOutcome:
     """Read and check (or with dry_run=False, import) a file outside the web workflow.
     `file` is an open binary file (read as a stream, left open) or the bytes of one."""
-    limits = Limits.from_settings()
-    if kind.short_files:
-        limits = limits.for_short_files()
     try:
-        table = open_table(
-            file, filename, required=kind.required_columns, optional=kind.optional_columns, limits=limits
-        )
+        table = open_table(file, filename, required=kind.required_columns, optional=kind.optional_columns)
     except FileRefused as refused:
         return ImportOutcome(errors=refused.errors)
     try:
-        return run_import(kind, table, by=by, dry_run=dry_run, progress=progress)
+        table.progress = progress
+        return run_rows(kind.importer, table, by=by, dry_run=dry_run)
     except FileRefused as refused:
         return ImportOutcome(errors=refused.errors)
     finally:
