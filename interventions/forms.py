@@ -24,7 +24,7 @@ def _yes_no(label: str) -> forms.TypedChoiceField:
     )
 
 
-class OffenderForm(forms.ModelForm):
+class OffenderForm(forms.ModelForm[Offender]):
     confirm_duplicate = forms.BooleanField(
         label="I have checked: this is a different person with the same name and date of birth",
         required=False,
@@ -143,7 +143,7 @@ class CompleteForm(RecordVersionMixin, forms.Form):
         }
 
 
-class SessionForm(forms.ModelForm):
+class SessionForm(forms.ModelForm[Session]):
     happened = _yes_no("Did the session take place?")
     concern = forms.BooleanField(label="There is a concern the referrer should know about", required=False)
 

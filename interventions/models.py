@@ -21,7 +21,8 @@ from tracker.core.versioning import VersionedModel
 
 from .querysets import OffenderQuerySet, ReferralQuerySet
 from .statuses import CLOSED_STATUSES as CLOSED_STATUSES
-from .statuses import OPEN_STATUSES, Status
+from .statuses import OPEN_STATUSES as OPEN_STATUSES  # the statuses belong with the models
+from .statuses import Status as Status
 
 # Letters, digits, spaces and - / . only: a case reference is an identifier, shown
 # in pages, PDFs, file names and exports, so it never carries line breaks, quotes or

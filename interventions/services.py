@@ -20,8 +20,9 @@ from tracker.core.versioning import claim_version, save_changes
 
 from . import permissions
 from .lifecycle import FOLLOW_UP_AFTER_MONTHS as FOLLOW_UP_AFTER_MONTHS  # the demo data uses these
-from .lifecycle import LIFECYCLE, ReferralError
+from .lifecycle import LIFECYCLE
 from .lifecycle import MOVES as MOVES
+from .lifecycle import ReferralError as ReferralError  # raised by every service here
 from .lifecycle import months_later as months_later
 from .models import FollowUp, Offender, Programme, ReasonCode, Referral, Session
 from .querysets import holds, offender_book
@@ -59,7 +60,7 @@ def _reference_seen(by: User, reference: str, *, exclude_pk: int | None = None) 
     matches = Offender.objects.visible_to(by).annotate(ref=Upper("case_reference")).filter(ref=reference.upper())
     if exclude_pk:
         matches = matches.exclude(pk=exclude_pk)
-    return matches.exists()
+    return bool(matches.exists())
 
 
 def _validate(offender: Offender, *, fields: Iterable[str] = ("case_reference", "date_of_birth")) -> None:

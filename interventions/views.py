@@ -8,7 +8,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -17,6 +17,7 @@ from django.views.generic import DetailView
 from tracker.core.access_log import log_access
 from tracker.core.forms import posted_version_change
 from tracker.core.history import history_entries
+from tracker.core.http import AuthenticatedHttpRequest
 from tracker.core.lists import FilteredListView
 from tracker.core.models import AccessLog, User
 from tracker.core.moves import move_page
@@ -42,13 +43,13 @@ from .querysets import get_offender_for, get_referral_for
 from .resources import OffenderResource, ProgrammeResource
 
 
-def _posted(request: HttpRequest) -> Any:
+def _posted(request: AuthenticatedHttpRequest) -> Any:
     """The submitted data, even when empty (an empty POST still binds the form)."""
     return request.POST if request.method == "POST" else None
 
 
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
+def _user(request: AuthenticatedHttpRequest) -> User:
+    return request.user
 
 
 class PersonalDataListView(FilteredListView):
@@ -99,7 +100,7 @@ class ReferralListView(PersonalDataListView):
 
 
 @roles_required(INTERVENTIONS)
-def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def referral_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     referral = get_referral_for(user, pk)
     log_access(user, [referral], action=AccessLog.Action.VIEW, request=request)
@@ -126,12 +127,12 @@ def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "interventions/referral_detail.html", context)
 
 
-def _form_page(request: HttpRequest, form: Any, **context: Any) -> HttpResponse:
+def _form_page(request: AuthenticatedHttpRequest, form: Any, **context: Any) -> HttpResponse:
     return render(request, "interventions/form.html", {"form": form, **context})
 
 
 @roles_required(INTERVENTIONS)
-def referral_create(request: HttpRequest) -> HttpResponse:
+def referral_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = _user(request)
     initial = {"offender": request.GET.get("offender")} if request.GET.get("offender", "").isdigit() else {}
     form = ReferralForm(_posted(request), user=user, initial=initial)
@@ -149,7 +150,7 @@ def referral_create(request: HttpRequest) -> HttpResponse:
 
 
 @roles_required(INTERVENTIONS)
-def referral_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def referral_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     referral = get_referral_for(user, pk)
     permissions.check(permissions.may_edit(user, referral))
@@ -169,7 +170,7 @@ def referral_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @roles_required(INTERVENTIONS)
-def referral_move(request: HttpRequest, pk: int, move: str) -> HttpResponse:
+def referral_move(request: AuthenticatedHttpRequest, pk: int, move: str) -> HttpResponse:
     """Confirm and make one status move (complete has its own page)."""
     user = _user(request)
     referral = get_referral_for(user, pk)
@@ -189,7 +190,7 @@ def referral_move(request: HttpRequest, pk: int, move: str) -> HttpResponse:
 
 
 @roles_required(INTERVENTIONS)
-def referral_complete(request: HttpRequest, pk: int) -> HttpResponse:
+def referral_complete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The end-of-intervention summary: a rating and comment per desired outcome."""
     user = _user(request)
     referral = get_referral_for(user, pk)
@@ -218,7 +219,7 @@ def referral_complete(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @roles_required(INTERVENTIONS)
-def referral_assign(request: HttpRequest, pk: int) -> HttpResponse:
+def referral_assign(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     referral = get_referral_for(user, pk)
     permissions.check(permissions.may_assign(user, referral))
@@ -240,7 +241,7 @@ def referral_assign(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @roles_required(INTERVENTIONS)
-def session_add(request: HttpRequest, pk: int) -> HttpResponse:
+def session_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     referral = get_referral_for(user, pk)
     permissions.check(permissions.may_record_sessions(user, referral))
@@ -260,7 +261,7 @@ def session_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @roles_required(INTERVENTIONS)
-def concern_acknowledge(request: HttpRequest, pk: int, session_pk: int) -> HttpResponse:
+def concern_acknowledge(request: AuthenticatedHttpRequest, pk: int, session_pk: int) -> HttpResponse:
     user = _user(request)
     referral = get_referral_for(user, pk)
     session = get_object_or_404(Session.objects.select_related("referral"), pk=session_pk, referral=referral)
@@ -273,7 +274,7 @@ def concern_acknowledge(request: HttpRequest, pk: int, session_pk: int) -> HttpR
 
 
 @roles_required(INTERVENTIONS)
-def follow_up(request: HttpRequest, pk: int) -> HttpResponse:
+def follow_up(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     referral = get_referral_for(user, pk)
     record = getattr(referral, "follow_up", None)
@@ -317,7 +318,7 @@ class OffenderListView(PersonalDataListView):
 
 
 @roles_required(INTERVENTIONS)
-def offender_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def offender_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     offender = get_offender_for(user, pk)
     log_access(user, [offender], action=AccessLog.Action.VIEW, request=request)
@@ -331,7 +332,7 @@ def offender_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @roles_required(INTERVENTIONS)
-def offender_create(request: HttpRequest) -> HttpResponse:
+def offender_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = _user(request)
     form = OffenderForm(_posted(request), user=user)
     if request.method == "POST" and form.is_valid():
@@ -355,7 +356,7 @@ def offender_create(request: HttpRequest) -> HttpResponse:
 
 
 @roles_required(INTERVENTIONS)
-def offender_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def offender_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Anyone who can see the person may correct their details (version-checked)."""
     user = _user(request)
     offender = get_offender_for(user, pk)

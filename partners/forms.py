@@ -43,7 +43,7 @@ class GroupForm(VersionedModelForm):
         help_texts = {"active": "Untick when the group no longer meets or stops working with us."}
 
 
-class ContactForm(RecordVersionMixin, forms.ModelForm):
+class ContactForm(RecordVersionMixin, forms.ModelForm[GroupContact]):
     """A contact added to a group: a change to the group, so it carries the group's version."""
 
     class Meta:
@@ -215,7 +215,7 @@ class MaterialsForm(RecordVersionMixin, forms.Form):
         return {m: self.cleaned_data.get(f"m{m.pk}") or 0 for m in self.materials}
 
 
-class FollowUpForm(RecordVersionMixin, forms.ModelForm):
+class FollowUpForm(RecordVersionMixin, forms.ModelForm[FollowUpAction]):
     """A follow-up added to an engagement: carries the engagement's version."""
 
     class Meta:

@@ -181,7 +181,7 @@ class ReferralViewSet(
     def _answer(self, referral: Referral) -> Response:
         return Response(self.get_serializer(self.get_queryset().get(pk=referral.pk)).data)
 
-    def _move(self, request: Request, name: str, body_class: type[serializers.Serializer]) -> Response:
+    def _move(self, request: Request, name: str, body_class: type[serializers.Serializer[Any]]) -> Response:
         referral = self.get_object()
         user = _user(request)
         body = body_class(data=request.data, context={**self.get_serializer_context(), "referral": referral})

@@ -23,7 +23,7 @@ class OrganisationAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin, SimpleHistoryAdmin):
+class UserAdmin(DjangoUserAdmin[User], SimpleHistoryAdmin):
     list_display = [
         "username",
         "first_name",
@@ -80,7 +80,7 @@ class OutcomeTypeAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(AccessLog)
-class AccessLogAdmin(admin.ModelAdmin):
+class AccessLogAdmin(admin.ModelAdmin[AccessLog]):
     """Searchable, read-only: the log is evidence and is never edited."""
 
     list_display = ["at", "user", "action", "record_type", "record_label", "path", "client_address"]

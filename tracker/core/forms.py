@@ -148,7 +148,7 @@ class ConflictMixin:
         form.data = data
 
 
-class VersionedModelForm(ConflictMixin, forms.ModelForm):
+class VersionedModelForm(ConflictMixin, forms.ModelForm[Any]):
     """A model form for an editable record: carries the version it was loaded at.
 
     The view passes `cleaned_data["version"]` to the service as `expected_version`

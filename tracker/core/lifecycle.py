@@ -38,7 +38,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -291,6 +291,9 @@ def apply_move[R: VersionedModel](
     """Make the move `verb` on `record`, if `by` may, the record is still at
     `expected_version` and its status allows it: see the module's docstring. The
     strand's details (`on`, `at`, and its own) pass through to its hooks."""
-    return lifecycle_for(type(record)).apply(
-        record, verb, by=by, expected_version=expected_version, reason=reason, note=note, **details
+    return cast(
+        R,
+        lifecycle_for(type(record)).apply(
+            record, verb, by=by, expected_version=expected_version, reason=reason, note=note, **details
+        ),
     )

@@ -54,7 +54,9 @@ class Organisation(VersionedModel):
 
 
 class TrackerUserManager(UserManager["User"]):
-    def create_superuser(self, username: str, email: str | None = None, password: str | None = None, **extra: object):  # type: ignore[override]
+    def create_superuser(
+        self, username: str, email: str | None = None, password: str | None = None, **extra: object
+    ) -> User:
         extra.setdefault("is_administrator", True)
         return super().create_superuser(username, email, password, **extra)
 

@@ -13,11 +13,12 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
 from tracker.core.errors import DomainError
 from tracker.core.forms import RecordVersionMixin
+from tracker.core.http import AuthenticatedHttpRequest
 from tracker.core.lifecycle import Lifecycle, Move
 from tracker.core.versioning import EditConflict
 
@@ -64,7 +65,7 @@ class MoveForm(RecordVersionMixin, forms.Form):
 
 
 def move_page(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     record: Any,
     verb: str,
     *,

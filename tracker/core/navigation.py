@@ -49,7 +49,7 @@ def _sections_for(request: HttpRequest) -> list[dict[str, object]]:
     if not user.is_authenticated:
         return []
     visible = sorted(
-        (s for s in _sections.values() if user.has_role(*s.roles)),  # type: ignore[union-attr]
+        (s for s in _sections.values() if user.has_role(*s.roles)),
         key=lambda s: (s.order, s.label),
     )
     items = []

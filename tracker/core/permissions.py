@@ -38,7 +38,7 @@ IMPORTS = frozenset({Role.OFFICER, Role.LIAISON, Role.ADMIN})
 def user_has_any(user: User | AnonymousUser, roles: Iterable[Role]) -> bool:
     if not user.is_authenticated:
         return False
-    return user.has_role(*roles)  # type: ignore[union-attr]
+    return user.has_role(*roles)
 
 
 def roles_required(*roles: Role | Iterable[Role]) -> Callable[[F], F]:

@@ -32,11 +32,11 @@ class IssuedReportFilter(django_filters.FilterSet):
 
     @property
     def form(self) -> forms.Form:
-        form = super().form
+        form: forms.Form = super().form
         sort = form.fields["sort"]
         if not isinstance(sort.widget, SelectWidget):
             # django-filter's CSVSelect has no GOV.UK rule in the shared renderer.
-            sort.widget = SelectWidget(choices=sort.choices)  # type: ignore[attr-defined]
+            sort.widget = SelectWidget(choices=sort.choices)  # type: ignore[attr-defined]  # a ChoiceField
         return form
 
 

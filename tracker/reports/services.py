@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from contextlib import nullcontext
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -79,7 +79,7 @@ def _aware(value: Any) -> datetime:
         raise ValidationError(f"Enter a time between {EARLIEST:%Y-%m-%d} and today.")
     # In UTC, so that comparing with the stored value is exact: Python never finds
     # a time in the autumn's repeated hour equal to one in another zone.
-    return value.astimezone(UTC)
+    return cast(datetime, value.astimezone(UTC))
 
 
 def _to_date(value: Any) -> date:
@@ -151,7 +151,7 @@ def _build_incident(data: Mapping[str, Any], areas: Mapping[str, Area]) -> tuple
     """Clean one incident's values; returns the values and (column, message) errors."""
     values: dict[str, Any] = {}
     errors: list[tuple[str, str]] = []
-    cleaners = {
+    cleaners: dict[str, Callable[[Any], Any]] = {
         "reference": _text,
         "occurred_at": _aware,
         "area": lambda v: _area(v, areas),

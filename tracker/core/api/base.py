@@ -3,7 +3,7 @@ paging, and version-checked updates."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -17,9 +17,13 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from tracker.core.api.authentication import HasRole
 from tracker.core.api.pagination import Pagination
 from tracker.core.errors import DomainError
+from tracker.core.http import AuthenticatedRequest
 from tracker.core.roles import Role
 from tracker.core.unavailable import MESSAGE, RETRY_AFTER_SECONDS, is_database_unavailable, log_unavailable
 from tracker.core.versioning import EditConflict
+
+if TYPE_CHECKING:
+    from tracker.core.models import User
 
 
 def _flatten(error: DjangoValidationError) -> Any:
@@ -60,7 +64,13 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     return response
 
 
-class TrackerViewSet(viewsets.GenericViewSet):
+def request_user(request: Request) -> User:
+    """The signed-in user of an API request, for handlers given `request` as an
+    argument (DRF types it as a plain Request): every endpoint requires authentication."""
+    return cast("User", request.user)
+
+
+class TrackerViewSet(viewsets.GenericViewSet[Any]):
     """Base of every API viewset. Subclasses set `allowed_roles` and build
     `get_queryset()` from the model's `visible_to(user)`; the class-level queryset
     is empty so nothing can leak through a forgotten override."""
@@ -69,6 +79,8 @@ class TrackerViewSet(viewsets.GenericViewSet):
     permission_classes = [permissions.IsAuthenticated, HasRole]
     filter_backends = [DjangoFilterBackend]
     pagination_class = Pagination
+    # IsAuthenticated runs before any handler, so the user is never anonymous there.
+    request: AuthenticatedRequest
 
 
 class VersionField(serializers.IntegerField):
@@ -82,17 +94,17 @@ class VersionField(serializers.IntegerField):
         super().__init__(**kwargs)
 
 
-class VersionedSerializerMixin(serializers.Serializer):
+class VersionedSerializerMixin(serializers.Serializer[Any]):
     """Adds `version`: read in every representation, required when updating."""
 
-    def get_fields(self) -> dict[str, serializers.Field]:
+    def get_fields(self) -> dict[str, serializers.Field[Any, Any, Any, Any]]:
         fields = super().get_fields()
         updating = self.instance is not None and not getattr(self, "many", False)
         fields["version"] = VersionField(required=updating)
         return fields
 
 
-class MoveSerializer(serializers.Serializer):
+class MoveSerializer(serializers.Serializer[Any]):
     """The body of a lifecycle move: the version read, and an optional note."""
 
     version = VersionField()

@@ -26,14 +26,14 @@ def _subject_choices() -> list[tuple[str, str]]:
     return [(s.model._meta.label_lower, s.label) for s in subject_types()]
 
 
-class OutcomeSerializer(VersionedSerializerMixin, serializers.ModelSerializer):
+class OutcomeSerializer(VersionedSerializerMixin, serializers.ModelSerializer[Outcome]):
     subject_type = serializers.CharField(
         help_text="What the outcome is about, e.g. partners.engagement, partners.venuepartnership, "
         "interventions.referral."
     )
     subject_id = serializers.IntegerField(min_value=1, source="object_id")
     outcome_type = serializers.PrimaryKeyRelatedField(queryset=OutcomeType.objects.filter(active=True))
-    recorded_by: serializers.Field = serializers.StringRelatedField(read_only=True)
+    recorded_by: serializers.Field[Any, Any, Any, Any] = serializers.StringRelatedField(read_only=True)
 
     class Meta:
         model = Outcome
@@ -55,7 +55,7 @@ class OutcomeSerializer(VersionedSerializerMixin, serializers.ModelSerializer):
             raise serializers.ValidationError(f"Choose one of: {', '.join(dict(_subject_choices()))}.")
         return value
 
-    def get_fields(self) -> dict[str, serializers.Field]:
+    def get_fields(self) -> dict[str, serializers.Field[Any, Any, Any, Any]]:
         fields = super().get_fields()
         if self.instance is not None:
             # The subject of an outcome never changes.
@@ -93,7 +93,7 @@ class OutcomeViewSet(
 
     def get_queryset(self) -> Any:
         return (
-            visible_outcomes(self.request.user)  # type: ignore[arg-type]
+            visible_outcomes(self.request.user)
             .select_related("content_type", "outcome_type", "recorded_by")
             .order_by("-date", "-id")
         )
