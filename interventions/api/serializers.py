@@ -10,7 +10,7 @@ from django.db.models import Q
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from tracker.core.api.base import MoveSerializer, VersionedSerializerMixin
+from tracker.core.api.base import MoveSerializer, VersionedSerializerMixin, request_user
 from tracker.core.models import Organisation, Outcome, OutcomeType, User
 
 from ..models import FollowUp, Offender, Programme, ReasonCode, Referral, Session
@@ -19,7 +19,7 @@ HANDLING_KINDS = [Organisation.Kind.PROBATION, Organisation.Kind.PRISON]
 
 
 def _user(serializer: serializers.Serializer[Any]) -> User:
-    return serializer.context["request"].user  # type: ignore[no-any-return]
+    return request_user(serializer.context["request"])
 
 
 class OffenderSerializer(VersionedSerializerMixin, serializers.ModelSerializer[Offender]):

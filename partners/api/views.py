@@ -55,9 +55,6 @@ class PartnersViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ServiceC
     # Nothing in the strand is deleted from the pages, so not here either.
     http_method_names = ["get", "post", "patch", "head", "options"]
 
-    def _user(self) -> User:
-        return self.request.user
-
     def _answer(self, pk: int) -> Response:
         """The record as it now stands (a fresh read: the change invalidated prefetches)."""
         return Response(self.get_serializer(self.get_queryset().get(pk=pk)).data)
@@ -93,7 +90,7 @@ class CommunityGroupViewSet(PartnersViewSet):
         group = self.get_object()
         body = _body(s.AddContactSerializer, request)
         version = body.pop("version")
-        services.add_contact(group, by=self._user(), expected_version=version, **body)
+        services.add_contact(group, by=self.request.user, expected_version=version, **body)
         return self._answer(group.pk)
 
     @extend_schema(request=s.RemoveContactSerializer, responses=s.CommunityGroupSerializer)
@@ -105,7 +102,7 @@ class CommunityGroupViewSet(PartnersViewSet):
         contact = group.contacts.filter(pk=body["contact"]).first()
         if contact is None:
             raise exceptions.ValidationError({"contact": ["This group has no contact with that id."]})
-        services.remove_contact(contact, by=self._user(), expected_version=body["version"])
+        services.remove_contact(contact, by=self.request.user, expected_version=body["version"])
         return self._answer(group.pk)
 
 
@@ -160,7 +157,7 @@ class PartnershipViewSet(PartnersViewSet):
         partnership = self.get_object()
         body = _body(body_class, request)
         version = body.pop("version")
-        apply_move(partnership, verb, by=self._user(), expected_version=version, **body)
+        apply_move(partnership, verb, by=self.request.user, expected_version=version, **body)
         return self._answer(partnership.pk)
 
     @extend_schema(request=s.PartnershipMoveSerializer, responses=s.PartnershipSerializer)
@@ -203,7 +200,9 @@ class PartnershipViewSet(PartnersViewSet):
             line["commitment_type"]: (line["confirmed_on"], line["evidence"], line["staff_training_date"])
             for line in body["commitments"]
         }
-        services.set_commitments(partnership, by=self._user(), expected_version=body["version"], confirmed=confirmed)
+        services.set_commitments(
+            partnership, by=self.request.user, expected_version=body["version"], confirmed=confirmed
+        )
         return self._answer(partnership.pk)
 
 
@@ -238,7 +237,9 @@ class EngagementViewSet(PartnersViewSet):
         engagement = self.get_object()
         body = _body(s.SetMaterialsSerializer, request)
         quantities = {line["material"]: line["quantity"] for line in body["materials"]}
-        services.set_materials(engagement, by=self._user(), expected_version=body["version"], quantities=quantities)
+        services.set_materials(
+            engagement, by=self.request.user, expected_version=body["version"], quantities=quantities
+        )
         return self._answer(engagement.pk)
 
     @extend_schema(request=s.AddFollowUpSerializer, responses=s.EngagementSerializer)
@@ -248,7 +249,7 @@ class EngagementViewSet(PartnersViewSet):
         engagement = self.get_object()
         body = _body(s.AddFollowUpSerializer, request)
         version = body.pop("version")
-        services.add_follow_up(engagement, by=self._user(), expected_version=version, **body)
+        services.add_follow_up(engagement, by=self.request.user, expected_version=version, **body)
         return self._answer(engagement.pk)
 
     def _follow_up(self, engagement: Engagement, pk: int) -> FollowUpAction:
@@ -265,7 +266,7 @@ class EngagementViewSet(PartnersViewSet):
         body = _body(s.FollowUpMoveSerializer, request)
         follow_up = self._follow_up(engagement, body["follow_up"])
         services.complete_follow_up(
-            follow_up, by=self._user(), expected_version=body["version"], done_on=body.get("done_on")
+            follow_up, by=self.request.user, expected_version=body["version"], done_on=body.get("done_on")
         )
         return self._answer(engagement.pk)
 
@@ -276,7 +277,7 @@ class EngagementViewSet(PartnersViewSet):
         engagement = self.get_object()
         body = _body(s.FollowUpMoveSerializer, request)
         follow_up = self._follow_up(engagement, body["follow_up"])
-        services.reopen_follow_up(follow_up, by=self._user(), expected_version=body["version"])
+        services.reopen_follow_up(follow_up, by=self.request.user, expected_version=body["version"])
         return self._answer(engagement.pk)
 
 

@@ -12,6 +12,7 @@ from django_filters.views import FilterView
 from import_export import resources
 
 from tracker.core.exports import FORMATS, export_response
+from tracker.core.http import AuthenticatedHttpRequest
 from tracker.core.permissions import RolesRequiredMixin
 
 
@@ -24,6 +25,8 @@ class FilteredListView(RolesRequiredMixin, FilterView):
     resource_class: type[resources.ModelResource]
     export_name = "export"
     strict = False  # an invalid filter shows its error above an empty list
+    # The role middleware admits only signed-in users holding one of `allowed_roles`.
+    request: AuthenticatedHttpRequest
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         fmt = request.GET.get("export")

@@ -111,7 +111,7 @@ class OutcomeViewSet(
 
     def _check_may_change(self, outcome: Outcome, user: User) -> None:
         model = outcome.content_type.model_class()
-        self._subject(f"{model._meta.label_lower}", outcome.object_id, user)  # type: ignore[union-attr]
+        self._subject(f"{model._meta.label_lower}", outcome.object_id, user)  # type: ignore[union-attr]  # the subject models are installed
 
     def create_record(self, data: dict[str, Any], *, by: Any) -> Outcome:
         subject = self._subject(data["subject_type"], data["object_id"], by)

@@ -14,7 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from tracker.core.api.authentication import TokenAuthentication
-from tracker.core.api.base import TrackerViewSet
+from tracker.core.api.base import TrackerViewSet, request_user
 from tracker.core.api.throttling import ScopedRateThrottle
 from tracker.core.api.tokens import issue_token, revoke_token
 from tracker.core.models import ApiToken, Area, Organisation, OutcomeType
@@ -82,7 +82,7 @@ class ObtainTokenView(APIView):
                 {"detail": "Send the token to revoke in the Authorization header."},
                 status=status.HTTP_401_UNAUTHORIZED,
             )
-        revoke_token(token, by=request.user)  # type: ignore[arg-type]
+        revoke_token(token, by=request_user(request))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     def get_authenticators(self) -> list[Any]:
