@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.db.models.functions import Upper
 from django.utils import timezone
 
+from tracker.core.history import set_history_user
 from tracker.core.lifecycle import Move, apply_move
 from tracker.core.models import Organisation, Outcome, User
 from tracker.core.outcomes import record_outcome
@@ -91,7 +92,7 @@ def create_offender(*, by: User, case_reference: str, first_name: str, last_name
     _validate(offender)
     if _reference_seen(by, offender.case_reference):
         raise ReferralError(REFERENCE_TAKEN)
-    offender._history_user = by  # type: ignore[attr-defined]
+    set_history_user(offender, by)
     try:
         with transaction.atomic():
             offender.save()
@@ -170,7 +171,7 @@ def create_referral(
         referring_organisation_id=by.organisation_id,
         referred_by=by,
     )
-    referral._history_user = by  # type: ignore[attr-defined]
+    set_history_user(referral, by)
     referral.save()
     return referral
 
@@ -271,7 +272,7 @@ def assign(referral: Referral, *, by: User, expected_version: int, liaison: User
         raise ReferralError("Assign the referral to a liaison of the organisation that handles it.")
     claim_version(referral, expected_version)
     referral.assigned_liaison = liaison
-    referral._history_user = by  # type: ignore[attr-defined]
+    set_history_user(referral, by)
     referral.save(update_fields=["assigned_liaison", "version"])
     return referral
 
@@ -320,7 +321,7 @@ def record_session(
         notes=notes,
         recorded_by=by,
     )
-    session._history_user = by  # type: ignore[attr-defined]
+    set_history_user(session, by)
     session.save()
     return session
 
@@ -334,7 +335,7 @@ def acknowledge_concern(session: Session, *, by: User, expected_version: int) ->
     claim_version(session, expected_version)
     session.concern_acknowledged_at = timezone.now()
     session.concern_acknowledged_by = by
-    session._history_user = by  # type: ignore[attr-defined]
+    set_history_user(session, by)
     session.save(update_fields=["concern_acknowledged_at", "concern_acknowledged_by", "version"])
     return session
 

@@ -5,9 +5,18 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import pairwise
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import models
+
+if TYPE_CHECKING:
+    from tracker.core.models import User
+
+
+def set_history_user(instance: models.Model, user: User) -> None:
+    """Name `user` in the history row simple-history writes when `instance` is next saved."""
+    instance._history_user = user  # type: ignore[attr-defined]  # simple-history reads this attribute
+
 
 ACTIONS = {"+": "Created", "~": "Changed", "-": "Deleted"}
 HIDDEN_FIELDS = {"version", "id"}

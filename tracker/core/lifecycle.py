@@ -46,6 +46,7 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from tracker.core.errors import DomainError
+from tracker.core.history import set_history_user
 from tracker.core.versioning import VersionedModel, claim_version
 
 if TYPE_CHECKING:
@@ -245,7 +246,7 @@ class Lifecycle[R: VersionedModel]:
             changes[move.stamp] = self.stamp_value(when=when, on=on)
         for name, value in changes.items():
             setattr(record, name, value)
-        record._history_user = by  # type: ignore[attr-defined]
+        set_history_user(record, by)
         record.save(update_fields=[*changes, "version"])
         self.transition_model.objects.create(  # type: ignore[attr-defined]
             **{self.subject_field: record},

@@ -15,6 +15,7 @@ from django.db import models, transaction
 from django.db.models import QuerySet
 
 from tracker.core.forms import DateInput, VersionedModelForm
+from tracker.core.history import set_history_user
 from tracker.core.models import Outcome, OutcomeType, User
 from tracker.core.versioning import save_changes
 
@@ -88,7 +89,7 @@ def record_outcome(
         recorded_by=by,
     )
     outcome.full_clean()
-    outcome._history_user = by  # type: ignore[attr-defined]
+    set_history_user(outcome, by)
     outcome.save()
     return outcome
 
@@ -100,7 +101,7 @@ def update_outcome(outcome: Outcome, *, by: User, expected_version: int, **chang
 @transaction.atomic
 def delete_outcome(outcome: Outcome, *, by: User) -> None:
     """Remove an outcome; its history keeps the deleted record."""
-    outcome._history_user = by  # type: ignore[attr-defined]
+    set_history_user(outcome, by)
     outcome.delete()
 
 

@@ -23,6 +23,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from tracker.core.errors import DomainError
+from tracker.core.history import set_history_user
 from tracker.core.imports.keys import RepeatedKeys
 from tracker.core.imports.reading import RowError, RowSource, as_source
 from tracker.core.imports.running import HEADER_ROWS, ImportOutcome
@@ -192,7 +193,7 @@ def create_incident(*, by: User, **data: Any) -> AssaultIncident:
     if errors:
         raise _one(errors)
     incident = AssaultIncident(**values)
-    incident._history_user = by  # type: ignore[attr-defined]
+    set_history_user(incident, by)
     incident.save()
     return incident
 
@@ -348,7 +349,7 @@ def create_workforce_period(*, by: User, **data: Any) -> WorkforcePeriod:
     if clash is not None:
         raise FiguresDataError(f"These dates overlap the workforce period {clash}.")
     period = WorkforcePeriod(**values)
-    period._history_user = by  # type: ignore[attr-defined]
+    set_history_user(period, by)
     period.save()
     return period
 
@@ -491,7 +492,7 @@ def issue_board_report(*, period: Period, area: Area | None, by: User) -> Issued
     report.file.save(pdf_filename(period, area), ContentFile(content), save=False)
     try:
         with transaction.atomic():
-            report._history_user = by  # type: ignore[attr-defined]
+            set_history_user(report, by)
             report.save()
     except Exception:
         report.file.delete(save=False)
