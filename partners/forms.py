@@ -20,7 +20,7 @@ from partners.models import (
     Partnership,
     Venue,
 )
-from tracker.core.forms import DateInput, DateTimeInput, RecordVersionMixin, VersionedModelForm
+from tracker.core.forms import DateInput, DateTimeInput, RecordVersionMixin, VersionedModelForm, model_choice_field
 from tracker.core.models import User
 
 MULTI_HINT = "Hold Ctrl (or Cmd on a Mac) to choose more than one."
@@ -72,7 +72,7 @@ class PartnershipStartForm(forms.Form):
 
     def __init__(self, *args: Any, user: User, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.fields["lead_officer"].queryset = officers()  # type: ignore[attr-defined]
+        model_choice_field(self, "lead_officer").queryset = officers()
         self.fields["lead_officer"].initial = user.pk
         self.fields["started_on"].initial = timezone.localdate()
 
@@ -86,7 +86,9 @@ class PartnershipEditForm(VersionedModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.fields["lead_officer"].queryset = officers() | User.objects.filter(pk=self.instance.lead_officer_id)  # type: ignore[attr-defined]
+        model_choice_field(self, "lead_officer").queryset = officers() | User.objects.filter(
+            pk=self.instance.lead_officer_id
+        )
 
 
 def not_in_the_future(day: date) -> None:
@@ -183,10 +185,12 @@ class EngagementForm(VersionedModelForm):
     def __init__(self, *args: Any, user: User, **kwargs: Any):
         super().__init__(*args, **kwargs)
         instance = self.instance
-        self.fields["kind"].queryset = active_or_current(EngagementKind.objects.all(), instance.kind_id)  # type: ignore[attr-defined]
-        self.fields["lead_officer"].queryset = officers() | User.objects.filter(pk=instance.lead_officer_id)  # type: ignore[attr-defined]
-        self.fields["groups"].queryset = CommunityGroup.objects.visible_to(user).select_related(None)  # type: ignore[attr-defined]
-        self.fields["venues"].queryset = Venue.objects.visible_to(user)  # type: ignore[attr-defined]
+        model_choice_field(self, "kind").queryset = active_or_current(EngagementKind.objects.all(), instance.kind_id)
+        model_choice_field(self, "lead_officer").queryset = officers() | User.objects.filter(
+            pk=instance.lead_officer_id
+        )
+        model_choice_field(self, "groups").queryset = CommunityGroup.objects.visible_to(user).select_related(None)
+        model_choice_field(self, "venues").queryset = Venue.objects.visible_to(user)
         if not instance.pk:
             self.fields["lead_officer"].initial = user.pk
 
@@ -226,5 +230,5 @@ class FollowUpForm(RecordVersionMixin, forms.ModelForm[FollowUpAction]):
 
     def __init__(self, *args: Any, user: User, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = officers()  # type: ignore[attr-defined]
+        model_choice_field(self, "owner").queryset = officers()
         self.fields["owner"].initial = user.pk

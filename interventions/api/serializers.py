@@ -10,7 +10,7 @@ from django.db.models import Q
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from tracker.core.api.base import MoveSerializer, VersionedSerializerMixin, request_user
+from tracker.core.api.base import MoveSerializer, VersionedSerializerMixin, request_user, set_related_queryset
 from tracker.core.models import Organisation, Outcome, OutcomeType, User
 
 from ..models import FollowUp, Offender, Programme, ReasonCode, Referral, Session
@@ -116,11 +116,11 @@ class ReferralSerializer(VersionedSerializerMixin, serializers.ModelSerializer[R
         fields = super().get_fields()
         request = self.context.get("request")
         if request is not None and getattr(request.user, "is_authenticated", False):
-            fields["offender"].queryset = Offender.objects.visible_to(request.user)  # type: ignore[attr-defined]
+            set_related_queryset(fields, "offender", Offender.objects.visible_to(request.user))
             current = Q(pk=self.instance.programme_id) if isinstance(self.instance, Referral) else Q()
-            fields["programme"].queryset = Programme.objects.filter(Q(active=True) | current)  # type: ignore[attr-defined]
-            fields["handling_organisation"].queryset = Organisation.objects.filter(  # type: ignore[attr-defined]
-                kind__in=HANDLING_KINDS, active=True
+            set_related_queryset(fields, "programme", Programme.objects.filter(Q(active=True) | current))
+            set_related_queryset(
+                fields, "handling_organisation", Organisation.objects.filter(kind__in=HANDLING_KINDS, active=True)
             )
         if isinstance(self.instance, Referral):
             # Who the referral is about and who handles it are fixed once made (as in the UI).
@@ -194,8 +194,12 @@ class AssignSerializer(serializers.Serializer[Any]):
         fields = super().get_fields()
         referral: Referral | None = self.context.get("referral")
         if referral is not None:
-            fields["liaison"].queryset = User.objects.filter(  # type: ignore[attr-defined]
-                organisation_id=referral.handling_organisation_id, is_probation_liaison=True, is_active=True
+            set_related_queryset(
+                fields,
+                "liaison",
+                User.objects.filter(
+                    organisation_id=referral.handling_organisation_id, is_probation_liaison=True, is_active=True
+                ),
             )
         return fields
 
@@ -239,7 +243,7 @@ class SessionSerializer(VersionedSerializerMixin, serializers.ModelSerializer[Se
         fields = super().get_fields()
         request = self.context.get("request")
         if request is not None and getattr(request.user, "is_authenticated", False):
-            fields["referral"].queryset = Referral.objects.visible_to(request.user)  # type: ignore[attr-defined]
+            set_related_queryset(fields, "referral", Referral.objects.visible_to(request.user))
         return fields
 
 

@@ -29,7 +29,7 @@ from partners.models import (
     Venue,
 )
 from partners.services import allowed_moves
-from tracker.core.api.base import MoveSerializer, VersionedSerializerMixin, VersionField
+from tracker.core.api.base import MoveSerializer, VersionedSerializerMixin, VersionField, set_related_queryset
 from tracker.core.models import Area, User
 
 
@@ -254,10 +254,10 @@ class EngagementSerializer(VersionedSerializerMixin, serializers.ModelSerializer
         user = getattr(request, "user", None)
         if isinstance(user, User):
             # Links only to records the user may see, as in the form.
-            fields["groups"].child_relation.queryset = CommunityGroup.objects.visible_to(user)  # type: ignore[attr-defined]
-            fields["venues"].child_relation.queryset = Venue.objects.visible_to(user)  # type: ignore[attr-defined]
+            set_related_queryset(fields, "groups", CommunityGroup.objects.visible_to(user))
+            set_related_queryset(fields, "venues", Venue.objects.visible_to(user))
         current = getattr(self.instance, "kind_id", None) if not getattr(self, "many", False) else None
-        fields["kind"].queryset = EngagementKind.objects.filter(Q(active=True) | Q(pk=current))  # type: ignore[attr-defined]
+        set_related_queryset(fields, "kind", EngagementKind.objects.filter(Q(active=True) | Q(pk=current)))
         return fields
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:

@@ -4,7 +4,7 @@ form base that turns an edit conflict into a clear error."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib import messages
@@ -128,6 +128,16 @@ class GovUKFormRenderer(TemplatesSetting):
         ):
             return render_select(widget)
         return super().render(template_name, context, request)
+
+
+def choice_field(form: forms.BaseForm, name: str) -> forms.ChoiceField:
+    """The form's field `name`, typed as the choice field it is, to set its choices."""
+    return cast(forms.ChoiceField, form.fields[name])
+
+
+def model_choice_field(form: forms.BaseForm, name: str) -> forms.ModelChoiceField[Any]:
+    """The form's field `name`, typed as the model choice field it is, to set its queryset."""
+    return cast("forms.ModelChoiceField[Any]", form.fields[name])
 
 
 def version_field() -> forms.IntegerField:

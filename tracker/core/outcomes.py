@@ -14,7 +14,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.db.models import QuerySet
 
-from tracker.core.forms import DateInput, VersionedModelForm
+from tracker.core.forms import DateInput, VersionedModelForm, choice_field, model_choice_field
 from tracker.core.history import set_history_user
 from tracker.core.models import Outcome, OutcomeType, User
 from tracker.core.versioning import save_changes
@@ -115,5 +115,7 @@ class OutcomeForm(VersionedModelForm):
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
         current = self.instance.outcome_type_id if self.instance.pk else None
-        self.fields["outcome_type"].queryset = OutcomeType.objects.filter(models.Q(active=True) | models.Q(pk=current))  # type: ignore[attr-defined]
-        self.fields["rating"].choices = Outcome.Rating.choices  # type: ignore[attr-defined]  # no blank radio
+        model_choice_field(self, "outcome_type").queryset = OutcomeType.objects.filter(
+            models.Q(active=True) | models.Q(pk=current)
+        )
+        choice_field(self, "rating").choices = Outcome.Rating.choices  # no blank radio

@@ -7,9 +7,11 @@ from typing import TYPE_CHECKING, Any, cast
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import QuerySet
 from django.http import Http404
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import exceptions, permissions, serializers, status, viewsets
+from rest_framework.relations import ManyRelatedField
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -81,6 +83,16 @@ class TrackerViewSet(viewsets.GenericViewSet[Any]):
     pagination_class = Pagination
     # IsAuthenticated runs before any handler, so the user is never anonymous there.
     request: AuthenticatedRequest
+
+
+def set_related_queryset(
+    fields: dict[str, serializers.Field[Any, Any, Any, Any]], name: str, queryset: QuerySet[Any]
+) -> None:
+    """Limit the related field `name` (for a many-valued field, each item) to `queryset`."""
+    field = fields[name]
+    related = field.child_relation if isinstance(field, ManyRelatedField) else field
+    # The stubs declare `queryset` with Manager's descriptor type, which refuses assignment.
+    related.queryset = queryset  # type: ignore[attr-defined]
 
 
 class VersionField(serializers.IntegerField):
