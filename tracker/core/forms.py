@@ -175,7 +175,8 @@ class VersionedModelForm(ConflictMixin, forms.ModelForm[Any]):
 
     def changed_values(self) -> dict[str, Any]:
         """The model fields this form edits, as cleaned."""
-        return {name: value for name, value in self.cleaned_data.items() if name in self._meta.fields}  # type: ignore[operator]
+        edited = cast(list[str], self._meta.fields)  # every form here lists its fields
+        return {name: value for name, value in self.cleaned_data.items() if name in edited}
 
 
 class RecordVersionMixin(ConflictMixin):
