@@ -315,6 +315,7 @@ class EngagementResource(StrandResource):
         current = {line.material: line.quantity for line in instance.materials.all()}
         # Materials missing from the cell are removed: the cell is the whole list.
         quantities = {material: 0 for material in current} | wanted
+        # `user` is None only for a resource built outside an import, which never saves.
         services.set_materials(instance, by=self.user, expected_version=instance.version, quantities=quantities)  # type: ignore[arg-type]
 
     def claims_after_save(self, instance: Any) -> bool:

@@ -160,6 +160,7 @@ class CompleteSerializer(MoveSerializer):
     """The end-of-intervention summary: one rating and comment for each of the
     programme's desired outcomes (GET /api/v1/programmes/{id}/ lists them)."""
 
+    # many=True passes max_length on to the ListSerializer; the stubs do not know it.
     ratings = RatingSerializer(many=True, max_length=100)  # type: ignore[call-arg]
 
     def validate_ratings(self, value: list[dict[str, Any]]) -> list[dict[str, Any]]:

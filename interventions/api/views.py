@@ -6,7 +6,7 @@ is a 409."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema
@@ -196,7 +196,7 @@ class ReferralViewSet(
         }
         if name == "complete":
             # Completing rates the programme's outcomes as well as making the move.
-            services.complete(referral, ratings=body.rating_map(), **kwargs)  # type: ignore[attr-defined]
+            services.complete(referral, ratings=cast(CompleteSerializer, body).rating_map(), **kwargs)
         else:
             apply_move(referral, name, reason=body.validated_data.get("reason"), **kwargs)
         return self._answer(referral)

@@ -115,7 +115,7 @@ class VenueSerializer(VersionedSerializerMixin, serializers.ModelSerializer[Venu
         pk = getattr(venue, "partnership_id", None)
         if pk is None:
             return None
-        return {"id": pk, "status": venue.partnership_status}  # type: ignore[attr-defined]
+        return {"id": pk, "status": venue.partnership_status}  # type: ignore[attr-defined]  # annotated by the queryset
 
     def validate_postcode(self, value: str) -> str:
         value = value.upper().strip()

@@ -4,7 +4,7 @@ form base that turns an edit conflict into a clear error."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.contrib import messages
@@ -146,7 +146,14 @@ def version_field() -> forms.IntegerField:
     )
 
 
-class ConflictMixin:
+# The mixins below are combined with a form class; mypy checks them as one.
+if TYPE_CHECKING:
+    _FormBase = forms.BaseForm
+else:
+    _FormBase = object
+
+
+class ConflictMixin(_FormBase):
     """`add_conflict()`: show what changed and let a second save knowingly replace it."""
 
     def add_conflict(self, conflict: EditConflict) -> None:
@@ -187,12 +194,11 @@ class RecordVersionMixin(ConflictMixin):
 
     def __init__(self, *args: Any, versioned: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        fields: dict[str, forms.Field] = self.fields  # type: ignore[attr-defined]
-        fields["version"] = version_field()
-        fields["version"].initial = versioned.version
+        self.fields["version"] = version_field()
+        self.fields["version"].initial = versioned.version
 
     def expected_version(self) -> int:
-        return int(self.cleaned_data["version"])  # type: ignore[attr-defined]
+        return int(self.cleaned_data["version"])
 
 
 class VersionedForm(RecordVersionMixin, forms.Form):

@@ -58,7 +58,7 @@ def _show(record: Any, name: str) -> str:
 def history_entries(instance: models.Model, *, limit: int = 100) -> list[HistoryEntry]:
     """Newest first. One query; foreign keys show as their stored ids' labels only
     where the history row carries them, so no query runs per entry."""
-    history = instance.history  # type: ignore[attr-defined]
+    history = instance.history  # type: ignore[attr-defined]  # simple-history's manager
     model = type(instance)
     records = list(history.select_related("history_user").order_by("-history_date", "-history_id")[: limit + 1])
     entries = []

@@ -82,6 +82,7 @@ class TransitionRecord(models.Model):
         abstract = True
 
     def __str__(self) -> str:
+        # Django adds get_*_display() to the concrete transition models, not to this abstract one.
         return f"{self.get_from_status_display() or 'New'} → {self.get_to_status_display()}"  # type: ignore[attr-defined]
 
 
@@ -152,6 +153,7 @@ class Lifecycle[R: VersionedModel]:
     # The mechanism -------------------------------------------------------------
 
     def status_label(self, record: R) -> str:
+        # Every record with a lifecycle has a status field (and so get_status_display()).
         return str(record.get_status_display()).lower()  # type: ignore[attr-defined]
 
     def move(self, verb: str) -> Move:
@@ -174,7 +176,7 @@ class Lifecycle[R: VersionedModel]:
         return [
             (verb, move)
             for verb, move in self.moves.items()
-            if record.status in move.sources  # type: ignore[attr-defined]
+            if record.status in move.sources  # type: ignore[attr-defined]  # every lifecycle record has a status
             and (user is None or self.may(user, record, verb))
         ]
 
@@ -183,7 +185,7 @@ class Lifecycle[R: VersionedModel]:
         move = self.move(verb)
         if not self.may(by, record, verb):
             raise PermissionDenied
-        if record.status not in move.sources:  # type: ignore[attr-defined]
+        if record.status not in move.sources:  # type: ignore[attr-defined]  # every lifecycle record has a status
             raise self.error(self.refusal(record, move))
         return move
 
@@ -240,7 +242,7 @@ class Lifecycle[R: VersionedModel]:
         when = at or timezone.now()
         on = on or timezone.localdate(when)
         changes = self.prepare(record, move, when=when, on=on, reason=reason, details=details)
-        from_status = record.status  # type: ignore[attr-defined]
+        from_status = record.status  # type: ignore[attr-defined]  # every lifecycle record has a status
         changes["status"] = move.target
         if move.stamp:
             changes[move.stamp] = self.stamp_value(when=when, on=on)
@@ -248,7 +250,7 @@ class Lifecycle[R: VersionedModel]:
             setattr(record, name, value)
         set_history_user(record, by)
         record.save(update_fields=[*changes, "version"])
-        self.transition_model.objects.create(  # type: ignore[attr-defined]
+        self.transition_model.objects.create(  # type: ignore[attr-defined]  # a concrete subclass of the abstract model
             **{self.subject_field: record},
             from_status=from_status,
             to_status=move.target,

@@ -42,7 +42,7 @@ def sections_for(request: HttpRequest) -> list[dict[str, object]]:
     cached: list[dict[str, object]] | None = getattr(request, "_navigation_sections", None)
     if cached is None:
         cached = _sections_for(request)
-        request._navigation_sections = cached  # type: ignore[attr-defined]
+        request._navigation_sections = cached  # type: ignore[attr-defined]  # a per-request cache
     return cached
 
 

@@ -51,7 +51,7 @@ def revoke_all_tokens(user: User, *, reason: str) -> int:
     live = list(ApiToken.objects.select_for_update().filter(user=user, revoked_at__isnull=True))
     for token in live:
         token.revoked_at = now
-        token._change_reason = reason  # type: ignore[attr-defined]
+        token._change_reason = reason  # type: ignore[attr-defined]  # simple-history reads this attribute
         token.save(update_fields=["revoked_at"])
     return len(live)
 
