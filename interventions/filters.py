@@ -10,6 +10,7 @@ from django import forms
 from django.db.models import Q, QuerySet
 from django_filters.widgets import BaseCSVWidget
 
+from tracker.core.filters import FilterSet, IdFilter
 from tracker.core.forms import DateInput
 from tracker.core.models import Area, Organisation
 
@@ -33,7 +34,7 @@ class Select(BaseCSVWidget, forms.Select):
     (django-filter's own is called CSVSelect)."""
 
 
-class ReferralFilter(django_filters.FilterSet):
+class ReferralFilter(FilterSet):
     TABS = [("unassigned", "Unassigned"), ("mine", "Assigned to me"), ("open", "All open"), ("closed", "Closed")]
 
     q = django_filters.CharFilter(label="Case reference or name", method="filter_q")
@@ -90,7 +91,7 @@ class ReferralFilter(django_filters.FilterSet):
         return queryset
 
 
-class OffenderFilter(django_filters.FilterSet):
+class OffenderFilter(FilterSet):
     q = django_filters.CharFilter(label="Case reference or name", method="filter_q")
     sort = django_filters.OrderingFilter(
         label="Sort by",
@@ -104,7 +105,7 @@ class OffenderFilter(django_filters.FilterSet):
         return search_people(queryset, value)
 
 
-class ProgrammeFilter(django_filters.FilterSet):
+class ProgrammeFilter(FilterSet):
     name = django_filters.CharFilter(lookup_expr="icontains")
     setting = django_filters.ChoiceFilter(choices=Programme.Setting.choices, empty_label="Any setting")
     provider = django_filters.ModelChoiceFilter(
@@ -122,7 +123,7 @@ class ProgrammeFilter(django_filters.FilterSet):
         fields = ["name", "setting", "provider"]
 
 
-class ReasonCodeFilter(django_filters.FilterSet):
+class ReasonCodeFilter(FilterSet):
     """The API's reason-code list (the pages offer reasons inside each move's form)."""
 
     class Meta:
@@ -130,11 +131,11 @@ class ReasonCodeFilter(django_filters.FilterSet):
         fields = ["group", "active"]
 
 
-class SessionFilter(django_filters.FilterSet):
+class SessionFilter(FilterSet):
     """The API's session list (the pages show sessions on the referral)."""
 
     # An id, not a choice among all referrals: an unseen referral's id must look like any other.
-    referral = django_filters.NumberFilter(field_name="referral_id")
+    referral = IdFilter(field_name="referral_id", label="Referral")
     scheduled_from = django_filters.DateFilter(field_name="scheduled_on", lookup_expr="gte")
     scheduled_to = django_filters.DateFilter(field_name="scheduled_on", lookup_expr="lte")
     sort = django_filters.OrderingFilter(fields=(("scheduled_on", "scheduled"), ("id", "id")))

@@ -25,6 +25,7 @@ from django.db import transaction
 from django.db.models.functions import Upper
 from import_export import fields, widgets
 
+from tracker.core import validation
 from tracker.core.imports import registry
 from tracker.core.imports.reading import FileRefused, RowError, Table
 from tracker.core.imports.resources import TrackerResource
@@ -196,6 +197,10 @@ def _read_row(number: int, raw: dict[str, Any], lookups: _Lookups, errors: list[
                 validate(found[column])
             except ValidationError as error:
                 fail(column, " ".join(error.messages) + ".")
+    if "offence_date" in found:
+        # The same rule as the form and the API (the model field's validator).
+        for problem in validation.problems(found["offence_date"], [validation.OFFENCE_DATE]):
+            fail("offence_date", f"{problem}.")
     for column in ("injury", "charged"):
         if _text(raw.get(column)) or isinstance(raw.get(column), bool):
             try:

@@ -14,6 +14,7 @@ from django.db.models.functions import Upper
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from tracker.core import validation
 from tracker.core.lifecycle import TransitionRecord
 from tracker.core.models import Area, ManagedList, Organisation, OutcomeType, User
 from tracker.core.versioning import VersionedModel
@@ -120,7 +121,7 @@ class Programme(ManagedList):
 
     provider = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="programmes")
     setting = models.CharField(max_length=20, choices=Setting.choices)
-    planned_sessions = models.PositiveSmallIntegerField(default=1)
+    planned_sessions = models.PositiveSmallIntegerField(default=1, validators=[validation.PLANNED_SESSIONS])
     desired_outcomes = models.ManyToManyField(
         OutcomeType,
         related_name="programmes",
@@ -163,7 +164,7 @@ class Referral(VersionedModel):
 
     offender = models.ForeignKey(Offender, on_delete=models.PROTECT, related_name="referrals")
     programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="referrals")
-    offence_date = models.DateField("date of the index offence")
+    offence_date = models.DateField("date of the index offence", validators=[validation.OFFENCE_DATE])
     area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+", verbose_name="area of the offence")
     victim_role = models.CharField("victim's role", max_length=30, choices=VictimRole.choices)
     injury = models.BooleanField("the victim was injured", default=False)
@@ -243,7 +244,7 @@ class Session(VersionedModel):
         EXCELLENT = 5, "5 – excellent"
 
     referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="sessions")
-    scheduled_on = models.DateField("scheduled date")
+    scheduled_on = models.DateField("scheduled date", validators=[validation.SESSION_DATE])
     happened = models.BooleanField("the session took place", default=True)
     attendance = models.CharField(max_length=20, choices=Attendance.choices, blank=True)
     absence = models.CharField("reason for absence", max_length=20, choices=Absence.choices, blank=True)

@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.db.models.functions import Upper
 from django.utils import timezone
 
+from tracker.core import validation
 from tracker.core.history import set_history_user
 from tracker.core.lifecycle import Move, apply_move
 from tracker.core.models import Organisation, Outcome, User
@@ -157,6 +158,7 @@ def create_referral(
         raise ReferralError("That programme is no longer offered; choose another.")
     if not Offender.objects.visible_to(by).filter(pk=offender.pk).exists():
         raise ReferralError("Choose a person you have added or can already see.")
+    validation.check_values(Referral, {"offence_date": offence_date})
     referral = Referral(
         offender=offender,
         programme=programme,
@@ -309,6 +311,7 @@ def record_session(
         behaviour = None
     if concern and not concern_note.strip():
         raise ReferralError("Describe the concern.")
+    validation.check_values(Session, {"scheduled_on": scheduled_on})
     session = Session(
         referral=referral,
         scheduled_on=scheduled_on,

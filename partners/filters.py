@@ -11,6 +11,7 @@ from django.db.models import Q, QuerySet
 from django_filters.widgets import BaseCSVWidget
 
 from partners.models import CommunityGroup, Engagement, EngagementKind, Partnership, Venue
+from tracker.core.filters import FilterSet, IdFilter
 from tracker.core.forms import DateInput
 from tracker.core.models import Area, User
 
@@ -35,7 +36,7 @@ class Select(BaseCSVWidget, forms.Select):
     widgets by class name, treats it as one (django-filter's own is "CSVSelect")."""
 
 
-class GroupFilter(django_filters.FilterSet):
+class GroupFilter(FilterSet):
     q = django_filters.CharFilter(label="Search", method=_search(["name"]))
     kind = django_filters.ChoiceFilter(choices=CommunityGroup.Kind.choices, empty_label="Any kind")
     area = django_filters.ModelChoiceFilter(queryset=Area.objects.all(), empty_label="Any area")
@@ -55,7 +56,7 @@ class GroupFilter(django_filters.FilterSet):
         fields = ["q", "kind", "area", "active"]
 
 
-class VenueFilter(django_filters.FilterSet):
+class VenueFilter(FilterSet):
     q = django_filters.CharFilter(
         label="Search",
         help_text="Name, licence number, postcode or operator",
@@ -88,7 +89,7 @@ class VenueFilter(django_filters.FilterSet):
         fields = ["q", "kind", "area"]
 
 
-class PartnershipFilter(django_filters.FilterSet):
+class PartnershipFilter(FilterSet):
     q = django_filters.CharFilter(
         label="Search",
         help_text="Venue name or licence number",
@@ -129,7 +130,7 @@ class PartnershipFilter(django_filters.FilterSet):
         fields = ["q", "status", "area", "lead_officer", "review_before"]
 
 
-class EngagementFilter(django_filters.FilterSet):
+class EngagementFilter(FilterSet):
     q = django_filters.CharFilter(label="Search", help_text="Summary, group or venue name", method="search")
     kind = django_filters.ModelChoiceFilter(queryset=EngagementKind.objects.all(), empty_label="Any kind")
     area = django_filters.ModelChoiceFilter(queryset=Area.objects.all(), empty_label="Any area")
@@ -139,7 +140,7 @@ class EngagementFilter(django_filters.FilterSet):
     group = django_filters.ModelChoiceFilter(
         field_name="groups", queryset=CommunityGroup.objects.all(), empty_label="Any group", label="Community group"
     )
-    venue = django_filters.NumberFilter(field_name="venues", widget=forms.HiddenInput)
+    venue = IdFilter(field_name="venues", label="Venue", widget=forms.HiddenInput)
     date_from = django_filters.DateFilter(
         field_name="starts_at__date", lookup_expr="gte", label="From", widget=DateInput
     )

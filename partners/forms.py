@@ -20,6 +20,7 @@ from partners.models import (
     Partnership,
     Venue,
 )
+from tracker.core import validation
 from tracker.core.forms import DateInput, DateTimeInput, RecordVersionMixin, VersionedModelForm, model_choice_field
 from tracker.core.models import User
 
@@ -109,6 +110,7 @@ def move_fields(verb: str) -> dict[str, forms.Field]:
             label="Next review date",
             widget=DateInput,
             required=False,
+            validators=[validation.REVIEW_DATE],
             help_text="Leave blank for 12 months after signing up.",
         )
     return fields
@@ -181,6 +183,7 @@ class EngagementForm(VersionedModelForm):
         }
         labels = {"kind": "Kind of engagement", "groups": "Community groups"}
         help_texts = {"groups": MULTI_HINT, "venues": MULTI_HINT}
+        error_messages = {"attendance": validation.count_form_messages(validation.ATTENDANCE)}
 
     def __init__(self, *args: Any, user: User, **kwargs: Any):
         super().__init__(*args, **kwargs)
@@ -211,8 +214,14 @@ class MaterialsForm(RecordVersionMixin, forms.Form):
             active_or_current(CampaignMaterial.objects.all(), None) | CampaignMaterial.objects.filter(pk__in=current)
         )
         for material in self.materials:
+            rule = validation.CountWithin(f"The quantity of {material.name}", maximum=validation.MAX_QUANTITY)
             self.fields[f"m{material.pk}"] = forms.IntegerField(
-                label=material.name, min_value=0, max_value=100000, required=False, initial=current.get(material.pk, 0)
+                label=material.name,
+                min_value=rule.minimum,
+                max_value=rule.maximum,
+                required=False,
+                initial=current.get(material.pk, 0),
+                error_messages=validation.count_form_messages(rule),
             )
 
     def quantities(self) -> dict[CampaignMaterial, int]:

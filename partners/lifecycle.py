@@ -12,6 +12,7 @@ from datetime import date, datetime
 from typing import Any
 
 from partners.models import OPEN_STATUSES, EndReason, Partnership, PartnershipTransition
+from tracker.core import validation
 from tracker.core.errors import DomainError
 from tracker.core.lifecycle import Lifecycle, Move
 
@@ -82,6 +83,9 @@ class PartnershipLifecycle(Lifecycle[Partnership]):
             review = next_review_on or default_review_date(on)
             if review <= on:
                 raise PartnershipError("The next review date must be after the sign-up date.")
+            problems = validation.problems(review, [validation.REVIEW_DATE])
+            if problems:
+                raise PartnershipError(problems[0])
             return {"next_review_on": review}
         if move.target in Partnership.CLOSED:
             return {"end_reason": reason}

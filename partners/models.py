@@ -17,6 +17,7 @@ from partners.querysets import (
     PartnershipQuerySet,
     VenueQuerySet,
 )
+from tracker.core import validation
 from tracker.core.lifecycle import TransitionRecord
 from tracker.core.models import Area, ManagedList, User
 from tracker.core.versioning import VersionedModel
@@ -164,7 +165,7 @@ class Partnership(VersionedModel):
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.PROSPECT)
     started_on = models.DateField("start date")
     signed_up_on = models.DateField("signed up on", null=True, blank=True)
-    next_review_on = models.DateField("next review date", null=True, blank=True)
+    next_review_on = models.DateField("next review date", null=True, blank=True, validators=[validation.REVIEW_DATE])
     ended_on = models.DateField("ended on", null=True, blank=True)
     end_reason = models.ForeignKey(EndReason, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     lead_officer = models.ForeignKey(User, on_delete=models.PROTECT, related_name="led_partnerships")
@@ -228,13 +229,15 @@ class PartnershipCommitment(models.Model):
 
 
 class Engagement(VersionedModel):
-    starts_at = models.DateTimeField("date and time")
+    starts_at = models.DateTimeField("date and time", validators=[validation.ENGAGEMENT_DATE])
     kind = models.ForeignKey(EngagementKind, on_delete=models.PROTECT, related_name="engagements")
     lead_officer = models.ForeignKey(User, on_delete=models.PROTECT, related_name="led_engagements")
     groups = models.ManyToManyField(CommunityGroup, blank=True, related_name="engagements")
     venues = models.ManyToManyField(Venue, blank=True, related_name="engagements")
     area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="engagements")
-    attendance = models.PositiveIntegerField(null=True, blank=True, help_text="How many people took part.")
+    attendance = models.PositiveIntegerField(
+        null=True, blank=True, help_text="How many people took part.", validators=[validation.ATTENDANCE]
+    )
     summary = models.TextField(blank=True)
     # Group and venue links are not in the field history: simple-history diffs them
     # with a query per entry, which would make the timeline grow with the edits.
@@ -254,7 +257,7 @@ class Engagement(VersionedModel):
 class EngagementMaterial(models.Model):
     engagement = models.ForeignKey(Engagement, on_delete=models.CASCADE, related_name="materials")
     material = models.ForeignKey(CampaignMaterial, on_delete=models.PROTECT, related_name="+")
-    quantity = models.PositiveIntegerField()
+    quantity = models.PositiveIntegerField(validators=[validation.QUANTITY])
     history = HistoricalRecords()
 
     class Meta:
@@ -269,8 +272,8 @@ class FollowUpAction(models.Model):
     engagement = models.ForeignKey(Engagement, on_delete=models.CASCADE, related_name="follow_ups")
     description = models.CharField(max_length=300)
     owner = models.ForeignKey(User, on_delete=models.PROTECT, related_name="partner_follow_ups")
-    due_on = models.DateField("due date")
-    done_on = models.DateField("done date", null=True, blank=True)
+    due_on = models.DateField("due date", validators=[validation.FOLLOW_UP_DUE])
+    done_on = models.DateField("done date", null=True, blank=True, validators=[validation.FOLLOW_UP_DONE])
     history = HistoricalRecords()
 
     objects = FollowUpQuerySet.as_manager()

@@ -13,6 +13,7 @@ from import_export import fields, widgets
 
 from partners import services
 from partners.models import CampaignMaterial, CommunityGroup, Engagement, EngagementKind, Partnership, Venue
+from tracker.core import validation
 from tracker.core.imports.resources import TrackerResource
 from tracker.core.models import Area, User
 
@@ -209,6 +210,9 @@ def parse_materials(value: Any) -> dict[CampaignMaterial, int]:
             raise ValueError(f"The quantity of {name.strip()!r} must be a whole number.") from None
         if number < 0:
             raise ValueError(f"The quantity of {name.strip()!r} cannot be negative.")
+        rule = validation.CountWithin(f"The quantity of {name.strip()!r}", maximum=validation.MAX_QUANTITY)
+        for problem in validation.problems(number, [rule]):
+            raise ValueError(f"{problem}.")
         if name.strip().lower() in lines:
             raise ValueError(f"{name.strip()!r} appears twice.")
         lines[name.strip().lower()] = number

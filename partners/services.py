@@ -28,6 +28,7 @@ from partners.models import (
     PartnershipTransition,
     Venue,
 )
+from tracker.core import validation
 from tracker.core.lifecycle import apply_move
 from tracker.core.models import Area, User
 from tracker.core.versioning import claim_version, save_changes
@@ -284,6 +285,12 @@ def update_engagement(
     return engagement
 
 
+def _refuse(problems: list[str], *, about: str = "") -> None:
+    """Refuse with the first of `problems` (messages of tracker.core.validation), if any."""
+    if problems:
+        raise PartnershipError(f"{about}: {problems[0]}" if about else problems[0])
+
+
 @transaction.atomic
 def set_materials(
     engagement: Engagement, *, by: User, expected_version: int, quantities: Mapping[CampaignMaterial, int]
@@ -291,6 +298,8 @@ def set_materials(
     """Record what was handed out; a quantity of 0 removes the line. The engagement's version moves."""
     if any(quantity < 0 for quantity in quantities.values()):
         raise PartnershipError("Quantities cannot be negative.")
+    for material, quantity in quantities.items():
+        _refuse(validation.problems(quantity, [validation.QUANTITY]), about=material.name)
     claim_version(engagement, expected_version)
     existing = {m.material_id: m for m in engagement.materials.all()}
     for material, quantity in quantities.items():
@@ -329,8 +338,10 @@ def complete_follow_up(
     action is part of its engagement: `expected_version` is the engagement's."""
     if action.done_on is not None:
         raise PartnershipError("This follow-up action is already done.")
+    day = done_on or timezone.localdate()
+    _refuse(validation.problems(day, [validation.FOLLOW_UP_DONE]))
     claim_version(action.engagement, expected_version)
-    action.done_on = done_on or timezone.localdate()
+    action.done_on = day
     _stamp(action, by)
     action.save(update_fields=["done_on"])
     return action

@@ -250,8 +250,9 @@ REST_FRAMEWORK = {
         "rest_framework.permissions.IsAuthenticated",
         "tracker.core.api.authentication.HasRole",
     ],
-    # JSON only: one request body per operation in the schema, so generated clients work.
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    # JSON only, with nesting bounded (tracker/core/api/parsers.py): one request body per
+    # operation in the schema, so generated clients work.
+    "DEFAULT_PARSER_CLASSES": ["tracker.core.api.parsers.JSONParser"],
     "DEFAULT_PAGINATION_CLASS": "tracker.core.api.pagination.Pagination",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "tracker.core.api.schema.AutoSchema",

@@ -29,6 +29,7 @@ from partners.models import (
     Venue,
 )
 from partners.services import allowed_moves
+from tracker.core import validation
 from tracker.core.api.base import MoveSerializer, VersionedSerializerMixin, VersionField, set_related_queryset
 from tracker.core.models import Area, User
 
@@ -184,7 +185,10 @@ class PartnershipMoveSerializer(MoveSerializer):
 
 class SignUpSerializer(PartnershipMoveSerializer):
     next_review_on = serializers.DateField(
-        required=False, allow_null=True, help_text="Defaults to 12 months after signing up."
+        required=False,
+        allow_null=True,
+        validators=[validation.REVIEW_DATE],
+        help_text="Defaults to 12 months after signing up.",
     )
 
 
@@ -268,7 +272,12 @@ class EngagementSerializer(VersionedSerializerMixin, serializers.ModelSerializer
 
 class MaterialQuantitySerializer(serializers.Serializer[Any]):
     material = serializers.PrimaryKeyRelatedField(queryset=_active(CampaignMaterial.objects.all()))
-    quantity = serializers.IntegerField(min_value=0, max_value=1_000_000, help_text="0 removes the line.")
+    quantity = serializers.IntegerField(
+        min_value=0,
+        max_value=validation.MAX_QUANTITY,
+        validators=[validation.QUANTITY],
+        help_text="0 removes the line.",
+    )
 
 
 class SetMaterialsSerializer(serializers.Serializer[Any]):
@@ -286,10 +295,12 @@ class AddFollowUpSerializer(serializers.Serializer[Any]):
     version = VersionField()
     description = serializers.CharField(max_length=300)
     owner = _officer_field()
-    due_on = serializers.DateField()
+    due_on = serializers.DateField(validators=[validation.FOLLOW_UP_DUE])
 
 
 class FollowUpMoveSerializer(serializers.Serializer[Any]):
     version = VersionField()
     follow_up = serializers.IntegerField(min_value=1, help_text="The id of one of this engagement's follow-ups.")
-    done_on = serializers.DateField(required=False, help_text="Defaults to today (when marking done).")
+    done_on = serializers.DateField(
+        required=False, validators=[validation.FOLLOW_UP_DONE], help_text="Defaults to today (when marking done)."
+    )

@@ -14,12 +14,6 @@ from interventions.models import Offender, Referral
 
 pytestmark = pytest.mark.django_db
 
-NEEDS_SAFE_FILENAMES = pytest.mark.xfail(
-    strict=True,
-    reason="The progress PDF's Content-Disposition header is built from the raw case reference; "
-    "making download file names safe everywhere is another part of issue #12. Remove this mark with that fix.",
-)
-
 
 def stored_as(referral: Referral, reference: str) -> Offender:
     """Write the reference straight to the database, as data from before validation."""
@@ -32,8 +26,8 @@ def stored_as(referral: Referral, reference: str) -> Offender:
     "reference",
     [
         'A1"; filename="evil.exe',
-        pytest.param("A1\r\nX-Injected: yes", marks=NEEDS_SAFE_FILENAMES),
-        pytest.param("A1\nB", marks=NEEDS_SAFE_FILENAMES),
+        "A1\r\nX-Injected: yes",
+        "A1\nB",
     ],
 )
 def test_the_progress_pdf_of_a_person_with_an_old_bad_reference_downloads(

@@ -13,6 +13,8 @@ from django.utils import timezone
 from import_export import resources
 from import_export.formats.base_formats import CSV, XLSX
 
+from tracker.core.downloads import attachment
+
 # A cell starting with one of these is run as a formula by spreadsheet programs.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 FORMATS = {"csv": CSV, "xlsx": XLSX}
@@ -68,5 +70,5 @@ def export_response(
     content = file_format.export_data(dataset)
     stamp = timezone.localtime().strftime("%Y-%m-%d")
     response = HttpResponse(content, content_type=file_format.get_content_type())
-    response["Content-Disposition"] = f'attachment; filename="{filename}-{stamp}.{file_format.get_extension()}"'
+    attachment(response, f"{filename}-{stamp}.{file_format.get_extension()}")
     return response

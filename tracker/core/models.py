@@ -12,6 +12,7 @@ from django.contrib.sessions.base_session import AbstractBaseSession
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from tracker.core import validation
 from tracker.core.roles import Role
 from tracker.core.versioning import VersionedModel
 
@@ -154,7 +155,7 @@ class Outcome(VersionedModel):
     content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
     object_id = models.PositiveBigIntegerField()
     subject = GenericForeignKey("content_type", "object_id")
-    date = models.DateField()
+    date = models.DateField(validators=[validation.OUTCOME_DATE])
     outcome_type = models.ForeignKey(OutcomeType, on_delete=models.PROTECT, related_name="outcomes")
     rating = models.CharField(max_length=20, choices=Rating.choices)
     description = models.TextField()

@@ -14,6 +14,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.db.models import QuerySet
 
+from tracker.core import validation
 from tracker.core.forms import DateInput, VersionedModelForm, choice_field, model_choice_field
 from tracker.core.history import set_history_user
 from tracker.core.models import Outcome, OutcomeType, User
@@ -66,6 +67,12 @@ def outcomes_for_model(model: type[models.Model]) -> QuerySet[Outcome]:
     return Outcome.objects.filter(content_type=ContentType.objects.get_for_model(model))
 
 
+# An outcome is something that came of the work: it has happened. (The rule belongs on
+# Outcome.date; it is applied here, by the form and by the API's serializer until that
+# field's migration can be added.)
+OUTCOME_RULES = {"date": [validation.OUTCOME_DATE]}
+
+
 @transaction.atomic
 def record_outcome(
     subject: models.Model,
@@ -89,12 +96,15 @@ def record_outcome(
         recorded_by=by,
     )
     outcome.full_clean()
+    validation.check_rules({"date": date}, OUTCOME_RULES)
     set_history_user(outcome, by)
     outcome.save()
     return outcome
 
 
 def update_outcome(outcome: Outcome, *, by: User, expected_version: int, **changes: Any) -> Outcome:
+    if "date" in changes and changes["date"] != outcome.date:
+        validation.check_rules({"date": changes["date"]}, OUTCOME_RULES)
     return save_changes(outcome, by=by, expected_version=expected_version, changes=changes)
 
 

@@ -14,6 +14,7 @@ from django.db import models, transaction
 from django.db.models import F
 
 from tracker.core.history import set_history_user
+from tracker.core.validation import check_changes
 
 if TYPE_CHECKING:
     from tracker.core.models import User
@@ -108,6 +109,7 @@ def claim_version[V: VersionedModel](instance: V, expected_version: int) -> None
 def save_changes[V: VersionedModel](instance: V, *, by: User, expected_version: int, changes: dict[str, Any]) -> V:
     """Apply `changes` to `instance` if nobody saved it since `expected_version`,
     with a history entry by `by`. The building block of every edit service."""
+    check_changes(instance, changes)
     claim_version(instance, expected_version)
     for name, value in changes.items():
         setattr(instance, name, value)

@@ -7,12 +7,13 @@ from typing import Any
 import django_filters
 from django import forms
 
+from tracker.core.filters import FilterSet
 from tracker.core.forms import DateInput
 from tracker.core.models import Area
 from tracker.reports.models import IssuedReport
 
 
-class IssuedReportFilter(django_filters.FilterSet):
+class IssuedReportFilter(FilterSet):
     area = django_filters.ModelChoiceFilter(queryset=Area.objects.all(), empty_label="All areas and whole force")
     issued_from = django_filters.DateFilter(
         field_name="issued_at", lookup_expr="date__gte", label="Issued on or after", widget=DateInput

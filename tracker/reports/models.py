@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
+from tracker.core import validation
 from tracker.core.models import Area
 from tracker.core.versioning import VersionedModel
 
@@ -35,7 +36,7 @@ class AssaultIncident(VersionedModel):
     what came of it."""
 
     reference = models.CharField(max_length=50, unique=True)
-    occurred_at = models.DateTimeField(db_index=True)
+    occurred_at = models.DateTimeField(db_index=True, validators=[validation.INCIDENT_DATE])
     area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="assault_incidents")
     victim_role = models.CharField(max_length=30, choices=VictimRole.choices)
     injury = models.BooleanField(default=False)
@@ -56,8 +57,8 @@ class WorkforcePeriod(VersionedModel):
 
     period_start = models.DateField()
     period_end = models.DateField()
-    officers = models.PositiveIntegerField()
-    staff = models.PositiveIntegerField()
+    officers = models.PositiveIntegerField(validators=[validation.OFFICERS])
+    staff = models.PositiveIntegerField(validators=[validation.STAFF])
     history = HistoricalRecords()
 
     class Meta:

@@ -8,6 +8,7 @@ from interventions.permissions import is_handler
 from interventions.querysets import get_referral_for
 from partners.getters import get_partnership_for
 from tracker.core.access_log import log_access
+from tracker.core.downloads import attachment
 from tracker.core.http import AuthenticatedHttpRequest
 from tracker.core.models import AccessLog, User
 from tracker.core.permissions import PARTNERS, roles_required
@@ -17,7 +18,7 @@ from tracker.reports.record_pdfs import partnership_pdf, referral_pdf
 
 def _pdf(content: bytes, name: str) -> HttpResponse:
     response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    attachment(response, name)  # the name holds a case reference or a venue name
     response["Cache-Control"] = "no-store"
     return response
 

@@ -13,7 +13,7 @@ import hashlib
 import re
 from collections.abc import Callable, Iterable, Mapping
 from contextlib import nullcontext
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time
 from typing import Any, cast
 
 from django.core.exceptions import ValidationError
@@ -22,6 +22,7 @@ from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from tracker.core import validation
 from tracker.core.errors import DomainError
 from tracker.core.history import set_history_user
 from tracker.core.imports.keys import RepeatedKeys
@@ -32,7 +33,7 @@ from tracker.core.versioning import save_changes
 from tracker.reports.models import AssaultIncident, IncidentOutcome, IssuedReport, VictimRole, WorkforcePeriod
 from tracker.reports.pdf import filename as pdf_filename
 from tracker.reports.pdf import render_board_pdf
-from tracker.reports.periods import EARLIEST, Period, local_zone
+from tracker.reports.periods import Period, local_zone
 from tracker.reports.permissions import can_issue
 
 INCIDENT_FIELDS = ("reference", "occurred_at", "area", "victim_role", "injury", "outcome")
@@ -41,7 +42,6 @@ BATCH = 1000
 FIRST_ROW = HEADER_ROWS + 1  # the spreadsheet row of the first data row
 DATE_ONLY = re.compile(r"\s*\d{4}-?\d{2}-?\d{2}\s*")
 YES = {"yes": True, "no": False}
-MAX_HEADCOUNT = 1_000_000  # far above any force; keeps a typo from overflowing the column
 
 
 class FiguresDataError(DomainError):
@@ -76,8 +76,9 @@ def _aware(value: Any) -> datetime:
         raise ValidationError("Enter a date and time, for example 2018-07-01 23:30.")
     if timezone.is_naive(value):
         value = value.replace(tzinfo=local_zone())
-    if not EARLIEST <= value.date() <= timezone.localdate() + timedelta(days=1):
-        raise ValidationError(f"Enter a time between {EARLIEST:%Y-%m-%d} and today.")
+    # The model field's rule (from the campaign's data start to today), in UK local time.
+    for problem in validation.problems(value, [validation.INCIDENT_DATE]):
+        raise ValidationError(f"{problem}.")
     # In UTC, so that comparing with the stored value is exact: Python never finds
     # a time in the autumn's repeated hour equal to one in another zone.
     return cast(datetime, value.astimezone(UTC))
@@ -99,13 +100,15 @@ def _to_date(value: Any) -> date:
     return value
 
 
-def _whole_number(value: Any) -> int:
+def _whole_number(value: Any, rule: validation.CountWithin) -> int:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     elif isinstance(value, str) and re.fullmatch(r"\s*\d[\d,]*\s*", value):
         value = int(value.replace(",", ""))
-    if isinstance(value, bool) or not isinstance(value, int) or not 0 < value < MAX_HEADCOUNT:
-        raise ValidationError(f"Enter a whole number greater than 0 and less than {MAX_HEADCOUNT:,}.")
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValidationError(f"{rule.message()}.")
+    for problem in validation.problems(value, [rule]):  # the model field's rule
+        raise ValidationError(f"{problem}.")
     return value
 
 
@@ -322,7 +325,12 @@ def _upsert_batch(batch: list[dict[str, Any]], outcome: ImportOutcome, *, by: Us
 def _clean_workforce(data: Mapping[str, Any]) -> tuple[dict[str, Any], list[tuple[str, str]]]:
     values: dict[str, Any] = {}
     errors: list[tuple[str, str]] = []
-    cleaners = {"period_start": _to_date, "period_end": _to_date, "officers": _whole_number, "staff": _whole_number}
+    cleaners: dict[str, Callable[[Any], Any]] = {
+        "period_start": _to_date,
+        "period_end": _to_date,
+        "officers": lambda v: _whole_number(v, validation.OFFICERS),
+        "staff": lambda v: _whole_number(v, validation.STAFF),
+    }
     for name, clean in cleaners.items():
         value = data.get(name)
         if _blank(value):

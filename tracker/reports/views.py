@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_POST
 
+from tracker.core.downloads import attachment
 from tracker.core.http import AuthenticatedHttpRequest
 from tracker.core.lists import FilteredListView
 from tracker.core.permissions import REPORTS, roles_required
@@ -62,7 +63,7 @@ def board_pdf(request: AuthenticatedHttpRequest) -> HttpResponse:
         return _bad_request(request, form)
     content = render_board_pdf(form.period, form.chosen_area)
     response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{filename(form.period, form.chosen_area)}"'
+    attachment(response, filename(form.period, form.chosen_area))
     return response
 
 
@@ -100,4 +101,6 @@ def issued_download(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
     """The stored bytes, exactly as issued; never regenerated."""
     report = get_object_or_404(IssuedReport, pk=pk)
     name = (report.file.name or "").rsplit("/", 1)[-1]
-    return FileResponse(report.file.open("rb"), as_attachment=True, filename=name, content_type="application/pdf")
+    response = FileResponse(report.file.open("rb"), content_type="application/pdf")
+    attachment(response, name)
+    return response

@@ -16,6 +16,7 @@ from tracker.core.api.base import (
     ServiceViewSet,
     VersionedSerializerMixin,
 )
+from tracker.core.filters import FilterSet, IdFilter
 from tracker.core.models import Outcome, OutcomeType, User
 from tracker.core.outcomes import delete_outcome, record_outcome, subject_types, update_outcome, visible_outcomes
 from tracker.core.permissions import ANY_ROLE
@@ -64,9 +65,9 @@ class OutcomeSerializer(VersionedSerializerMixin, serializers.ModelSerializer[Ou
         return fields
 
 
-class OutcomeFilter(django_filters.FilterSet):
+class OutcomeFilter(FilterSet):
     subject_type = django_filters.CharFilter(method="filter_subject_type")
-    subject_id = django_filters.NumberFilter(field_name="object_id")
+    subject_id = IdFilter(field_name="object_id", label="Subject id")
     date_from = django_filters.DateFilter(field_name="date", lookup_expr="gte")
     date_to = django_filters.DateFilter(field_name="date", lookup_expr="lte")
     sort = django_filters.OrderingFilter(fields=("date", "id"))
