@@ -56,6 +56,6 @@ def _note_change(sender: type[User], instance: User, raw: bool, update_fields: A
 @receiver(post_save, sender=User, dispatch_uid="core.credentials.end_access")
 def _end_access(sender: type[User], instance: User, raw: bool, **kwargs: Any) -> None:
     reason = getattr(instance, "_access_ends_because", "")
-    instance._access_ends_because = ""  # type: ignore[attr-defined]  # read by the post-save handler
+    instance._access_ends_because = ""  # type: ignore[attr-defined]  # the pre-save note, used once
     if reason and not raw:
         end_all_access(instance, reason=reason)
