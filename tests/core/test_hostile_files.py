@@ -172,8 +172,8 @@ def test_preview_lists_the_first_problems_and_counts_the_rest(
     assert len(job.errors) == 20
     page = client.get(response["Location"])
     text = page.content.decode()
-    assert "10000 problems found" in text
-    assert "And 9980 more problems not shown." in text
+    assert "10,000 problems found" in text
+    assert "And 9,980 more problems not shown." in text
     assert text.count('<tr class="govuk-table__row">') == 21  # the header and 20 problems
     assert len(page.content) < 40_000
 

@@ -212,7 +212,7 @@ def test_the_api_refuses_a_review_date_years_ahead_and_a_follow_up_done_tomorrow
 
     venue = make_venue()
     partnership = services.start_partnership(venue, by=officer, lead_officer=officer, started_on=date(2026, 1, 1))
-    services.mark_engaged(partnership, by=officer, on=date(2026, 1, 5))
+    services.mark_engaged(partnership, by=officer, expected_version=partnership.version, on=date(2026, 1, 5))
     partnership.refresh_from_db()
     api = api_for(officer)
     body = {"version": partnership.version, "on": "2026-06-01", "next_review_on": "2040-01-01"}
@@ -221,7 +221,9 @@ def test_the_api_refuses_a_review_date_years_ahead_and_a_follow_up_done_tomorrow
     assert response.json()["next_review_on"] == ["The next review date must be no later than 16 June 2028"]
 
     engagement = make_engagement(venues=[venue])
-    action = services.add_follow_up(engagement, by=officer, description="Call", owner=officer, due_on=TODAY)
+    action = services.add_follow_up(
+        engagement, by=officer, expected_version=engagement.version, description="Call", owner=officer, due_on=TODAY
+    )
     engagement.refresh_from_db()
     body = {"version": engagement.version, "follow_up": action.pk, "done_on": "2026-06-16"}
     response = api.post(f"{API}/engagements/{engagement.pk}/complete-follow-up/", body, format="json")
