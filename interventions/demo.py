@@ -16,6 +16,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
+from tracker.core.history import set_history_user
 from tracker.core.models import Area, Organisation, Outcome, OutcomeType, User
 
 from .models import FollowUp, Offender, Programme, ReasonCode, Referral, ReferralTransition, Session, Status
@@ -192,7 +193,7 @@ def _seed_offenders(count: int, users: dict[str, User]) -> list[Offender]:
             holding_organisation_id=organisation_id,
             kept_by_id=kept_by_id,
         )
-        person._history_user = creator  # type: ignore[attr-defined]
+        set_history_user(person, creator)
         new.append(person)
     if new:
         bulk_create_with_history(new, Offender)

@@ -29,7 +29,7 @@ def search_people(queryset: QuerySet[Any], value: str, prefix: str = "") -> Quer
     return queryset
 
 
-class Select(BaseCSVWidget, forms.Select):  # type: ignore[misc]
+class Select(BaseCSVWidget, forms.Select):
     """The ordering widget under the name the GOV.UK renderer styles as a select
     (django-filter's own is called CSVSelect)."""
 

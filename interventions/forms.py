@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 from django.db.models import Q
 
-from tracker.core.forms import DateInput, RecordVersionMixin, VersionedModelForm
+from tracker.core.forms import DateInput, RecordVersionMixin, VersionedModelForm, choice_field, model_choice_field
 from tracker.core.models import Organisation, Outcome, User
 
 from .models import FollowUp, Offender, Programme, Referral, Session
@@ -24,7 +24,7 @@ def _yes_no(label: str) -> forms.TypedChoiceField:
     )
 
 
-class OffenderForm(forms.ModelForm):
+class OffenderForm(forms.ModelForm[Offender]):
     confirm_duplicate = forms.BooleanField(
         label="I have checked: this is a different person with the same name and date of birth",
         required=False,
@@ -101,14 +101,14 @@ class ReferralForm(VersionedModelForm):
 
     def __init__(self, *args: Any, user: User, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.fields["offender"].queryset = Offender.objects.visible_to(user)  # type: ignore[attr-defined]
+        model_choice_field(self, "offender").queryset = Offender.objects.visible_to(user)
         current = Q(pk=self.instance.programme_id) if self.instance.pk else Q()
-        self.fields["programme"].queryset = Programme.objects.filter(Q(active=True) | current)  # type: ignore[attr-defined]
-        self.fields["handling_organisation"].queryset = Organisation.objects.filter(  # type: ignore[attr-defined]
+        model_choice_field(self, "programme").queryset = Programme.objects.filter(Q(active=True) | current)
+        model_choice_field(self, "handling_organisation").queryset = Organisation.objects.filter(
             kind__in=[Organisation.Kind.PROBATION, Organisation.Kind.PRISON], active=True
         )
-        self.fields["victim_role"].choices = Referral.VictimRole.choices  # type: ignore[attr-defined]
-        self.fields["priority"].choices = Referral.Priority.choices  # type: ignore[attr-defined]
+        choice_field(self, "victim_role").choices = Referral.VictimRole.choices
+        choice_field(self, "priority").choices = Referral.Priority.choices
         if self.instance.pk:
             # Who the referral is about and who handles it are fixed once made.
             del self.fields["offender"]
@@ -143,7 +143,7 @@ class CompleteForm(RecordVersionMixin, forms.Form):
         }
 
 
-class SessionForm(forms.ModelForm):
+class SessionForm(forms.ModelForm[Session]):
     happened = _yes_no("Did the session take place?")
     concern = forms.BooleanField(label="There is a concern the referrer should know about", required=False)
 
@@ -162,9 +162,9 @@ class SessionForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.fields["attendance"].choices = Session.Attendance.choices  # type: ignore[attr-defined]
-        self.fields["absence"].choices = Session.Absence.choices  # type: ignore[attr-defined]
-        self.fields["behaviour"].choices = Session.Behaviour.choices  # type: ignore[attr-defined]
+        choice_field(self, "attendance").choices = Session.Attendance.choices
+        choice_field(self, "absence").choices = Session.Absence.choices
+        choice_field(self, "behaviour").choices = Session.Behaviour.choices
 
 
 class AssignForm(RecordVersionMixin, forms.Form):
@@ -174,7 +174,7 @@ class AssignForm(RecordVersionMixin, forms.Form):
 
     def __init__(self, *args: Any, referral: Referral, **kwargs: Any):
         super().__init__(*args, versioned=referral, **kwargs)
-        self.fields["liaison"].queryset = User.objects.filter(  # type: ignore[attr-defined]
+        model_choice_field(self, "liaison").queryset = User.objects.filter(
             organisation_id=referral.handling_organisation_id, is_probation_liaison=True, is_active=True
         )
 
@@ -188,5 +188,5 @@ class FollowUpForm(VersionedModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.fields["result"].choices = FollowUp.Result.choices  # type: ignore[attr-defined]
+        choice_field(self, "result").choices = FollowUp.Result.choices
         self.fields["result"].required = True

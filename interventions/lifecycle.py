@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from django.utils import timezone
 
 from tracker.core.errors import DomainError
+from tracker.core.history import set_history_user
 from tracker.core.lifecycle import Lifecycle, Move
 
 from . import permissions
@@ -97,7 +98,7 @@ class ReferralLifecycle(Lifecycle[Referral]):
         if move.target in {Status.COMPLETED, Status.NOT_COMPLETED}:
             due = months_later(timezone.localdate(when), FOLLOW_UP_AFTER_MONTHS)
             follow_up = FollowUp(referral=record, due=due)
-            follow_up._history_user = by  # type: ignore[attr-defined]
+            set_history_user(follow_up, by)
             follow_up.save()
 
     def reason_choices(self, reasons: list[Any]) -> list[Any]:

@@ -6,7 +6,6 @@ Which referrals and offenders a user may see is decided in `querysets.py` only."
 from __future__ import annotations
 
 from datetime import date
-from typing import ClassVar
 
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
@@ -22,7 +21,8 @@ from tracker.core.versioning import VersionedModel
 
 from .querysets import OffenderQuerySet, ReferralQuerySet
 from .statuses import CLOSED_STATUSES as CLOSED_STATUSES
-from .statuses import OPEN_STATUSES, Status
+from .statuses import OPEN_STATUSES as OPEN_STATUSES  # the statuses belong with the models
+from .statuses import Status as Status
 
 # Letters, digits, spaces and - / . only: a case reference is an identifier, shown
 # in pages, PDFs, file names and exports, so it never carries line breaks, quotes or
@@ -80,7 +80,7 @@ class Offender(VersionedModel):
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
 
-    objects: ClassVar[OffenderQuerySet] = OffenderQuerySet.as_manager()  # type: ignore[assignment]
+    objects = OffenderQuerySet.as_manager()
 
     class Meta:
         ordering = ["last_name", "first_name", "id"]
@@ -186,7 +186,7 @@ class Referral(VersionedModel):
     ended_at = models.DateTimeField(null=True, blank=True)
     history = HistoricalRecords()
 
-    objects: ClassVar[ReferralQuerySet] = ReferralQuerySet.as_manager()  # type: ignore[assignment]
+    objects = ReferralQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-id"]

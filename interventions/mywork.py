@@ -92,7 +92,7 @@ def sections(user: User) -> list[WorkSection]:
                         f"{r.reference}: {r.offender.full_name}",
                         _referral_url(r.pk),
                         due=timezone.localdate(r.submitted_at + WAITING_TOO_LONG) if r.submitted_at else None,
-                        overdue=r.overdue,  # type: ignore[attr-defined]  # annotated in SQL
+                        overdue=r.overdue,
                         detail=f"{r.programme}, submitted {timezone.localdate(r.submitted_at):%d %b %Y}"
                         if r.submitted_at
                         else str(r.programme),
@@ -136,7 +136,7 @@ def sections(user: User) -> list[WorkSection]:
                         f"{f.referral.reference}: {f.referral.offender.full_name}",
                         _referral_url(f.referral_id, "#follow-up"),
                         due=f.due,
-                        overdue=f.overdue,  # type: ignore[attr-defined]  # annotated in SQL
+                        overdue=f.overdue,
                         detail="Has the person been charged with another assault on an emergency worker?",
                     )
                     for f in _note(shown, follow_ups(user)[:LIMIT], "referral")

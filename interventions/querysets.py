@@ -22,7 +22,7 @@ book only (see `offender_book`):
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.apps import apps
 from django.db import models
@@ -67,9 +67,12 @@ class ReferralQuerySet(models.QuerySet[Any]):
     def with_durations(self) -> ReferralQuerySet:
         """Time from submission to acceptance and from acceptance to start, for
         reports (intervals; None until both moves have happened)."""
-        return self.annotate(
-            time_to_accept=ExpressionWrapper(F("accepted_at") - F("submitted_at"), output_field=DurationField()),
-            time_to_start=ExpressionWrapper(F("started_at") - F("accepted_at"), output_field=DurationField()),
+        return cast(
+            ReferralQuerySet,
+            self.annotate(
+                time_to_accept=ExpressionWrapper(F("accepted_at") - F("submitted_at"), output_field=DurationField()),
+                time_to_start=ExpressionWrapper(F("started_at") - F("accepted_at"), output_field=DurationField()),
+            ),
         )
 
     def for_list(self) -> ReferralQuerySet:

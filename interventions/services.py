@@ -14,6 +14,7 @@ from django.db.models.functions import Upper
 from django.utils import timezone
 
 from tracker.core import validation
+from tracker.core.history import set_history_user
 from tracker.core.lifecycle import Move, apply_move
 from tracker.core.models import Organisation, Outcome, User
 from tracker.core.outcomes import record_outcome
@@ -21,8 +22,9 @@ from tracker.core.versioning import claim_version, save_changes
 
 from . import permissions
 from .lifecycle import FOLLOW_UP_AFTER_MONTHS as FOLLOW_UP_AFTER_MONTHS  # the demo data uses these
-from .lifecycle import LIFECYCLE, ReferralError
+from .lifecycle import LIFECYCLE
 from .lifecycle import MOVES as MOVES
+from .lifecycle import ReferralError as ReferralError  # raised by every service here
 from .lifecycle import months_later as months_later
 from .models import FollowUp, Offender, Programme, ReasonCode, Referral, Session
 from .querysets import holds, offender_book
@@ -60,7 +62,7 @@ def _reference_seen(by: User, reference: str, *, exclude_pk: int | None = None) 
     matches = Offender.objects.visible_to(by).annotate(ref=Upper("case_reference")).filter(ref=reference.upper())
     if exclude_pk:
         matches = matches.exclude(pk=exclude_pk)
-    return matches.exists()
+    return bool(matches.exists())
 
 
 def _validate(offender: Offender, *, fields: Iterable[str] = ("case_reference", "date_of_birth")) -> None:
@@ -91,7 +93,7 @@ def create_offender(*, by: User, case_reference: str, first_name: str, last_name
     _validate(offender)
     if _reference_seen(by, offender.case_reference):
         raise ReferralError(REFERENCE_TAKEN)
-    offender._history_user = by  # type: ignore[attr-defined]
+    set_history_user(offender, by)
     try:
         with transaction.atomic():
             offender.save()
@@ -171,7 +173,7 @@ def create_referral(
         referring_organisation_id=by.organisation_id,
         referred_by=by,
     )
-    referral._history_user = by  # type: ignore[attr-defined]
+    set_history_user(referral, by)
     referral.save()
     return referral
 
@@ -272,7 +274,7 @@ def assign(referral: Referral, *, by: User, expected_version: int, liaison: User
         raise ReferralError("Assign the referral to a liaison of the organisation that handles it.")
     claim_version(referral, expected_version)
     referral.assigned_liaison = liaison
-    referral._history_user = by  # type: ignore[attr-defined]
+    set_history_user(referral, by)
     referral.save(update_fields=["assigned_liaison", "version"])
     return referral
 
@@ -322,7 +324,7 @@ def record_session(
         notes=notes,
         recorded_by=by,
     )
-    session._history_user = by  # type: ignore[attr-defined]
+    set_history_user(session, by)
     session.save()
     return session
 
@@ -336,7 +338,7 @@ def acknowledge_concern(session: Session, *, by: User, expected_version: int) ->
     claim_version(session, expected_version)
     session.concern_acknowledged_at = timezone.now()
     session.concern_acknowledged_by = by
-    session._history_user = by  # type: ignore[attr-defined]
+    set_history_user(session, by)
     session.save(update_fields=["concern_acknowledged_at", "concern_acknowledged_by", "version"])
     return session
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -17,8 +17,9 @@ from django.views.generic import DetailView
 from tracker.core.access_log import log_access
 from tracker.core.forms import posted_version_change
 from tracker.core.history import history_entries
+from tracker.core.http import AuthenticatedHttpRequest
 from tracker.core.lists import FilteredListView
-from tracker.core.models import AccessLog, User
+from tracker.core.models import AccessLog
 from tracker.core.moves import move_page
 from tracker.core.outcomes import outcomes_for
 from tracker.core.permissions import INTERVENTIONS, RolesRequiredMixin, roles_required
@@ -42,13 +43,9 @@ from .querysets import get_offender_for, get_referral_for
 from .resources import OffenderResource, ProgrammeResource
 
 
-def _posted(request: HttpRequest) -> Any:
+def _posted(request: AuthenticatedHttpRequest) -> Any:
     """The submitted data, even when empty (an empty POST still binds the form)."""
     return request.POST if request.method == "POST" else None
-
-
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
 
 
 class PersonalDataListView(FilteredListView):
@@ -58,11 +55,11 @@ class PersonalDataListView(FilteredListView):
         context = super().get_context_data(**kwargs)
         searched = bool(self.request.GET.get("q", "").strip())
         action = AccessLog.Action.SEARCH if searched else AccessLog.Action.LIST
-        log_access(_user(self.request), context["object_list"], action=action, request=self.request)
+        log_access(self.request.user, context["object_list"], action=action, request=self.request)
         return context
 
     def export_queryset(self, rows: QuerySet[Any]) -> QuerySet[Any]:
-        log_access(_user(self.request), rows, action=AccessLog.Action.EXPORT, request=self.request)
+        log_access(self.request.user, rows, action=AccessLog.Action.EXPORT, request=self.request)
         return rows
 
 
@@ -80,7 +77,7 @@ class ReferralListView(PersonalDataListView):
     template_name = "interventions/referral_list.html"
 
     def get_queryset(self) -> QuerySet[Any]:
-        return Referral.objects.visible_to(_user(self.request)).for_list()
+        return Referral.objects.visible_to(self.request.user).for_list()
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
@@ -93,14 +90,14 @@ class ReferralListView(PersonalDataListView):
             {"label": label, "url": f"?tab={value}" + (f"&{rest}" if rest else ""), "current": current == value}
             for value, label in [("", "All referrals"), *ReferralFilter.TABS]
             # Unassigned and assigned-to-me are the handling liaisons' views.
-            if value not in {"unassigned", "mine"} or _user(self.request).is_probation_liaison
+            if value not in {"unassigned", "mine"} or self.request.user.is_probation_liaison
         ]
         return context
 
 
 @roles_required(INTERVENTIONS)
-def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+def referral_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    user = request.user
     referral = get_referral_for(user, pk)
     log_access(user, [referral], action=AccessLog.Action.VIEW, request=request)
     sessions = list(referral.sessions.select_related("recorded_by").order_by("scheduled_on", "id"))
@@ -126,13 +123,13 @@ def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "interventions/referral_detail.html", context)
 
 
-def _form_page(request: HttpRequest, form: Any, **context: Any) -> HttpResponse:
+def _form_page(request: AuthenticatedHttpRequest, form: Any, **context: Any) -> HttpResponse:
     return render(request, "interventions/form.html", {"form": form, **context})
 
 
 @roles_required(INTERVENTIONS)
-def referral_create(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+def referral_create(request: AuthenticatedHttpRequest) -> HttpResponse:
+    user = request.user
     initial = {"offender": request.GET.get("offender")} if request.GET.get("offender", "").isdigit() else {}
     form = ReferralForm(_posted(request), user=user, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -149,8 +146,8 @@ def referral_create(request: HttpRequest) -> HttpResponse:
 
 
 @roles_required(INTERVENTIONS)
-def referral_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+def referral_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    user = request.user
     referral = get_referral_for(user, pk)
     permissions.check(permissions.may_edit(user, referral))
     form = ReferralForm(_posted(request), instance=referral, user=user)
@@ -169,9 +166,9 @@ def referral_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @roles_required(INTERVENTIONS)
-def referral_move(request: HttpRequest, pk: int, move: str) -> HttpResponse:
+def referral_move(request: AuthenticatedHttpRequest, pk: int, move: str) -> HttpResponse:
     """Confirm and make one status move (complete has its own page)."""
-    user = _user(request)
+    user = request.user
     referral = get_referral_for(user, pk)
     if move not in LIFECYCLE.moves or move == "complete":
         raise Http404
@@ -189,9 +186,9 @@ def referral_move(request: HttpRequest, pk: int, move: str) -> HttpResponse:
 
 
 @roles_required(INTERVENTIONS)
-def referral_complete(request: HttpRequest, pk: int) -> HttpResponse:
+def referral_complete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The end-of-intervention summary: a rating and comment per desired outcome."""
-    user = _user(request)
+    user = request.user
     referral = get_referral_for(user, pk)
     permissions.check(permissions.may_move(user, referral, "complete"))
     outcome_types = list(referral.programme.desired_outcomes.all())
@@ -218,8 +215,8 @@ def referral_complete(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @roles_required(INTERVENTIONS)
-def referral_assign(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+def referral_assign(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    user = request.user
     referral = get_referral_for(user, pk)
     permissions.check(permissions.may_assign(user, referral))
     form = AssignForm(_posted(request), referral=referral, initial={"liaison": referral.assigned_liaison_id})
@@ -240,8 +237,8 @@ def referral_assign(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @roles_required(INTERVENTIONS)
-def session_add(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+def session_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    user = request.user
     referral = get_referral_for(user, pk)
     permissions.check(permissions.may_record_sessions(user, referral))
     form = SessionForm(_posted(request))
@@ -260,8 +257,8 @@ def session_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @roles_required(INTERVENTIONS)
-def concern_acknowledge(request: HttpRequest, pk: int, session_pk: int) -> HttpResponse:
-    user = _user(request)
+def concern_acknowledge(request: AuthenticatedHttpRequest, pk: int, session_pk: int) -> HttpResponse:
+    user = request.user
     referral = get_referral_for(user, pk)
     session = get_object_or_404(Session.objects.select_related("referral"), pk=session_pk, referral=referral)
     permissions.check(permissions.may_follow_up(user, referral))
@@ -273,8 +270,8 @@ def concern_acknowledge(request: HttpRequest, pk: int, session_pk: int) -> HttpR
 
 
 @roles_required(INTERVENTIONS)
-def follow_up(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+def follow_up(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    user = request.user
     referral = get_referral_for(user, pk)
     record = getattr(referral, "follow_up", None)
     if record is None:
@@ -313,12 +310,12 @@ class OffenderListView(PersonalDataListView):
     template_name = "interventions/offender_list.html"
 
     def get_queryset(self) -> QuerySet[Any]:
-        return Offender.objects.visible_to(_user(self.request))
+        return Offender.objects.visible_to(self.request.user)
 
 
 @roles_required(INTERVENTIONS)
-def offender_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+def offender_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    user = request.user
     offender = get_offender_for(user, pk)
     log_access(user, [offender], action=AccessLog.Action.VIEW, request=request)
     referrals = list(Referral.objects.visible_to(user).filter(offender=offender).for_list())
@@ -331,8 +328,8 @@ def offender_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @roles_required(INTERVENTIONS)
-def offender_create(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+def offender_create(request: AuthenticatedHttpRequest) -> HttpResponse:
+    user = request.user
     form = OffenderForm(_posted(request), user=user)
     if request.method == "POST" and form.is_valid():
         try:
@@ -355,9 +352,9 @@ def offender_create(request: HttpRequest) -> HttpResponse:
 
 
 @roles_required(INTERVENTIONS)
-def offender_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def offender_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Anyone who can see the person may correct their details (version-checked)."""
-    user = _user(request)
+    user = request.user
     offender = get_offender_for(user, pk)
     form = OffenderEditForm(_posted(request), instance=offender, user=user)
     if request.method == "POST" and form.is_valid():
@@ -390,7 +387,7 @@ class ProgrammeListView(FilteredListView):
         return Programme.objects.select_related("provider").prefetch_related("desired_outcomes")
 
 
-class ProgrammeDetailView(RolesRequiredMixin, DetailView):  # type: ignore[type-arg]
+class ProgrammeDetailView(RolesRequiredMixin, DetailView[Programme]):
     allowed_roles = INTERVENTIONS
     template_name = "interventions/programme_detail.html"
     context_object_name = "programme"

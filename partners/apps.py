@@ -51,7 +51,7 @@ class PartnersConfig(AppConfig):
                 outcomes.OutcomeSubject(
                     model=model,
                     label=label,
-                    visible=model.objects.visible_to,  # type: ignore[attr-defined]
+                    visible=model.objects.visible_to,
                     may_record=lambda user, record: can_use_partners(user),
                 )
             )

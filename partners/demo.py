@@ -166,7 +166,7 @@ def _groups(rng: random.Random, areas: list[Area], scale: int, by: User) -> list
             name = f"{name.rsplit(' (', 1)[0]} ({len(seen)})"
         seen.add(name)
         objs.append(CommunityGroup(name=name, kind=kind, area=area, active=rng.random() > 0.1))
-    groups = bulk_create_with_history(objs, CommunityGroup, batch_size=500, default_user=by)
+    groups: list[CommunityGroup] = bulk_create_with_history(objs, CommunityGroup, batch_size=500, default_user=by)
     contacts = []
     for group in groups:
         for _ in range(rng.randint(1, 2)):
@@ -208,7 +208,8 @@ def _venues(rng: random.Random, areas: list[Area], scale: int, by: User) -> list
                 operator=rng.choice(["", "Marston Taverns Ltd", "Severn Leisure Ltd", "Independent"]),
             )
         )
-    return bulk_create_with_history(objs, Venue, batch_size=500, default_user=by)
+    venues: list[Venue] = bulk_create_with_history(objs, Venue, batch_size=500, default_user=by)
+    return venues
 
 
 # How far along each demo partnership got; every status is represented.
@@ -333,7 +334,7 @@ def _engagements(
             )
         )
         links.append((linked_groups, linked_venues))
-    engagements = bulk_create_with_history(objs, Engagement, batch_size=500, default_user=lead)
+    engagements: list[Engagement] = bulk_create_with_history(objs, Engagement, batch_size=500, default_user=lead)
     group_links, venue_links, lines, follow_ups = [], [], [], []
     materials = list(CampaignMaterial.objects.all())
     for n, (engagement, (linked_groups, linked_venues)) in enumerate(zip(engagements, links, strict=True)):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import django_filters
@@ -20,7 +21,7 @@ def _searchable(value: str) -> str:
     return value.replace("\x00", "").strip()
 
 
-def _search(fields: list[str]):  # type: ignore[no-untyped-def]
+def _search(fields: list[str]) -> Callable[[QuerySet[Any], str, str], QuerySet[Any]]:
     def method(queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
         condition = Q()
         for field in fields:

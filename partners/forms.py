@@ -21,7 +21,7 @@ from partners.models import (
     Venue,
 )
 from tracker.core import validation
-from tracker.core.forms import DateInput, DateTimeInput, RecordVersionMixin, VersionedModelForm
+from tracker.core.forms import DateInput, DateTimeInput, RecordVersionMixin, VersionedModelForm, model_choice_field
 from tracker.core.models import User
 
 MULTI_HINT = "Hold Ctrl (or Cmd on a Mac) to choose more than one."
@@ -44,7 +44,7 @@ class GroupForm(VersionedModelForm):
         help_texts = {"active": "Untick when the group no longer meets or stops working with us."}
 
 
-class ContactForm(RecordVersionMixin, forms.ModelForm):
+class ContactForm(RecordVersionMixin, forms.ModelForm[GroupContact]):
     """A contact added to a group: a change to the group, so it carries the group's version."""
 
     class Meta:
@@ -73,7 +73,7 @@ class PartnershipStartForm(forms.Form):
 
     def __init__(self, *args: Any, user: User, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.fields["lead_officer"].queryset = officers()  # type: ignore[attr-defined]
+        model_choice_field(self, "lead_officer").queryset = officers()
         self.fields["lead_officer"].initial = user.pk
         self.fields["started_on"].initial = timezone.localdate()
 
@@ -87,7 +87,9 @@ class PartnershipEditForm(VersionedModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.fields["lead_officer"].queryset = officers() | User.objects.filter(pk=self.instance.lead_officer_id)  # type: ignore[attr-defined]
+        model_choice_field(self, "lead_officer").queryset = officers() | User.objects.filter(
+            pk=self.instance.lead_officer_id
+        )
 
 
 def not_in_the_future(day: date) -> None:
@@ -186,10 +188,12 @@ class EngagementForm(VersionedModelForm):
     def __init__(self, *args: Any, user: User, **kwargs: Any):
         super().__init__(*args, **kwargs)
         instance = self.instance
-        self.fields["kind"].queryset = active_or_current(EngagementKind.objects.all(), instance.kind_id)  # type: ignore[attr-defined]
-        self.fields["lead_officer"].queryset = officers() | User.objects.filter(pk=instance.lead_officer_id)  # type: ignore[attr-defined]
-        self.fields["groups"].queryset = CommunityGroup.objects.visible_to(user).select_related(None)  # type: ignore[attr-defined]
-        self.fields["venues"].queryset = Venue.objects.visible_to(user)  # type: ignore[attr-defined]
+        model_choice_field(self, "kind").queryset = active_or_current(EngagementKind.objects.all(), instance.kind_id)
+        model_choice_field(self, "lead_officer").queryset = officers() | User.objects.filter(
+            pk=instance.lead_officer_id
+        )
+        model_choice_field(self, "groups").queryset = CommunityGroup.objects.visible_to(user).select_related(None)
+        model_choice_field(self, "venues").queryset = Venue.objects.visible_to(user)
         if not instance.pk:
             self.fields["lead_officer"].initial = user.pk
 
@@ -224,7 +228,7 @@ class MaterialsForm(RecordVersionMixin, forms.Form):
         return {m: self.cleaned_data.get(f"m{m.pk}") or 0 for m in self.materials}
 
 
-class FollowUpForm(RecordVersionMixin, forms.ModelForm):
+class FollowUpForm(RecordVersionMixin, forms.ModelForm[FollowUpAction]):
     """A follow-up added to an engagement: carries the engagement's version."""
 
     class Meta:
@@ -235,5 +239,5 @@ class FollowUpForm(RecordVersionMixin, forms.ModelForm):
 
     def __init__(self, *args: Any, user: User, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = officers()  # type: ignore[attr-defined]
+        model_choice_field(self, "owner").queryset = officers()
         self.fields["owner"].initial = user.pk

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.db.models import QuerySet
 from django.http import Http404
@@ -12,6 +12,7 @@ from tracker.core.models import User
 
 
 def _get(queryset: QuerySet[Any], pk: int) -> Any:
+    # The scoped querysets are QuerySet[Any]: the getters say which model they return.
     try:
         return queryset.get(pk=pk)
     except queryset.model.DoesNotExist as error:
@@ -19,20 +20,25 @@ def _get(queryset: QuerySet[Any], pk: int) -> Any:
 
 
 def get_group_for(user: User, pk: int) -> CommunityGroup:
-    return _get(CommunityGroup.objects.visible_to(user).select_related("area"), pk)
+    return cast(CommunityGroup, _get(CommunityGroup.objects.visible_to(user).select_related("area"), pk))
 
 
 def get_venue_for(user: User, pk: int) -> Venue:
-    return _get(Venue.objects.visible_to(user).select_related("area"), pk)
+    return cast(Venue, _get(Venue.objects.visible_to(user).select_related("area"), pk))
 
 
 def get_partnership_for(user: User, pk: int) -> Partnership:
-    return _get(Partnership.objects.visible_to(user).select_related("venue__area", "lead_officer", "end_reason"), pk)
+    return cast(
+        Partnership,
+        _get(Partnership.objects.visible_to(user).select_related("venue__area", "lead_officer", "end_reason"), pk),
+    )
 
 
 def get_engagement_for(user: User, pk: int) -> Engagement:
-    return _get(Engagement.objects.visible_to(user).select_related("kind", "lead_officer", "area"), pk)
+    return cast(
+        Engagement, _get(Engagement.objects.visible_to(user).select_related("kind", "lead_officer", "area"), pk)
+    )
 
 
 def get_follow_up_for(user: User, pk: int) -> FollowUpAction:
-    return _get(FollowUpAction.objects.visible_to(user).select_related("engagement", "owner"), pk)
+    return cast(FollowUpAction, _get(FollowUpAction.objects.visible_to(user).select_related("engagement", "owner"), pk))

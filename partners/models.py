@@ -77,7 +77,7 @@ class CommunityGroup(VersionedModel):
     active = models.BooleanField(default=True)
     history = HistoricalRecords()
 
-    objects: ClassVar[CommunityGroupQuerySet] = CommunityGroupQuerySet.as_manager()  # type: ignore[assignment]
+    objects = CommunityGroupQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -128,7 +128,7 @@ class Venue(VersionedModel):
     operator = models.CharField(max_length=200, blank=True, help_text="The company or person running the venue.")
     history = HistoricalRecords()
 
-    objects: ClassVar[VenueQuerySet] = VenueQuerySet.as_manager()  # type: ignore[assignment]
+    objects = VenueQuerySet.as_manager()
 
     class Meta:
         ordering = ["name", "licence_number"]
@@ -169,7 +169,7 @@ class Partnership(VersionedModel):
     lead_officer = models.ForeignKey(User, on_delete=models.PROTECT, related_name="led_partnerships")
     history = HistoricalRecords()
 
-    objects: ClassVar[PartnershipQuerySet] = PartnershipQuerySet.as_manager()  # type: ignore[assignment]
+    objects = PartnershipQuerySet.as_manager()
 
     class Meta:
         ordering = ["-started_on", "-id"]
@@ -241,7 +241,7 @@ class Engagement(VersionedModel):
     # with a query per entry, which would make the timeline grow with the edits.
     history = HistoricalRecords()
 
-    objects: ClassVar[EngagementQuerySet] = EngagementQuerySet.as_manager()  # type: ignore[assignment]
+    objects = EngagementQuerySet.as_manager()
 
     class Meta:
         ordering = ["-starts_at", "-id"]
@@ -274,7 +274,7 @@ class FollowUpAction(models.Model):
     done_on = models.DateField("done date", null=True, blank=True, validators=[validation.FOLLOW_UP_DONE])
     history = HistoricalRecords()
 
-    objects: ClassVar[FollowUpQuerySet] = FollowUpQuerySet.as_manager()  # type: ignore[assignment]
+    objects = FollowUpQuerySet.as_manager()
 
     class Meta:
         ordering = ["done_on", "due_on", "id"]

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from partners.models import Engagement, FollowUpAction, Partnership
+from partners.querysets import EngagementQuerySet, FollowUpQuerySet, PartnershipQuerySet
 from tracker.core.models import User
 from tracker.core.mywork import WorkItem, WorkSection
 
@@ -22,13 +23,13 @@ def this_week(today: date) -> tuple[datetime, datetime]:
     return start, timezone.make_aware(datetime.combine(monday + timedelta(days=7), time.min))
 
 
-def _follow_ups(user: User, today: date):  # type: ignore[no-untyped-def]
+def _follow_ups(user: User, today: date) -> FollowUpQuerySet:
     return FollowUpAction.objects.visible_to(user).filter(
         owner=user, done_on=None, due_on__lte=today + FOLLOW_UP_WINDOW
     )
 
 
-def _reviews(user: User, today: date):  # type: ignore[no-untyped-def]
+def _reviews(user: User, today: date) -> PartnershipQuerySet:
     return (
         Partnership.objects.visible_to(user)
         .filter(lead_officer=user)
@@ -36,7 +37,7 @@ def _reviews(user: User, today: date):  # type: ignore[no-untyped-def]
     )
 
 
-def _engagements(user: User, today: date):  # type: ignore[no-untyped-def]
+def _engagements(user: User, today: date) -> EngagementQuerySet:
     start, end = this_week(today)
     return Engagement.objects.visible_to(user).filter(lead_officer=user, starts_at__gte=start, starts_at__lt=end)
 

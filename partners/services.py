@@ -11,7 +11,8 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from partners.lifecycle import LIFECYCLE, PartnershipError
+from partners.lifecycle import LIFECYCLE
+from partners.lifecycle import PartnershipError as PartnershipError  # raised by every service here
 from partners.lifecycle import default_review_date as default_review_date  # the demo data uses it
 from partners.models import (
     CampaignMaterial,

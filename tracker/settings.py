@@ -7,9 +7,14 @@ off the app refuses to start without a SECRET_KEY.
 from datetime import timedelta
 from pathlib import Path
 
+import django_stubs_ext
 import environ
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
+
+# Type annotations subscript Django's generic classes (ModelForm[Referral]); this lets
+# them be subscripted at run time too.
+django_stubs_ext.monkeypatch()
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 

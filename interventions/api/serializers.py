@@ -10,7 +10,7 @@ from django.db.models import Q
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from tracker.core.api.base import MoveSerializer, VersionedSerializerMixin
+from tracker.core.api.base import MoveSerializer, VersionedSerializerMixin, request_user, set_related_queryset
 from tracker.core.models import Organisation, Outcome, OutcomeType, User
 
 from ..models import FollowUp, Offender, Programme, ReasonCode, Referral, Session
@@ -18,11 +18,11 @@ from ..models import FollowUp, Offender, Programme, ReasonCode, Referral, Sessio
 HANDLING_KINDS = [Organisation.Kind.PROBATION, Organisation.Kind.PRISON]
 
 
-def _user(serializer: serializers.Serializer) -> User:
-    return serializer.context["request"].user  # type: ignore[no-any-return]
+def _user(serializer: serializers.Serializer[Any]) -> User:
+    return request_user(serializer.context["request"])
 
 
-class OffenderSerializer(VersionedSerializerMixin, serializers.ModelSerializer):
+class OffenderSerializer(VersionedSerializerMixin, serializers.ModelSerializer[Offender]):
     confirm_duplicate = serializers.BooleanField(
         write_only=True,
         required=False,
@@ -40,7 +40,7 @@ class OffenderSerializer(VersionedSerializerMixin, serializers.ModelSerializer):
         validators: list[Any] = []
 
 
-class PersonSerializer(serializers.ModelSerializer):
+class PersonSerializer(serializers.ModelSerializer[Offender]):
     """The person a referral is about, as its readers may see them."""
 
     class Meta:
@@ -49,7 +49,7 @@ class PersonSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ReferralFollowUpSerializer(serializers.ModelSerializer):
+class ReferralFollowUpSerializer(serializers.ModelSerializer[FollowUp]):
     # Blank until the follow-up is recorded.
     result = serializers.ChoiceField(choices=FollowUp.Result.choices, allow_blank=True, read_only=True)
 
@@ -59,7 +59,7 @@ class ReferralFollowUpSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ReferralSerializer(VersionedSerializerMixin, serializers.ModelSerializer):
+class ReferralSerializer(VersionedSerializerMixin, serializers.ModelSerializer[Referral]):
     reference = serializers.CharField(read_only=True)
     person = PersonSerializer(source="offender", read_only=True)
     offender = serializers.PrimaryKeyRelatedField(
@@ -69,7 +69,7 @@ class ReferralSerializer(VersionedSerializerMixin, serializers.ModelSerializer):
     handling_organisation = serializers.PrimaryKeyRelatedField(
         queryset=Organisation.objects.none(), help_text="A probation service or prison; fixed once made."
     )
-    referred_by: serializers.Field = serializers.StringRelatedField(read_only=True)
+    referred_by: serializers.Field[Any, Any, Any, Any] = serializers.StringRelatedField(read_only=True)
     assigned_liaison_name = serializers.CharField(source="assigned_liaison", read_only=True, allow_null=True)
     follow_up = serializers.SerializerMethodField()
 
@@ -112,15 +112,15 @@ class ReferralSerializer(VersionedSerializerMixin, serializers.ModelSerializer):
             "ended_at",
         ]
 
-    def get_fields(self) -> dict[str, serializers.Field]:
+    def get_fields(self) -> dict[str, serializers.Field[Any, Any, Any, Any]]:
         fields = super().get_fields()
         request = self.context.get("request")
         if request is not None and getattr(request.user, "is_authenticated", False):
-            fields["offender"].queryset = Offender.objects.visible_to(request.user)  # type: ignore[attr-defined]
+            set_related_queryset(fields, "offender", Offender.objects.visible_to(request.user))
             current = Q(pk=self.instance.programme_id) if isinstance(self.instance, Referral) else Q()
-            fields["programme"].queryset = Programme.objects.filter(Q(active=True) | current)  # type: ignore[attr-defined]
-            fields["handling_organisation"].queryset = Organisation.objects.filter(  # type: ignore[attr-defined]
-                kind__in=HANDLING_KINDS, active=True
+            set_related_queryset(fields, "programme", Programme.objects.filter(Q(active=True) | current))
+            set_related_queryset(
+                fields, "handling_organisation", Organisation.objects.filter(kind__in=HANDLING_KINDS, active=True)
             )
         if isinstance(self.instance, Referral):
             # Who the referral is about and who handles it are fixed once made (as in the UI).
@@ -150,7 +150,7 @@ class ReasonMoveSerializer(MoveSerializer):
     )
 
 
-class RatingSerializer(serializers.Serializer):
+class RatingSerializer(serializers.Serializer[Any]):
     outcome_type = serializers.PrimaryKeyRelatedField(queryset=OutcomeType.objects.all())
     rating = serializers.ChoiceField(choices=Outcome.Rating.choices)
     comment = serializers.CharField(max_length=2000)
@@ -160,6 +160,7 @@ class CompleteSerializer(MoveSerializer):
     """The end-of-intervention summary: one rating and comment for each of the
     programme's desired outcomes (GET /api/v1/programmes/{id}/ lists them)."""
 
+    # many=True passes max_length on to the ListSerializer; the stubs do not know it.
     ratings = RatingSerializer(many=True, max_length=100)  # type: ignore[call-arg]
 
     def validate_ratings(self, value: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -182,7 +183,7 @@ class CompleteSerializer(MoveSerializer):
         return {row["outcome_type"].pk: (row["rating"], row["comment"]) for row in self.validated_data["ratings"]}
 
 
-class AssignSerializer(serializers.Serializer):
+class AssignSerializer(serializers.Serializer[Any]):
     version = serializers.IntegerField(min_value=1, help_text="The referral's version you read.")
     liaison = serializers.PrimaryKeyRelatedField(
         queryset=User.objects.none(),
@@ -190,17 +191,21 @@ class AssignSerializer(serializers.Serializer):
         help_text="A liaison of the handling organisation, or null for nobody.",
     )
 
-    def get_fields(self) -> dict[str, serializers.Field]:
+    def get_fields(self) -> dict[str, serializers.Field[Any, Any, Any, Any]]:
         fields = super().get_fields()
         referral: Referral | None = self.context.get("referral")
         if referral is not None:
-            fields["liaison"].queryset = User.objects.filter(  # type: ignore[attr-defined]
-                organisation_id=referral.handling_organisation_id, is_probation_liaison=True, is_active=True
+            set_related_queryset(
+                fields,
+                "liaison",
+                User.objects.filter(
+                    organisation_id=referral.handling_organisation_id, is_probation_liaison=True, is_active=True
+                ),
             )
         return fields
 
 
-class FollowUpRecordSerializer(serializers.Serializer):
+class FollowUpRecordSerializer(serializers.Serializer[Any]):
     version = serializers.IntegerField(min_value=1, help_text="The follow-up's version you read (follow_up.version).")
     result = serializers.ChoiceField(choices=FollowUp.Result.choices)
     note = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
@@ -209,9 +214,9 @@ class FollowUpRecordSerializer(serializers.Serializer):
 # Sessions -------------------------------------------------------------------
 
 
-class SessionSerializer(VersionedSerializerMixin, serializers.ModelSerializer):
+class SessionSerializer(VersionedSerializerMixin, serializers.ModelSerializer[Session]):
     referral = serializers.PrimaryKeyRelatedField(queryset=Referral.objects.none())
-    recorded_by: serializers.Field = serializers.StringRelatedField(read_only=True)
+    recorded_by: serializers.Field[Any, Any, Any, Any] = serializers.StringRelatedField(read_only=True)
     happened = serializers.BooleanField(default=True, help_text="Whether the session took place.")
     attendance = serializers.ChoiceField(choices=Session.Attendance.choices, required=False, allow_blank=True)
     absence = serializers.ChoiceField(choices=Session.Absence.choices, required=False, allow_blank=True)
@@ -235,25 +240,25 @@ class SessionSerializer(VersionedSerializerMixin, serializers.ModelSerializer):
         ]
         read_only_fields = ["concern_acknowledged_at"]
 
-    def get_fields(self) -> dict[str, serializers.Field]:
+    def get_fields(self) -> dict[str, serializers.Field[Any, Any, Any, Any]]:
         fields = super().get_fields()
         request = self.context.get("request")
         if request is not None and getattr(request.user, "is_authenticated", False):
-            fields["referral"].queryset = Referral.objects.visible_to(request.user)  # type: ignore[attr-defined]
+            set_related_queryset(fields, "referral", Referral.objects.visible_to(request.user))
         return fields
 
 
 # Reference lists ------------------------------------------------------------
 
 
-class ProgrammeSerializer(serializers.ModelSerializer):
+class ProgrammeSerializer(serializers.ModelSerializer[Programme]):
     class Meta:
         model = Programme
         fields = ["id", "name", "description", "provider", "setting", "planned_sessions", "desired_outcomes", "active"]
         read_only_fields = fields
 
 
-class ReasonCodeSerializer(serializers.ModelSerializer):
+class ReasonCodeSerializer(serializers.ModelSerializer[ReasonCode]):
     class Meta:
         model = ReasonCode
         fields = ["id", "name", "description", "group", "active"]

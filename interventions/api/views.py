@@ -6,7 +6,7 @@ is a 409."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema
@@ -16,9 +16,16 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from tracker.core.access_log import log_access
-from tracker.core.api.base import MoveSerializer, ServiceCreateMixin, ServiceUpdateMixin, ServiceViewSet, TrackerViewSet
+from tracker.core.api.base import (
+    MoveSerializer,
+    ServiceCreateMixin,
+    ServiceUpdateMixin,
+    ServiceViewSet,
+    TrackerViewSet,
+    request_user,
+)
 from tracker.core.lifecycle import apply_move
-from tracker.core.models import AccessLog, User
+from tracker.core.models import AccessLog
 from tracker.core.permissions import INTERVENTIONS
 
 from .. import permissions, services
@@ -46,19 +53,15 @@ class PersonalDataReadMixin:
         queryset = view.filter_queryset(view.get_queryset())
         page = view.paginate_queryset(queryset)
         rows = list(page if page is not None else queryset)
-        log_access(request.user, rows, action=AccessLog.Action.API, request=request._request)  # type: ignore[arg-type]
+        log_access(request_user(request), rows, action=AccessLog.Action.API, request=request._request)
         data = view.get_serializer(rows, many=True).data
         return view.get_paginated_response(data) if page is not None else Response(data)
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         view: Any = self
         instance = view.get_object()
-        log_access(request.user, [instance], action=AccessLog.Action.API, request=request._request)  # type: ignore[arg-type]
+        log_access(request_user(request), [instance], action=AccessLog.Action.API, request=request._request)
         return Response(view.get_serializer(instance).data)
-
-
-def _user(request: Request) -> User:
-    return request.user  # type: ignore[return-value]
 
 
 def _domain_to_400(error: services.ReferralError, field: str = "detail") -> exceptions.ValidationError:
@@ -86,7 +89,7 @@ class OffenderViewSet(
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self) -> QuerySet[Any]:
-        return Offender.objects.visible_to(_user(self.request))
+        return Offender.objects.visible_to(self.request.user)
 
     def create_record(self, data: dict[str, Any], *, by: Any) -> Offender:
         values = {k: v for k, v in data.items() if k not in {"confirm_duplicate", "version"}}
@@ -164,7 +167,7 @@ class ReferralViewSet(
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self) -> QuerySet[Any]:
-        visible = Referral.objects.visible_to(_user(self.request))
+        visible = Referral.objects.visible_to(self.request.user)
         if self.action in {"list", "retrieve"}:
             # Only what the serializer reads (the other relations it sends as ids): on
             # PostgreSQL, planning the nine-table join took longer than running it.
@@ -181,9 +184,9 @@ class ReferralViewSet(
     def _answer(self, referral: Referral) -> Response:
         return Response(self.get_serializer(self.get_queryset().get(pk=referral.pk)).data)
 
-    def _move(self, request: Request, name: str, body_class: type[serializers.Serializer]) -> Response:
+    def _move(self, request: Request, name: str, body_class: type[serializers.Serializer[Any]]) -> Response:
         referral = self.get_object()
-        user = _user(request)
+        user = request_user(request)
         body = body_class(data=request.data, context={**self.get_serializer_context(), "referral": referral})
         body.is_valid(raise_exception=True)
         kwargs: dict[str, Any] = {
@@ -193,7 +196,7 @@ class ReferralViewSet(
         }
         if name == "complete":
             # Completing rates the programme's outcomes as well as making the move.
-            services.complete(referral, ratings=body.rating_map(), **kwargs)  # type: ignore[attr-defined]
+            services.complete(referral, ratings=cast(CompleteSerializer, body).rating_map(), **kwargs)
         else:
             apply_move(referral, name, reason=body.validated_data.get("reason"), **kwargs)
         return self._answer(referral)
@@ -246,7 +249,7 @@ class ReferralViewSet(
     def assign(self, request: Request, pk: str) -> Response:
         """Give the referral to a liaison of the handling organisation (null: nobody)."""
         referral = self.get_object()
-        user = _user(request)
+        user = request_user(request)
         body = AssignSerializer(data=request.data, context={"referral": referral})
         body.is_valid(raise_exception=True)
         permissions.check(permissions.may_assign(user, referral))
@@ -260,7 +263,7 @@ class ReferralViewSet(
         """Record the 12-month check: charged with a further assault (yes / no / unknown).
         Send the follow-up's own version (`follow_up.version`)."""
         referral = self.get_object()
-        user = _user(request)
+        user = request_user(request)
         record = getattr(referral, "follow_up", None)
         if record is None:
             raise services.ReferralError("A follow-up falls due only once the referral has ended.")
@@ -292,7 +295,7 @@ class SessionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ServiceCr
     http_method_names = ["get", "post", "head", "options"]
 
     def get_queryset(self) -> QuerySet[Any]:
-        visible = Referral.objects.visible_to(_user(self.request)).values("pk")
+        visible = Referral.objects.visible_to(self.request.user).values("pk")
         return Session.objects.filter(referral__in=visible).select_related("recorded_by")
 
     def create_record(self, data: dict[str, Any], *, by: Any) -> Session:
@@ -310,7 +313,7 @@ class SessionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ServiceCr
     def acknowledge(self, request: Request, pk: str) -> Response:
         """The referrer has read the session's concern (send the session's version)."""
         session = self.get_object()
-        user = _user(request)
+        user = request_user(request)
         body = MoveSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         permissions.check(permissions.may_follow_up(user, session.referral))

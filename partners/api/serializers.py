@@ -30,11 +30,11 @@ from partners.models import (
 )
 from partners.services import allowed_moves
 from tracker.core import validation
-from tracker.core.api.base import MoveSerializer, VersionedSerializerMixin, VersionField
+from tracker.core.api.base import MoveSerializer, VersionedSerializerMixin, VersionField, set_related_queryset
 from tracker.core.models import Area, User
 
 
-def _officer_field(**kwargs: Any) -> serializers.PrimaryKeyRelatedField:
+def _officer_field(**kwargs: Any) -> serializers.PrimaryKeyRelatedField[User]:
     return serializers.PrimaryKeyRelatedField(queryset=officers(), **kwargs)
 
 
@@ -42,7 +42,7 @@ def _active(queryset: QuerySet[Any]) -> QuerySet[Any]:
     return queryset.filter(active=True)
 
 
-def _read_only(fields: dict[str, serializers.Field], *names: str) -> None:
+def _read_only(fields: dict[str, serializers.Field[Any, Any, Any, Any]], *names: str) -> None:
     for name in names:
         fields[name].read_only = True
 
@@ -50,7 +50,7 @@ def _read_only(fields: dict[str, serializers.Field], *names: str) -> None:
 # Community groups -----------------------------------------------------------------
 
 
-class ContactSerializer(serializers.ModelSerializer):
+class ContactSerializer(serializers.ModelSerializer[GroupContact]):
     """A contact person at a group: personal data, only ever sent to officers and
     administrators (the only roles that reach these endpoints)."""
 
@@ -59,7 +59,7 @@ class ContactSerializer(serializers.ModelSerializer):
         fields = ["id", "name", "role", "email", "phone"]
 
 
-class CommunityGroupSerializer(VersionedSerializerMixin, serializers.ModelSerializer):
+class CommunityGroupSerializer(VersionedSerializerMixin, serializers.ModelSerializer[CommunityGroup]):
     area = serializers.PrimaryKeyRelatedField(queryset=Area.objects.all())
     area_name = serializers.CharField(source="area.name", read_only=True)
     contacts = ContactSerializer(many=True, read_only=True)
@@ -76,7 +76,7 @@ class AddContactSerializer(ContactSerializer):
         fields = ["name", "role", "email", "phone", "version"]
 
 
-class RemoveContactSerializer(serializers.Serializer):
+class RemoveContactSerializer(serializers.Serializer[Any]):
     version = VersionField()
     contact = serializers.IntegerField(min_value=1, help_text="The id of one of this group's contacts.")
 
@@ -92,7 +92,7 @@ class HourField(serializers.TimeField):
         super().__init__(format="%H:%M", input_formats=["%H:%M", "%H:%M:%S"], **kwargs)
 
 
-class VenueSerializer(VersionedSerializerMixin, serializers.ModelSerializer):
+class VenueSerializer(VersionedSerializerMixin, serializers.ModelSerializer[Venue]):
     # The model's postcode pattern is case-insensitive Python syntax, which an
     # OpenAPI pattern cannot carry; the model validator checks it below.
     postcode = serializers.CharField(max_length=8, help_text="A UK postcode, like WR1 2AB.")
@@ -116,7 +116,7 @@ class VenueSerializer(VersionedSerializerMixin, serializers.ModelSerializer):
         pk = getattr(venue, "partnership_id", None)
         if pk is None:
             return None
-        return {"id": pk, "status": venue.partnership_status}  # type: ignore[attr-defined]
+        return {"id": pk, "status": venue.partnership_status}  # type: ignore[attr-defined]  # annotated by the queryset
 
     def validate_postcode(self, value: str) -> str:
         value = value.upper().strip()
@@ -130,7 +130,7 @@ class VenueSerializer(VersionedSerializerMixin, serializers.ModelSerializer):
 # Partnerships ---------------------------------------------------------------------
 
 
-class CommitmentSerializer(serializers.ModelSerializer):
+class CommitmentSerializer(serializers.ModelSerializer[PartnershipCommitment]):
     commitment_type_name = serializers.CharField(source="commitment_type.name", read_only=True)
 
     class Meta:
@@ -138,7 +138,7 @@ class CommitmentSerializer(serializers.ModelSerializer):
         fields = ["commitment_type", "commitment_type_name", "confirmed_on", "evidence", "staff_training_date"]
 
 
-class PartnershipSerializer(VersionedSerializerMixin, serializers.ModelSerializer):
+class PartnershipSerializer(VersionedSerializerMixin, serializers.ModelSerializer[Partnership]):
     venue = serializers.PrimaryKeyRelatedField(queryset=Venue.objects.all())
     venue_name = serializers.CharField(source="venue.name", read_only=True)
     lead_officer = _officer_field()
@@ -155,7 +155,7 @@ class PartnershipSerializer(VersionedSerializerMixin, serializers.ModelSerialize
         ]  # fmt: skip
         read_only_fields = ["status", "signed_up_on", "ended_on", "end_reason"]
 
-    def get_fields(self) -> dict[str, serializers.Field]:
+    def get_fields(self) -> dict[str, serializers.Field[Any, Any, Any, Any]]:
         fields = super().get_fields()
         if self.instance is not None and not getattr(self, "many", False):
             # After the start only the lead officer and the review date are edited;
@@ -196,14 +196,14 @@ class EndPartnershipSerializer(PartnershipMoveSerializer):
     reason = serializers.PrimaryKeyRelatedField(queryset=_active(EndReason.objects.all()))
 
 
-class CommitmentLineSerializer(serializers.Serializer):
+class CommitmentLineSerializer(serializers.Serializer[Any]):
     commitment_type = serializers.PrimaryKeyRelatedField(queryset=_active(CommitmentType.objects.all()))
     confirmed_on = serializers.DateField()
     evidence = serializers.CharField(required=False, allow_blank=True, max_length=5000, default="")
     staff_training_date = serializers.DateField(required=False, allow_null=True, default=None)
 
 
-class SetCommitmentsSerializer(serializers.Serializer):
+class SetCommitmentsSerializer(serializers.Serializer[Any]):
     version = VersionField()
     commitments = CommitmentLineSerializer(
         many=True, help_text="The whole checklist: commitments left out are removed."
@@ -219,7 +219,7 @@ class SetCommitmentsSerializer(serializers.Serializer):
 # Engagements ----------------------------------------------------------------------
 
 
-class MaterialLineSerializer(serializers.ModelSerializer):
+class MaterialLineSerializer(serializers.ModelSerializer[EngagementMaterial]):
     material_name = serializers.CharField(source="material.name", read_only=True)
 
     class Meta:
@@ -227,7 +227,7 @@ class MaterialLineSerializer(serializers.ModelSerializer):
         fields = ["material", "material_name", "quantity"]
 
 
-class FollowUpActionSerializer(serializers.ModelSerializer):
+class FollowUpActionSerializer(serializers.ModelSerializer[FollowUpAction]):
     owner_username = serializers.CharField(source="owner.username", read_only=True)
 
     class Meta:
@@ -235,7 +235,7 @@ class FollowUpActionSerializer(serializers.ModelSerializer):
         fields = ["id", "description", "owner", "owner_username", "due_on", "done_on"]
 
 
-class EngagementSerializer(VersionedSerializerMixin, serializers.ModelSerializer):
+class EngagementSerializer(VersionedSerializerMixin, serializers.ModelSerializer[Engagement]):
     kind = serializers.PrimaryKeyRelatedField(queryset=EngagementKind.objects.all())
     kind_name = serializers.CharField(source="kind.name", read_only=True)
     lead_officer = _officer_field()
@@ -252,16 +252,16 @@ class EngagementSerializer(VersionedSerializerMixin, serializers.ModelSerializer
             "summary", "materials", "follow_ups", "version",
         ]  # fmt: skip
 
-    def get_fields(self) -> dict[str, serializers.Field]:
+    def get_fields(self) -> dict[str, serializers.Field[Any, Any, Any, Any]]:
         fields = super().get_fields()
         request = self.context.get("request")
         user = getattr(request, "user", None)
         if isinstance(user, User):
             # Links only to records the user may see, as in the form.
-            fields["groups"].child_relation.queryset = CommunityGroup.objects.visible_to(user)  # type: ignore[attr-defined]
-            fields["venues"].child_relation.queryset = Venue.objects.visible_to(user)  # type: ignore[attr-defined]
+            set_related_queryset(fields, "groups", CommunityGroup.objects.visible_to(user))
+            set_related_queryset(fields, "venues", Venue.objects.visible_to(user))
         current = getattr(self.instance, "kind_id", None) if not getattr(self, "many", False) else None
-        fields["kind"].queryset = EngagementKind.objects.filter(Q(active=True) | Q(pk=current))  # type: ignore[attr-defined]
+        set_related_queryset(fields, "kind", EngagementKind.objects.filter(Q(active=True) | Q(pk=current)))
         return fields
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
@@ -270,7 +270,7 @@ class EngagementSerializer(VersionedSerializerMixin, serializers.ModelSerializer
         return attrs
 
 
-class MaterialQuantitySerializer(serializers.Serializer):
+class MaterialQuantitySerializer(serializers.Serializer[Any]):
     material = serializers.PrimaryKeyRelatedField(queryset=_active(CampaignMaterial.objects.all()))
     quantity = serializers.IntegerField(
         min_value=0,
@@ -280,7 +280,7 @@ class MaterialQuantitySerializer(serializers.Serializer):
     )
 
 
-class SetMaterialsSerializer(serializers.Serializer):
+class SetMaterialsSerializer(serializers.Serializer[Any]):
     version = VersionField()
     materials = MaterialQuantitySerializer(many=True, help_text="Lines to set; materials left out are kept.")
 
@@ -291,14 +291,14 @@ class SetMaterialsSerializer(serializers.Serializer):
         return value
 
 
-class AddFollowUpSerializer(serializers.Serializer):
+class AddFollowUpSerializer(serializers.Serializer[Any]):
     version = VersionField()
     description = serializers.CharField(max_length=300)
     owner = _officer_field()
     due_on = serializers.DateField(validators=[validation.FOLLOW_UP_DUE])
 
 
-class FollowUpMoveSerializer(serializers.Serializer):
+class FollowUpMoveSerializer(serializers.Serializer[Any]):
     version = VersionField()
     follow_up = serializers.IntegerField(min_value=1, help_text="The id of one of this engagement's follow-ups.")
     done_on = serializers.DateField(

@@ -5,7 +5,7 @@ POST actions that carry the version the client read."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.db.models import Prefetch, QuerySet
 from drf_spectacular.utils import extend_schema
@@ -39,7 +39,7 @@ from tracker.core.models import User
 from tracker.core.permissions import PARTNERS
 
 
-def _body(serializer_class: type[serializers.Serializer], request: Request) -> dict[str, Any]:
+def _body(serializer_class: type[serializers.Serializer[Any]], request: Request) -> dict[str, Any]:
     body = serializer_class(data=request.data)
     body.is_valid(raise_exception=True)
     return dict(body.validated_data)
@@ -55,12 +55,9 @@ class PartnersViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ServiceC
     # Nothing in the strand is deleted from the pages, so not here either.
     http_method_names = ["get", "post", "patch", "head", "options"]
 
-    def _user(self) -> User:
-        return self.request.user  # type: ignore[return-value]
-
     def _answer(self, pk: int) -> Response:
         """The record as it now stands (a fresh read: the change invalidated prefetches)."""
-        return Response(self.get_serializer(self.get_queryset().get(pk=pk)).data)  # type: ignore[attr-defined]
+        return Response(self.get_serializer(self.get_queryset().get(pk=pk)).data)
 
 
 class CommunityGroupViewSet(PartnersViewSet):
@@ -71,7 +68,7 @@ class CommunityGroupViewSet(PartnersViewSet):
     def get_queryset(self) -> QuerySet[CommunityGroup]:
         # Queries: the page of groups with their areas, and one for all their contacts.
         return (
-            CommunityGroup.objects.visible_to(self.request.user)  # type: ignore[arg-type]
+            CommunityGroup.objects.visible_to(self.request.user)
             .select_related("area")
             .prefetch_related(Prefetch("contacts", queryset=GroupContact.objects.order_by("name", "id")))
             .order_by("name")
@@ -93,7 +90,7 @@ class CommunityGroupViewSet(PartnersViewSet):
         group = self.get_object()
         body = _body(s.AddContactSerializer, request)
         version = body.pop("version")
-        services.add_contact(group, by=self._user(), expected_version=version, **body)
+        services.add_contact(group, by=self.request.user, expected_version=version, **body)
         return self._answer(group.pk)
 
     @extend_schema(request=s.RemoveContactSerializer, responses=s.CommunityGroupSerializer)
@@ -105,7 +102,7 @@ class CommunityGroupViewSet(PartnersViewSet):
         contact = group.contacts.filter(pk=body["contact"]).first()
         if contact is None:
             raise exceptions.ValidationError({"contact": ["This group has no contact with that id."]})
-        services.remove_contact(contact, by=self._user(), expected_version=body["version"])
+        services.remove_contact(contact, by=self.request.user, expected_version=body["version"])
         return self._answer(group.pk)
 
 
@@ -116,7 +113,7 @@ class VenueViewSet(PartnersViewSet):
 
     def get_queryset(self) -> QuerySet[Venue]:
         # One query: venues, their areas and (as subqueries) the open partnership.
-        venues = Venue.objects.visible_to(self.request.user).select_related("area")  # type: ignore[arg-type]
+        venues = Venue.objects.visible_to(self.request.user).select_related("area")
         return with_open_partnership(venues.order_by("name", "licence_number"))
 
     def create_record(self, data: dict[str, Any], *, by: User) -> Venue:
@@ -136,7 +133,7 @@ class PartnershipViewSet(PartnersViewSet):
         # Queries: partnerships with venue, lead officer and end reason; their commitments.
         commitments = PartnershipCommitment.objects.select_related("commitment_type")
         return (
-            Partnership.objects.visible_to(self.request.user)  # type: ignore[arg-type]
+            Partnership.objects.visible_to(self.request.user)
             .select_related("venue", "lead_officer")
             .prefetch_related(Prefetch("commitments", queryset=commitments))
             .order_by("venue__name", "-started_on", "-id")
@@ -154,13 +151,13 @@ class PartnershipViewSet(PartnersViewSet):
         services.update_partnership(instance, by=by, expected_version=expected_version, changes=changes)
         return self.get_queryset().get(pk=instance.pk)
 
-    def _move(self, request: Request, body_class: type[serializers.Serializer], verb: str) -> Response:
+    def _move(self, request: Request, body_class: type[serializers.Serializer[Any]], verb: str) -> Response:
         """A lifecycle move (partners/lifecycle.py): 400 for a bad body, 409 for a
         stale version or a move the status does not allow."""
         partnership = self.get_object()
         body = _body(body_class, request)
         version = body.pop("version")
-        apply_move(partnership, verb, by=self._user(), expected_version=version, **body)
+        apply_move(partnership, verb, by=self.request.user, expected_version=version, **body)
         return self._answer(partnership.pk)
 
     @extend_schema(request=s.PartnershipMoveSerializer, responses=s.PartnershipSerializer)
@@ -203,7 +200,9 @@ class PartnershipViewSet(PartnersViewSet):
             line["commitment_type"]: (line["confirmed_on"], line["evidence"], line["staff_training_date"])
             for line in body["commitments"]
         }
-        services.set_commitments(partnership, by=self._user(), expected_version=body["version"], confirmed=confirmed)
+        services.set_commitments(
+            partnership, by=self.request.user, expected_version=body["version"], confirmed=confirmed
+        )
         return self._answer(partnership.pk)
 
 
@@ -215,7 +214,7 @@ class EngagementViewSet(PartnersViewSet):
     def get_queryset(self) -> QuerySet[Engagement]:
         # Queries: engagements with kind and lead officer; then one each for groups,
         # venues, materials (with the material) and follow-ups (with the owner).
-        engagements = Engagement.objects.visible_to(self.request.user).select_related("kind")  # type: ignore[arg-type]
+        engagements = Engagement.objects.visible_to(self.request.user).select_related("kind")
         return with_links(engagements.order_by("-starts_at", "-id")).prefetch_related(
             Prefetch("materials", queryset=EngagementMaterial.objects.select_related("material")),
             Prefetch("follow_ups", queryset=FollowUpAction.objects.select_related("owner")),
@@ -238,7 +237,9 @@ class EngagementViewSet(PartnersViewSet):
         engagement = self.get_object()
         body = _body(s.SetMaterialsSerializer, request)
         quantities = {line["material"]: line["quantity"] for line in body["materials"]}
-        services.set_materials(engagement, by=self._user(), expected_version=body["version"], quantities=quantities)
+        services.set_materials(
+            engagement, by=self.request.user, expected_version=body["version"], quantities=quantities
+        )
         return self._answer(engagement.pk)
 
     @extend_schema(request=s.AddFollowUpSerializer, responses=s.EngagementSerializer)
@@ -248,11 +249,11 @@ class EngagementViewSet(PartnersViewSet):
         engagement = self.get_object()
         body = _body(s.AddFollowUpSerializer, request)
         version = body.pop("version")
-        services.add_follow_up(engagement, by=self._user(), expected_version=version, **body)
+        services.add_follow_up(engagement, by=self.request.user, expected_version=version, **body)
         return self._answer(engagement.pk)
 
     def _follow_up(self, engagement: Engagement, pk: int) -> FollowUpAction:
-        action = engagement.follow_ups.filter(pk=pk).first()
+        action: FollowUpAction | None = engagement.follow_ups.filter(pk=pk).first()
         if action is None:
             raise exceptions.ValidationError({"follow_up": ["This engagement has no follow-up with that id."]})
         return action
@@ -265,7 +266,7 @@ class EngagementViewSet(PartnersViewSet):
         body = _body(s.FollowUpMoveSerializer, request)
         follow_up = self._follow_up(engagement, body["follow_up"])
         services.complete_follow_up(
-            follow_up, by=self._user(), expected_version=body["version"], done_on=body.get("done_on")
+            follow_up, by=self.request.user, expected_version=body["version"], done_on=body.get("done_on")
         )
         return self._answer(engagement.pk)
 
@@ -276,7 +277,7 @@ class EngagementViewSet(PartnersViewSet):
         engagement = self.get_object()
         body = _body(s.FollowUpMoveSerializer, request)
         follow_up = self._follow_up(engagement, body["follow_up"])
-        services.reopen_follow_up(follow_up, by=self._user(), expected_version=body["version"])
+        services.reopen_follow_up(follow_up, by=self.request.user, expected_version=body["version"])
         return self._answer(engagement.pk)
 
 
@@ -284,7 +285,7 @@ class EngagementViewSet(PartnersViewSet):
 # and `reason`. Administrators keep them in the admin site.
 
 
-class ManagedListSerializer(serializers.Serializer):
+class ManagedListSerializer(serializers.Serializer[Any]):
     id = serializers.IntegerField(read_only=True)
     name = serializers.CharField(read_only=True)
     description = serializers.CharField(read_only=True)
@@ -295,7 +296,9 @@ class CommitmentTypeSerializer(ManagedListSerializer):
     needs_training_date = serializers.BooleanField(read_only=True)
 
 
-def managed_list_viewset(model: type[Any], serializer: type[serializers.Serializer], doc: str) -> type[TrackerViewSet]:
+def managed_list_viewset(
+    model: type[Any], serializer: type[serializers.Serializer[Any]], doc: str
+) -> type[TrackerViewSet]:
     class ManagedListViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TrackerViewSet):
         __doc__ = doc
         serializer_class = serializer
@@ -303,7 +306,7 @@ def managed_list_viewset(model: type[Any], serializer: type[serializers.Serializ
         queryset = model.objects.none()
 
         def get_queryset(self) -> QuerySet[Any]:
-            return model.objects.order_by("order", "name")
+            return cast(QuerySet[Any], model.objects.order_by("order", "name"))
 
     ManagedListViewSet.__name__ = ManagedListViewSet.__qualname__ = f"{model.__name__}ViewSet"
     return ManagedListViewSet

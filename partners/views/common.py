@@ -7,9 +7,10 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
+from tracker.core.http import AuthenticatedHttpRequest
 from tracker.core.outcomes import OutcomeForm, record_outcome
 from tracker.core.permissions import PARTNERS, roles_required
 
@@ -18,7 +19,7 @@ partners_only = roles_required(PARTNERS)
 
 
 def form_page(
-    request: HttpRequest, form: Any, *, title: str, back_url: str, submit: str, caption: str = ""
+    request: AuthenticatedHttpRequest, form: Any, *, title: str, back_url: str, submit: str, caption: str = ""
 ) -> HttpResponse:
     """The one-form page most of the strand's edits use."""
     return render(
@@ -29,7 +30,7 @@ def form_page(
     )
 
 
-def outcome_page(request: HttpRequest, subject: models.Model, *, back_url: str) -> HttpResponse:
+def outcome_page(request: AuthenticatedHttpRequest, subject: models.Model, *, back_url: str) -> HttpResponse:
     """Record an outcome on `subject` through the core outcomes mechanism."""
     form = OutcomeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -37,7 +38,7 @@ def outcome_page(request: HttpRequest, subject: models.Model, *, back_url: str) 
         try:
             record_outcome(
                 subject,
-                by=request.user,  # type: ignore[arg-type]
+                by=request.user,
                 date=data["date"],
                 outcome_type=data["outcome_type"],
                 rating=data["rating"],

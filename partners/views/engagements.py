@@ -6,7 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.db.models import Prefetch, QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -21,6 +21,7 @@ from partners.resources import EngagementResource
 from partners.views.common import form_page, outcome_page, partners_only
 from tracker.core.forms import posted_version_change
 from tracker.core.history import history_entries
+from tracker.core.http import AuthenticatedHttpRequest
 from tracker.core.lists import FilteredListView
 from tracker.core.outcomes import outcomes_for
 from tracker.core.permissions import PARTNERS
@@ -43,7 +44,7 @@ class EngagementListView(FilteredListView):
     template_name = "partners/engagement_list.html"
 
     def get_queryset(self) -> QuerySet[Engagement]:
-        engagements = Engagement.objects.visible_to(self.request.user)  # type: ignore[arg-type]
+        engagements = Engagement.objects.visible_to(self.request.user)
         return with_links(engagements.select_related("kind", "lead_officer", "area").order_by("-starts_at", "-id"))
 
     def export_queryset(self, rows: QuerySet[Engagement]) -> QuerySet[Engagement]:
@@ -54,8 +55,8 @@ class EngagementListView(FilteredListView):
 
 
 @partners_only
-def engagement_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    engagement = get_engagement_for(request.user, pk)  # type: ignore[arg-type]
+def engagement_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    engagement = get_engagement_for(request.user, pk)
     today = timezone.localdate()
     return render(
         request,
@@ -80,28 +81,28 @@ def _engagement_values(form: EngagementForm) -> dict[str, Any]:
     return values
 
 
-def _initial_links(request: HttpRequest) -> dict[str, Any]:
+def _initial_links(request: AuthenticatedHttpRequest) -> dict[str, Any]:
     """Coming from a venue's or a group's page ("Log a visit"), start with it chosen."""
     user = request.user
     venue_id, group_id = request.GET.get("venue", ""), request.GET.get("group", "")
     if venue_id.isdigit():
-        venue = Venue.objects.visible_to(user).filter(pk=venue_id).first()  # type: ignore[arg-type]
+        venue = Venue.objects.visible_to(user).filter(pk=venue_id).first()
         if venue is not None:
             visit = EngagementKind.objects.filter(name="Venue visit", active=True).values_list("pk", flat=True).first()
             return {"venues": [venue.pk], "area": venue.area_id, "kind": visit}
     if group_id.isdigit():
-        group = CommunityGroup.objects.visible_to(user).filter(pk=group_id).first()  # type: ignore[arg-type]
+        group = CommunityGroup.objects.visible_to(user).filter(pk=group_id).first()
         if group is not None:
             return {"groups": [group.pk], "area": group.area_id}
     return {}
 
 
 @partners_only
-def engagement_create(request: HttpRequest) -> HttpResponse:
-    form = EngagementForm(request.POST or None, user=request.user, initial=_initial_links(request))  # type: ignore[arg-type]
+def engagement_create(request: AuthenticatedHttpRequest) -> HttpResponse:
+    form = EngagementForm(request.POST or None, user=request.user, initial=_initial_links(request))
     if request.method == "POST" and form.is_valid():
         try:
-            engagement = services.create_engagement(by=request.user, **_engagement_values(form))  # type: ignore[arg-type]
+            engagement = services.create_engagement(by=request.user, **_engagement_values(form))
         except services.PartnershipError as error:
             form.add_error(None, str(error))
         else:
@@ -113,14 +114,14 @@ def engagement_create(request: HttpRequest) -> HttpResponse:
 
 
 @partners_only
-def engagement_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    engagement = get_engagement_for(request.user, pk)  # type: ignore[arg-type]
-    form = EngagementForm(request.POST or None, instance=engagement, user=request.user)  # type: ignore[arg-type]
+def engagement_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    engagement = get_engagement_for(request.user, pk)
+    form = EngagementForm(request.POST or None, instance=engagement, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             services.update_engagement(
                 engagement,
-                by=request.user,  # type: ignore[arg-type]
+                by=request.user,
                 expected_version=form.cleaned_data["version"],
                 changes=_engagement_values(form),
             )
@@ -138,15 +139,15 @@ def engagement_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @partners_only
-def engagement_materials(request: HttpRequest, pk: int) -> HttpResponse:
-    engagement = get_engagement_for(request.user, pk)  # type: ignore[arg-type]
+def engagement_materials(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    engagement = get_engagement_for(request.user, pk)
     form = MaterialsForm(request.POST or None, engagement=engagement)
     back = reverse("partners:engagement-detail", args=[pk])
     if request.method == "POST" and form.is_valid():
         try:
             services.set_materials(
                 engagement,
-                by=request.user,  # type: ignore[arg-type]
+                by=request.user,
                 expected_version=form.expected_version(),
                 quantities=form.quantities(),
             )
@@ -166,14 +167,14 @@ def engagement_materials(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @partners_only
-def follow_up_add(request: HttpRequest, pk: int) -> HttpResponse:
-    engagement = get_engagement_for(request.user, pk)  # type: ignore[arg-type]
-    form = FollowUpForm(request.POST or None, user=request.user, versioned=engagement)  # type: ignore[arg-type]
+def follow_up_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    engagement = get_engagement_for(request.user, pk)
+    form = FollowUpForm(request.POST or None, user=request.user, versioned=engagement)
     back = reverse("partners:engagement-detail", args=[pk])
     if request.method == "POST" and form.is_valid():
         values = {k: v for k, v in form.cleaned_data.items() if k != "version"}
         try:
-            services.add_follow_up(engagement, by=request.user, expected_version=form.expected_version(), **values)  # type: ignore[arg-type]
+            services.add_follow_up(engagement, by=request.user, expected_version=form.expected_version(), **values)
         except EditConflict as conflict:
             form.add_conflict(conflict)
         else:
@@ -186,18 +187,18 @@ def follow_up_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @partners_only
-def follow_up_done(request: HttpRequest, pk: int) -> HttpResponse:
-    action = get_follow_up_for(request.user, pk)  # type: ignore[arg-type]
+def follow_up_done(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    action = get_follow_up_for(request.user, pk)
     if posted_version_change(
         request,
         action.engagement,
-        lambda version: services.complete_follow_up(action, by=request.user, expected_version=version),  # type: ignore[arg-type]
+        lambda version: services.complete_follow_up(action, by=request.user, expected_version=version),
     ):
         messages.success(request, f"Follow-up action done: {action}.")
     return redirect(reverse("partners:engagement-detail", args=[action.engagement_id]) + "#follow-ups")
 
 
 @partners_only
-def engagement_outcome(request: HttpRequest, pk: int) -> HttpResponse:
-    engagement = get_engagement_for(request.user, pk)  # type: ignore[arg-type]
+def engagement_outcome(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    engagement = get_engagement_for(request.user, pk)
     return outcome_page(request, engagement, back_url=reverse("partners:engagement-detail", args=[pk]))

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -21,6 +21,7 @@ from partners.views.common import form_page, partners_only
 from tracker.core.access_log import log_access
 from tracker.core.forms import posted_version_change
 from tracker.core.history import history_entries
+from tracker.core.http import AuthenticatedHttpRequest
 from tracker.core.lists import FilteredListView
 from tracker.core.models import AccessLog
 from tracker.core.outcomes import outcomes_for_model
@@ -38,7 +39,7 @@ class GroupListView(FilteredListView):
     template_name = "partners/group_list.html"
 
     def get_queryset(self) -> QuerySet[CommunityGroup]:
-        return CommunityGroup.objects.visible_to(self.request.user).select_related("area").order_by("name")  # type: ignore[arg-type]
+        return CommunityGroup.objects.visible_to(self.request.user).select_related("area").order_by("name")
 
 
 def _timeline(group: CommunityGroup) -> list[dict[str, Any]]:
@@ -57,11 +58,11 @@ def _timeline(group: CommunityGroup) -> list[dict[str, Any]]:
 
 
 @partners_only
-def group_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    group = get_group_for(request.user, pk)  # type: ignore[arg-type]
+def group_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    group = get_group_for(request.user, pk)
     contacts = list(group.contacts.all())
     if contacts:
-        log_access(request.user, [group], action=AccessLog.Action.VIEW, request=request)  # type: ignore[arg-type]
+        log_access(request.user, [group], action=AccessLog.Action.VIEW, request=request)
     return render(
         request,
         "partners/group_detail.html",
@@ -70,10 +71,10 @@ def group_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @partners_only
-def group_create(request: HttpRequest) -> HttpResponse:
+def group_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = GroupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        group = services.create_group(by=request.user, **form.changed_values())  # type: ignore[arg-type]
+        group = services.create_group(by=request.user, **form.changed_values())
         messages.success(request, f"{group} added.")
         return redirect("partners:group-detail", pk=group.pk)
     return form_page(
@@ -82,14 +83,14 @@ def group_create(request: HttpRequest) -> HttpResponse:
 
 
 @partners_only
-def group_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    group = get_group_for(request.user, pk)  # type: ignore[arg-type]
+def group_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    group = get_group_for(request.user, pk)
     form = GroupForm(request.POST or None, instance=group)
     if request.method == "POST" and form.is_valid():
         try:
             services.update_group(
                 group,
-                by=request.user,  # type: ignore[arg-type]
+                by=request.user,
                 expected_version=form.cleaned_data["version"],
                 changes=form.changed_values(),
             )
@@ -105,13 +106,13 @@ def group_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @partners_only
-def contact_add(request: HttpRequest, pk: int) -> HttpResponse:
-    group = get_group_for(request.user, pk)  # type: ignore[arg-type]
+def contact_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    group = get_group_for(request.user, pk)
     form = ContactForm(request.POST or None, versioned=group)
     if request.method == "POST" and form.is_valid():
         values = {k: v for k, v in form.cleaned_data.items() if k != "version"}
         try:
-            services.add_contact(group, by=request.user, expected_version=form.expected_version(), **values)  # type: ignore[arg-type]
+            services.add_contact(group, by=request.user, expected_version=form.expected_version(), **values)
         except EditConflict as conflict:
             form.add_conflict(conflict)
         else:
@@ -123,13 +124,13 @@ def contact_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @partners_only
-def contact_remove(request: HttpRequest, pk: int, contact_pk: int) -> HttpResponse:
-    group = get_group_for(request.user, pk)  # type: ignore[arg-type]
+def contact_remove(request: AuthenticatedHttpRequest, pk: int, contact_pk: int) -> HttpResponse:
+    group = get_group_for(request.user, pk)
     contact = get_object_or_404(group.contacts, pk=contact_pk)
     if posted_version_change(
         request,
         group,
-        lambda version: services.remove_contact(contact, by=request.user, expected_version=version),  # type: ignore[arg-type]
+        lambda version: services.remove_contact(contact, by=request.user, expected_version=version),
     ):
         messages.success(request, f"{contact} removed from the contacts.")
     return redirect(reverse("partners:group-detail", args=[pk]) + "#contacts")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.db.models import Q, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -18,6 +18,7 @@ from partners.models import CommitmentType, Partnership
 from partners.resources import PartnershipResource
 from partners.views.common import form_page, outcome_page, partners_only
 from tracker.core.history import history_entries
+from tracker.core.http import AuthenticatedHttpRequest
 from tracker.core.lists import FilteredListView
 from tracker.core.moves import move_page
 from tracker.core.outcomes import outcomes_for
@@ -36,7 +37,7 @@ class PartnershipListView(FilteredListView):
 
     def get_queryset(self) -> QuerySet[Partnership]:
         return (
-            Partnership.objects.visible_to(self.request.user)  # type: ignore[arg-type,union-attr]
+            Partnership.objects.visible_to(self.request.user)
             .select_related("venue__area", "lead_officer", "end_reason")
             .with_review_overdue(timezone.localdate())
             .order_by("venue__name", "-started_on", "-id")
@@ -44,8 +45,8 @@ class PartnershipListView(FilteredListView):
 
 
 @partners_only
-def partnership_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    partnership = get_partnership_for(request.user, pk)  # type: ignore[arg-type]
+def partnership_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    partnership = get_partnership_for(request.user, pk)
     today = timezone.localdate()
     moves = [(move.target, move.label) for _, move in LIFECYCLE.available(partnership)]
     visits = list(
@@ -74,12 +75,12 @@ def partnership_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @partners_only
-def partnership_start(request: HttpRequest, pk: int) -> HttpResponse:
-    venue = get_venue_for(request.user, pk)  # type: ignore[arg-type]
-    form = PartnershipStartForm(request.POST or None, user=request.user)  # type: ignore[arg-type]
+def partnership_start(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    venue = get_venue_for(request.user, pk)
+    form = PartnershipStartForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            partnership = services.start_partnership(venue, by=request.user, **form.cleaned_data)  # type: ignore[arg-type]
+            partnership = services.start_partnership(venue, by=request.user, **form.cleaned_data)
         except services.PartnershipError as error:
             form.add_error(None, str(error))
         else:
@@ -92,8 +93,8 @@ def partnership_start(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @partners_only
-def partnership_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    partnership = get_partnership_for(request.user, pk)  # type: ignore[arg-type]
+def partnership_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    partnership = get_partnership_for(request.user, pk)
     back = reverse("partners:partnership-detail", args=[pk])
     if not partnership.is_open:
         messages.error(request, "A closed partnership cannot be edited.")
@@ -103,7 +104,7 @@ def partnership_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.update_partnership(
                 partnership,
-                by=request.user,  # type: ignore[arg-type]
+                by=request.user,
                 expected_version=form.cleaned_data["version"],
                 changes=form.changed_values(),
             )
@@ -120,9 +121,9 @@ def partnership_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @partners_only
-def partnership_move(request: HttpRequest, pk: int, to: str) -> HttpResponse:
+def partnership_move(request: AuthenticatedHttpRequest, pk: int, to: str) -> HttpResponse:
     """The core move page; the URL names the status the move leads `to`."""
-    partnership = get_partnership_for(request.user, pk)  # type: ignore[arg-type]
+    partnership = get_partnership_for(request.user, pk)
     verb = LIFECYCLE.verb_to(to)
     if verb is None:
         raise Http404("No such move")
@@ -139,8 +140,8 @@ def partnership_move(request: HttpRequest, pk: int, to: str) -> HttpResponse:
 
 
 @partners_only
-def partnership_commitments(request: HttpRequest, pk: int) -> HttpResponse:
-    partnership = get_partnership_for(request.user, pk)  # type: ignore[arg-type]
+def partnership_commitments(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    partnership = get_partnership_for(request.user, pk)
     back = reverse("partners:partnership-detail", args=[pk])
     used = partnership.commitments.values("commitment_type")
     types = list(CommitmentType.objects.filter(Q(active=True) | Q(pk__in=used)))
@@ -149,7 +150,7 @@ def partnership_commitments(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.set_commitments(
                 partnership,
-                by=request.user,  # type: ignore[arg-type]
+                by=request.user,
                 expected_version=form.expected_version(),
                 confirmed=form.confirmed(),
             )
@@ -169,6 +170,6 @@ def partnership_commitments(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @partners_only
-def partnership_outcome(request: HttpRequest, pk: int) -> HttpResponse:
-    partnership = get_partnership_for(request.user, pk)  # type: ignore[arg-type]
+def partnership_outcome(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    partnership = get_partnership_for(request.user, pk)
     return outcome_page(request, partnership, back_url=reverse("partners:partnership-detail", args=[pk]))

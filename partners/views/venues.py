@@ -6,7 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.db.models import OuterRef, QuerySet, Subquery
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
@@ -18,6 +18,7 @@ from partners.models import Partnership, Venue
 from partners.resources import VenueResource
 from partners.views.common import form_page, partners_only
 from tracker.core.history import history_entries
+from tracker.core.http import AuthenticatedHttpRequest
 from tracker.core.lists import FilteredListView
 from tracker.core.permissions import PARTNERS
 from tracker.core.versioning import EditConflict
@@ -42,7 +43,7 @@ class VenueListView(FilteredListView):
     template_name = "partners/venue_list.html"
 
     def get_queryset(self) -> QuerySet[Venue]:
-        venues = Venue.objects.visible_to(self.request.user).select_related("area").order_by("name", "licence_number")  # type: ignore[arg-type]
+        venues = Venue.objects.visible_to(self.request.user).select_related("area").order_by("name", "licence_number")
         return with_open_partnership(venues)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
@@ -54,8 +55,8 @@ class VenueListView(FilteredListView):
 
 
 @partners_only
-def venue_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    venue = get_venue_for(request.user, pk)  # type: ignore[arg-type]
+def venue_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    venue = get_venue_for(request.user, pk)
     partnerships = list(venue.partnerships.select_related("lead_officer", "end_reason").order_by("-started_on", "-id"))
     visits = list(venue.engagements.select_related("kind", "lead_officer").order_by("-starts_at")[:VISITS_SHOWN])
     return render(
@@ -73,24 +74,24 @@ def venue_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @partners_only
-def venue_create(request: HttpRequest) -> HttpResponse:
+def venue_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = VenueForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        venue = services.create_venue(by=request.user, **form.changed_values())  # type: ignore[arg-type]
+        venue = services.create_venue(by=request.user, **form.changed_values())
         messages.success(request, f"{venue} added.")
         return redirect("partners:venue-detail", pk=venue.pk)
     return form_page(request, form, title="Add a venue", back_url=reverse("partners:venue-list"), submit="Save venue")
 
 
 @partners_only
-def venue_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    venue = get_venue_for(request.user, pk)  # type: ignore[arg-type]
+def venue_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    venue = get_venue_for(request.user, pk)
     form = VenueForm(request.POST or None, instance=venue)
     if request.method == "POST" and form.is_valid():
         try:
             services.update_venue(
                 venue,
-                by=request.user,  # type: ignore[arg-type]
+                by=request.user,
                 expected_version=form.cleaned_data["version"],
                 changes=form.changed_values(),
             )

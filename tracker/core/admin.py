@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.models import Group
+from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
 from tracker.core.models import AccessLog, Area, Organisation, OutcomeType, User
@@ -23,7 +24,7 @@ class OrganisationAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin, SimpleHistoryAdmin):
+class UserAdmin(DjangoUserAdmin[User], SimpleHistoryAdmin):
     list_display = [
         "username",
         "first_name",
@@ -80,7 +81,7 @@ class OutcomeTypeAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(AccessLog)
-class AccessLogAdmin(admin.ModelAdmin):
+class AccessLogAdmin(admin.ModelAdmin[AccessLog]):
     """Searchable, read-only: the log is evidence and is never edited."""
 
     list_display = ["at", "user", "action", "record_type", "record_label", "path", "client_address"]
@@ -89,11 +90,11 @@ class AccessLogAdmin(admin.ModelAdmin):
     list_select_related = ["user"]
     date_hierarchy = "at"
 
-    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_change_permission(self, request: HttpRequest, obj: AccessLog | None = None) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_delete_permission(self, request: HttpRequest, obj: AccessLog | None = None) -> bool:
         return False

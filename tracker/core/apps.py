@@ -22,7 +22,7 @@ class CoreConfig(AppConfig):
                 roles=MY_WORK,
                 description="Follow-up actions, reviews and cases that need you, soonest first.",
                 order=10,
-                count=lambda request: mywork.count_for(request.user),  # type: ignore[arg-type]
+                count=lambda request: mywork.count_for(request.user),
             )
         )
         navigation.register(

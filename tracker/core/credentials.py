@@ -49,12 +49,13 @@ def _note_change(sender: type[User], instance: User, raw: bool, update_fields: A
     if raw:  # loading fixtures
         return
     fields = frozenset(update_fields) if update_fields is not None else None
+    # A note for the post-save handler, not a field.
     instance._access_ends_because = _access_ending_change(instance, fields)  # type: ignore[attr-defined]
 
 
 @receiver(post_save, sender=User, dispatch_uid="core.credentials.end_access")
 def _end_access(sender: type[User], instance: User, raw: bool, **kwargs: Any) -> None:
     reason = getattr(instance, "_access_ends_because", "")
-    instance._access_ends_because = ""  # type: ignore[attr-defined]
+    instance._access_ends_because = ""  # type: ignore[attr-defined]  # the pre-save note, used once
     if reason and not raw:
         end_all_access(instance, reason=reason)

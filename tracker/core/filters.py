@@ -10,7 +10,7 @@ by the form field, so the page shows a field error and the API answers 400.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 import django_filters
 from django import forms
@@ -43,7 +43,7 @@ class IntegerFilter(django_filters.NumberFilter):
             message = f"Enter the {name} as a whole number from {low} to {high}"
             # Form fields put their own message on their validators' errors by code.
             field.error_messages.update(invalid=message, min_value=message, max_value=message)
-        return self._field  # type: ignore[no-any-return]
+        return cast(forms.Field, self._field)  # django-filter is untyped
 
 
 class IdFilter(IntegerFilter):
@@ -54,7 +54,7 @@ class IdFilter(IntegerFilter):
         super().__init__(*args, **kwargs)
 
 
-_INTEGER_FIELDS: list[type[models.Field]] = [
+_INTEGER_FIELDS: list[type[models.Field[Any, Any]]] = [
     models.AutoField,
     models.BigAutoField,
     models.SmallAutoField,

@@ -4,7 +4,7 @@ form base that turns an edit conflict into a clear error."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.contrib import messages
@@ -130,13 +130,30 @@ class GovUKFormRenderer(TemplatesSetting):
         return super().render(template_name, context, request)
 
 
+def choice_field(form: forms.BaseForm, name: str) -> forms.ChoiceField:
+    """The form's field `name`, typed as the choice field it is, to set its choices."""
+    return cast(forms.ChoiceField, form.fields[name])
+
+
+def model_choice_field(form: forms.BaseForm, name: str) -> forms.ModelChoiceField[Any]:
+    """The form's field `name`, typed as the model choice field it is, to set its queryset."""
+    return cast("forms.ModelChoiceField[Any]", form.fields[name])
+
+
 def version_field() -> forms.IntegerField:
     return forms.IntegerField(
         widget=forms.HiddenInput, min_value=1, error_messages={"required": "Reload the page, then try again"}
     )
 
 
-class ConflictMixin:
+# The mixins below are combined with a form class; mypy checks them as one.
+if TYPE_CHECKING:
+    _FormBase = forms.BaseForm
+else:
+    _FormBase = object
+
+
+class ConflictMixin(_FormBase):
     """`add_conflict()`: show what changed and let a second save knowingly replace it."""
 
     def add_conflict(self, conflict: EditConflict) -> None:
@@ -148,7 +165,7 @@ class ConflictMixin:
         form.data = data
 
 
-class VersionedModelForm(ConflictMixin, forms.ModelForm):
+class VersionedModelForm(ConflictMixin, forms.ModelForm[Any]):
     """A model form for an editable record: carries the version it was loaded at.
 
     The view passes `cleaned_data["version"]` to the service as `expected_version`
@@ -165,7 +182,8 @@ class VersionedModelForm(ConflictMixin, forms.ModelForm):
 
     def changed_values(self) -> dict[str, Any]:
         """The model fields this form edits, as cleaned."""
-        return {name: value for name, value in self.cleaned_data.items() if name in self._meta.fields}  # type: ignore[operator]
+        edited = cast(list[str], self._meta.fields)  # every form here lists its fields
+        return {name: value for name, value in self.cleaned_data.items() if name in edited}
 
 
 class RecordVersionMixin(ConflictMixin):
@@ -176,12 +194,11 @@ class RecordVersionMixin(ConflictMixin):
 
     def __init__(self, *args: Any, versioned: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        fields: dict[str, forms.Field] = self.fields  # type: ignore[attr-defined]
-        fields["version"] = version_field()
-        fields["version"].initial = versioned.version
+        self.fields["version"] = version_field()
+        self.fields["version"].initial = versioned.version
 
     def expected_version(self) -> int:
-        return int(self.cleaned_data["version"])  # type: ignore[attr-defined]
+        return int(self.cleaned_data["version"])
 
 
 class VersionedForm(RecordVersionMixin, forms.Form):

@@ -5,9 +5,18 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import pairwise
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import models
+
+if TYPE_CHECKING:
+    from tracker.core.models import User
+
+
+def set_history_user(instance: models.Model, user: User) -> None:
+    """Name `user` in the history row simple-history writes when `instance` is next saved."""
+    instance._history_user = user  # type: ignore[attr-defined]  # simple-history reads this attribute
+
 
 ACTIONS = {"+": "Created", "~": "Changed", "-": "Deleted"}
 HIDDEN_FIELDS = {"version", "id"}
@@ -49,7 +58,7 @@ def _show(record: Any, name: str) -> str:
 def history_entries(instance: models.Model, *, limit: int = 100) -> list[HistoryEntry]:
     """Newest first. One query; foreign keys show as their stored ids' labels only
     where the history row carries them, so no query runs per entry."""
-    history = instance.history  # type: ignore[attr-defined]
+    history = instance.history  # type: ignore[attr-defined]  # simple-history's manager
     model = type(instance)
     records = list(history.select_related("history_user").order_by("-history_date", "-history_id")[: limit + 1])
     entries = []

@@ -38,7 +38,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -46,6 +46,7 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from tracker.core.errors import DomainError
+from tracker.core.history import set_history_user
 from tracker.core.versioning import VersionedModel, claim_version
 
 if TYPE_CHECKING:
@@ -81,6 +82,7 @@ class TransitionRecord(models.Model):
         abstract = True
 
     def __str__(self) -> str:
+        # Django adds get_*_display() to the concrete transition models, not to this abstract one.
         return f"{self.get_from_status_display() or 'New'} → {self.get_to_status_display()}"  # type: ignore[attr-defined]
 
 
@@ -151,6 +153,7 @@ class Lifecycle[R: VersionedModel]:
     # The mechanism -------------------------------------------------------------
 
     def status_label(self, record: R) -> str:
+        # Every record with a lifecycle has a status field (and so get_status_display()).
         return str(record.get_status_display()).lower()  # type: ignore[attr-defined]
 
     def move(self, verb: str) -> Move:
@@ -173,7 +176,7 @@ class Lifecycle[R: VersionedModel]:
         return [
             (verb, move)
             for verb, move in self.moves.items()
-            if record.status in move.sources  # type: ignore[attr-defined]
+            if record.status in move.sources  # type: ignore[attr-defined]  # every lifecycle record has a status
             and (user is None or self.may(user, record, verb))
         ]
 
@@ -182,7 +185,7 @@ class Lifecycle[R: VersionedModel]:
         move = self.move(verb)
         if not self.may(by, record, verb):
             raise PermissionDenied
-        if record.status not in move.sources:  # type: ignore[attr-defined]
+        if record.status not in move.sources:  # type: ignore[attr-defined]  # every lifecycle record has a status
             raise self.error(self.refusal(record, move))
         return move
 
@@ -239,15 +242,15 @@ class Lifecycle[R: VersionedModel]:
         when = at or timezone.now()
         on = on or timezone.localdate(when)
         changes = self.prepare(record, move, when=when, on=on, reason=reason, details=details)
-        from_status = record.status  # type: ignore[attr-defined]
+        from_status = record.status  # type: ignore[attr-defined]  # every lifecycle record has a status
         changes["status"] = move.target
         if move.stamp:
             changes[move.stamp] = self.stamp_value(when=when, on=on)
         for name, value in changes.items():
             setattr(record, name, value)
-        record._history_user = by  # type: ignore[attr-defined]
+        set_history_user(record, by)
         record.save(update_fields=[*changes, "version"])
-        self.transition_model.objects.create(  # type: ignore[attr-defined]
+        self.transition_model.objects.create(  # type: ignore[attr-defined]  # a concrete subclass of the abstract model
             **{self.subject_field: record},
             from_status=from_status,
             to_status=move.target,
@@ -291,6 +294,9 @@ def apply_move[R: VersionedModel](
     """Make the move `verb` on `record`, if `by` may, the record is still at
     `expected_version` and its status allows it: see the module's docstring. The
     strand's details (`on`, `at`, and its own) pass through to its hooks."""
-    return lifecycle_for(type(record)).apply(
-        record, verb, by=by, expected_version=expected_version, reason=reason, note=note, **details
+    return cast(
+        R,
+        lifecycle_for(type(record)).apply(
+            record, verb, by=by, expected_version=expected_version, reason=reason, note=note, **details
+        ),
     )

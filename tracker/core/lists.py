@@ -4,7 +4,7 @@ which the API reuses."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
@@ -12,6 +12,7 @@ from django_filters.views import FilterView
 from import_export import resources
 
 from tracker.core.exports import FORMATS, export_response
+from tracker.core.http import AuthenticatedHttpRequest
 from tracker.core.permissions import RolesRequiredMixin
 
 
@@ -24,6 +25,8 @@ class FilteredListView(RolesRequiredMixin, FilterView):
     resource_class: type[resources.ModelResource]
     export_name = "export"
     strict = False  # an invalid filter shows its error above an empty list
+    # The role middleware admits only signed-in users holding one of `allowed_roles`.
+    request: AuthenticatedHttpRequest
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         fmt = request.GET.get("export")
@@ -31,7 +34,7 @@ class FilteredListView(RolesRequiredMixin, FilterView):
             filterset = self.get_filterset(self.get_filterset_class())
             rows: QuerySet[Any] = filterset.qs if filterset.is_valid() else filterset.queryset.none()
             return export_response(self.get_resource(), self.export_queryset(rows), fmt=fmt, filename=self.export_name)
-        return super().get(request, *args, **kwargs)
+        return cast(HttpResponse, super().get(request, *args, **kwargs))
 
     def get_resource(self) -> resources.ModelResource:
         return self.resource_class()
@@ -41,7 +44,7 @@ class FilteredListView(RolesRequiredMixin, FilterView):
         return rows
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        context = super().get_context_data(**kwargs)
+        context: dict[str, Any] = super().get_context_data(**kwargs)
         query = self.request.GET.copy()
         query.pop("page", None)
         query.pop("export", None)

@@ -3,7 +3,7 @@ managed lists and outcomes."""
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.contrib.contenttypes.fields import GenericForeignKey
@@ -55,7 +55,9 @@ class Organisation(VersionedModel):
 
 
 class TrackerUserManager(UserManager["User"]):
-    def create_superuser(self, username: str, email: str | None = None, password: str | None = None, **extra: object):  # type: ignore[override]
+    def create_superuser(
+        self, username: str, email: str | None = None, password: str | None = None, **extra: object
+    ) -> User:
         extra.setdefault("is_administrator", True)
         return super().create_superuser(username, email, password, **extra)
 
@@ -109,13 +111,13 @@ class User(AbstractUser):
         finally:
             self._rehashing = False
 
-    def save(self, *args: object, **kwargs: object) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
         # Administrators use the admin site, with every permission there; nobody else does.
         self.is_staff = self.is_superuser = self.is_administrator
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
-            kwargs["update_fields"] = {*update_fields, "is_staff", "is_superuser"}  # type: ignore[misc]
-        super().save(*args, **kwargs)  # type: ignore[arg-type]
+            kwargs["update_fields"] = {*update_fields, "is_staff", "is_superuser"}
+        super().save(*args, **kwargs)
 
 
 class ManagedList(models.Model):

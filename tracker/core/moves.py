@@ -13,11 +13,12 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
 from tracker.core.errors import DomainError
-from tracker.core.forms import RecordVersionMixin
+from tracker.core.forms import RecordVersionMixin, choice_field
+from tracker.core.http import AuthenticatedHttpRequest
 from tracker.core.lifecycle import Lifecycle, Move
 from tracker.core.versioning import EditConflict
 
@@ -45,7 +46,7 @@ class MoveForm(RecordVersionMixin, forms.Form):
         if move.needs_reason:
             self.reasons = {reason.pk: reason for reason in lifecycle.reasons()}
             choices = lifecycle.reason_choices(list(self.reasons.values()))
-            self.fields["reason"].choices = [("", "Choose a reason"), *choices]  # type: ignore[attr-defined]
+            choice_field(self, "reason").choices = [("", "Choose a reason"), *choices]
         else:
             del self.fields["reason"]
         self.order_fields([*self.extra_names, "reason", "note", "version"])
@@ -64,7 +65,7 @@ class MoveForm(RecordVersionMixin, forms.Form):
 
 
 def move_page(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     record: Any,
     verb: str,
     *,

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import cast
 
 from django.http import HttpRequest
 from django.urls import reverse
 
+from tracker.core.http import AuthenticatedHttpRequest
 from tracker.core.roles import Role
 
 
@@ -20,7 +22,7 @@ class Section:
     description: str = ""
     order: int = 50
     # Optional count shown beside the label (e.g. items due in My work).
-    count: Callable[[HttpRequest], int] | None = field(default=None, compare=False)
+    count: Callable[[AuthenticatedHttpRequest], int] | None = field(default=None, compare=False)
 
     @property
     def url(self) -> str:
@@ -40,7 +42,7 @@ def sections_for(request: HttpRequest) -> list[dict[str, object]]:
     cached: list[dict[str, object]] | None = getattr(request, "_navigation_sections", None)
     if cached is None:
         cached = _sections_for(request)
-        request._navigation_sections = cached  # type: ignore[attr-defined]
+        request._navigation_sections = cached  # type: ignore[attr-defined]  # a per-request cache
     return cached
 
 
@@ -49,7 +51,7 @@ def _sections_for(request: HttpRequest) -> list[dict[str, object]]:
     if not user.is_authenticated:
         return []
     visible = sorted(
-        (s for s in _sections.values() if user.has_role(*s.roles)),  # type: ignore[union-attr]
+        (s for s in _sections.values() if user.has_role(*s.roles)),
         key=lambda s: (s.order, s.label),
     )
     items = []
@@ -61,7 +63,7 @@ def _sections_for(request: HttpRequest) -> list[dict[str, object]]:
                 "url": url,
                 "description": section.description,
                 "active": request.path == url or (url != "/" and request.path.startswith(url)),
-                "count": section.count(request) if section.count else None,
+                "count": section.count(cast(AuthenticatedHttpRequest, request)) if section.count else None,
             }
         )
     return items

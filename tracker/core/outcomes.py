@@ -15,7 +15,8 @@ from django.db import models, transaction
 from django.db.models import QuerySet
 
 from tracker.core import validation
-from tracker.core.forms import DateInput, VersionedModelForm
+from tracker.core.forms import DateInput, VersionedModelForm, choice_field, model_choice_field
+from tracker.core.history import set_history_user
 from tracker.core.models import Outcome, OutcomeType, User
 from tracker.core.versioning import save_changes
 
@@ -96,7 +97,7 @@ def record_outcome(
     )
     outcome.full_clean()
     validation.check_rules({"date": date}, OUTCOME_RULES)
-    outcome._history_user = by  # type: ignore[attr-defined]
+    set_history_user(outcome, by)
     outcome.save()
     return outcome
 
@@ -110,7 +111,7 @@ def update_outcome(outcome: Outcome, *, by: User, expected_version: int, **chang
 @transaction.atomic
 def delete_outcome(outcome: Outcome, *, by: User) -> None:
     """Remove an outcome; its history keeps the deleted record."""
-    outcome._history_user = by  # type: ignore[attr-defined]
+    set_history_user(outcome, by)
     outcome.delete()
 
 
@@ -124,5 +125,7 @@ class OutcomeForm(VersionedModelForm):
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
         current = self.instance.outcome_type_id if self.instance.pk else None
-        self.fields["outcome_type"].queryset = OutcomeType.objects.filter(models.Q(active=True) | models.Q(pk=current))  # type: ignore[attr-defined]
-        self.fields["rating"].choices = Outcome.Rating.choices  # type: ignore[attr-defined]  # no blank radio
+        model_choice_field(self, "outcome_type").queryset = OutcomeType.objects.filter(
+            models.Q(active=True) | models.Q(pk=current)
+        )
+        choice_field(self, "rating").choices = Outcome.Rating.choices  # no blank radio

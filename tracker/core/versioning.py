@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from django.db import models, transaction
 from django.db.models import F
 
+from tracker.core.history import set_history_user
 from tracker.core.validation import check_changes
 
 if TYPE_CHECKING:
@@ -112,6 +113,6 @@ def save_changes[V: VersionedModel](instance: V, *, by: User, expected_version: 
     claim_version(instance, expected_version)
     for name, value in changes.items():
         setattr(instance, name, value)
-    instance._history_user = by  # type: ignore[attr-defined]
+    set_history_user(instance, by)
     instance.save()
     return instance

@@ -14,6 +14,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from tracker.core import mywork
+from tracker.core.http import AuthenticatedHttpRequest
 from tracker.core.navigation import sections_for
 from tracker.core.permissions import MY_WORK, any_role, roles_required
 from tracker.core.unavailable import is_database_unavailable, unavailable_response
@@ -26,9 +27,9 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @roles_required(MY_WORK)
-def my_work(request: HttpRequest) -> HttpResponse:
+def my_work(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Follow-ups, reviews and cases waiting for the signed-in user, from every strand."""
-    return render(request, "core/my_work.html", {"sections": mywork.sections_for(request.user)})  # type: ignore[arg-type]
+    return render(request, "core/my_work.html", {"sections": mywork.sections_for(request.user)})
 
 
 @login_not_required

@@ -12,7 +12,7 @@ from django.http import HttpRequest
 from tracker.reports.models import AssaultIncident, IssuedReport, WorkforcePeriod
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(admin.ModelAdmin[Any]):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 

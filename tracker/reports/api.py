@@ -34,7 +34,7 @@ UNSUPPRESSED = (
 )
 
 
-class BoardQuerySerializer(serializers.Serializer):
+class BoardQuerySerializer(serializers.Serializer[Any]):
     """The period and area, checked by the same rules as the dashboard's form."""
 
     start = serializers.DateField(help_text="First day of the period, YYYY-MM-DD (on or after 2000-01-01).")
@@ -58,26 +58,26 @@ class BoardQuerySerializer(serializers.Serializer):
         return {"period": form.period, "area": form.chosen_area}
 
 
-class PeriodSerializer(serializers.Serializer):
+class PeriodSerializer(serializers.Serializer[Any]):
     start = serializers.DateField()
     end = serializers.DateField()
     days = serializers.IntegerField(help_text="Days in the period, both ends included.")
 
 
-class VictimRoleCountsSerializer(serializers.Serializer):
+class VictimRoleCountsSerializer(serializers.Serializer[Any]):
     """Assaults by the role of the person assaulted; every role is present."""
 
-    def get_fields(self) -> dict[str, serializers.Field]:
+    def get_fields(self) -> dict[str, serializers.Field[Any, Any, Any, Any]]:
         return {role.value: serializers.IntegerField(min_value=0, help_text=str(role.label)) for role in VictimRole}
 
 
-class PeakSerializer(serializers.Serializer):
+class PeakSerializer(serializers.Serializer[Any]):
     weekday = serializers.IntegerField(min_value=0, max_value=6, help_text="Monday = 0.")
     hour = serializers.IntegerField(min_value=0, max_value=23, help_text="Local hour the cell starts.")
     count = serializers.IntegerField(min_value=0)
 
 
-class ChangeSerializer(serializers.Serializer):
+class ChangeSerializer(serializers.Serializer[Any]):
     start = serializers.DateField(help_text="First day of the comparison period.")
     end = serializers.DateField(help_text="Last day of the comparison period.")
     total = serializers.IntegerField(min_value=0, help_text="Assaults in the comparison period.")
@@ -87,14 +87,14 @@ class ChangeSerializer(serializers.Serializer):
     )
 
 
-class MonthSerializer(serializers.Serializer):
+class MonthSerializer(serializers.Serializer[Any]):
     month = serializers.DateField(help_text="The first day of the calendar month.")
     total = serializers.IntegerField(min_value=0)
     with_injury = serializers.IntegerField(min_value=0)
     in_period = serializers.BooleanField(help_text="Whether the month overlaps the requested period.")
 
 
-class AssaultFiguresSerializer(serializers.Serializer):
+class AssaultFiguresSerializer(serializers.Serializer[Any]):
     total = serializers.IntegerField(min_value=0)
     with_injury = serializers.IntegerField(min_value=0)
     per_day = serializers.FloatField(help_text="total ÷ days in the period, unrounded.")
@@ -137,14 +137,14 @@ def share(help_text: str) -> serializers.FloatField:
     return serializers.FloatField(allow_null=True, help_text=f"{help_text} A fraction from 0 to 1; null with no cases.")
 
 
-class BoardFollowUpActionsSerializer(serializers.Serializer):
+class BoardFollowUpActionsSerializer(serializers.Serializer[Any]):
     done_on_time = serializers.IntegerField(min_value=0)
     done_late = serializers.IntegerField(min_value=0)
     overdue = serializers.IntegerField(min_value=0)
     open_not_yet_due = serializers.IntegerField(min_value=0)
 
 
-class BoardEngagementSerializer(serializers.Serializer):
+class BoardEngagementSerializer(serializers.Serializer[Any]):
     total = serializers.IntegerField(min_value=0, help_text="Engagements that took place in the period.")
     by_kind = counts("Engagements by kind (the managed list's names).")
     by_area = counts("Engagements by area.")
@@ -156,7 +156,7 @@ class BoardEngagementSerializer(serializers.Serializer):
     follow_ups = BoardFollowUpActionsSerializer(help_text="Follow-up actions due in the period.")
 
 
-class BoardNightTimeEconomySerializer(serializers.Serializer):
+class BoardNightTimeEconomySerializer(serializers.Serializer[Any]):
     partnerships_by_status_at_end = counts("Venue partnerships by status on the period's last day.")
     signed_up_in_period = serializers.IntegerField(min_value=0)
     lapsed_in_period = serializers.IntegerField(min_value=0)
@@ -169,7 +169,7 @@ class BoardNightTimeEconomySerializer(serializers.Serializer):
     reviews_overdue_at_end = serializers.IntegerField(min_value=0)
 
 
-class BoardOffenderBehaviourSerializer(serializers.Serializer):
+class BoardOffenderBehaviourSerializer(serializers.Serializer[Any]):
     referrals_made = serializers.IntegerField(min_value=0, help_text="Referrals submitted in the period.")
     accepted = serializers.IntegerField(min_value=0)
     declined = serializers.IntegerField(min_value=0)
@@ -191,7 +191,7 @@ class BoardOffenderBehaviourSerializer(serializers.Serializer):
     charged_again_share = share("Charged with a further assault, of follow-ups recorded.")
 
 
-class BoardOutcomesSerializer(serializers.Serializer):
+class BoardOutcomesSerializer(serializers.Serializer[Any]):
     total = serializers.IntegerField(min_value=0)
     by_type_and_rating = serializers.DictField(
         child=counts("Count by rating."), help_text="For each outcome type, counts by rating."
@@ -199,7 +199,7 @@ class BoardOutcomesSerializer(serializers.Serializer):
     by_strand = counts("Outcomes by strand: engagement, night_time_economy, offender_behaviour.")
 
 
-class BoardFiguresSerializer(serializers.Serializer):
+class BoardFiguresSerializer(serializers.Serializer[Any]):
     period = PeriodSerializer()
     area = serializers.CharField(allow_null=True, help_text="The area's name; null for the whole force.")
     assaults = AssaultFiguresSerializer()

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, cast
 
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import ExtractHour, ExtractIsoWeekDay, TruncMonth
@@ -241,7 +241,7 @@ def assault_trend(period: Period, area: Area | None = None, *, months: int = 12)
 
 
 def _as_date(value: Any) -> date:
-    return value.date() if hasattr(value, "date") and callable(value.date) else value
+    return cast(date, value.date() if hasattr(value, "date") and callable(value.date) else value)
 
 
 @dataclass

@@ -33,11 +33,11 @@ class IssuedReportFilter(FilterSet):
 
     @property
     def form(self) -> forms.Form:
-        form = super().form
+        form: forms.Form = super().form
         sort = form.fields["sort"]
         if not isinstance(sort.widget, SelectWidget):
             # django-filter's CSVSelect has no GOV.UK rule in the shared renderer.
-            sort.widget = SelectWidget(choices=sort.choices)  # type: ignore[attr-defined]
+            sort.widget = SelectWidget(choices=sort.choices)  # type: ignore[attr-defined]  # a ChoiceField
         return form
 
 

@@ -101,4 +101,4 @@ class IssuedReport(models.Model):
 
     @property
     def area_label(self) -> str:
-        return self.area.name if self.area_id else "All areas"  # type: ignore[union-attr]
+        return self.area.name if self.area is not None else "All areas"

@@ -53,7 +53,7 @@ def render_board_pdf(period: Period, area: Area | None = None, *, generated_at: 
     """A tagged PDF (PDF/UA-1) with its title and language set."""
     html = render_to_string("reports/board_pdf.html", board_context(period, area, generated_at=generated_at))
     document = HTML(string=html, base_url=STATIC.as_uri() + "/", url_fetcher=StaticOnlyFetcher())
-    pdf = document.write_pdf(pdf_variant="pdf/ua-1")
+    pdf: bytes | None = document.write_pdf(pdf_variant="pdf/ua-1")
     assert pdf is not None  # noqa: S101  # write_pdf returns bytes when given no target
     return pdf
 

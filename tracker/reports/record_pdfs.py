@@ -20,7 +20,7 @@ from tracker.reports.pdf import STATIC, StaticOnlyFetcher
 def render_pdf(template: str, context: dict[str, Any]) -> bytes:
     """Any of the service's PDFs: fetches nothing but the app's static files."""
     html = render_to_string(template, {"generated_at": timezone.localtime(), **context})
-    pdf = HTML(string=html, base_url=STATIC.as_uri() + "/", url_fetcher=StaticOnlyFetcher()).write_pdf(
+    pdf: bytes | None = HTML(string=html, base_url=STATIC.as_uri() + "/", url_fetcher=StaticOnlyFetcher()).write_pdf(
         pdf_variant="pdf/ua-1"
     )
     assert pdf is not None  # noqa: S101  # bytes when no target is given

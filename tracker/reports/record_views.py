@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 
 from interventions.permissions import is_handler
 from interventions.querysets import get_referral_for
 from partners.getters import get_partnership_for
 from tracker.core.access_log import log_access
 from tracker.core.downloads import attachment
+from tracker.core.http import AuthenticatedHttpRequest
 from tracker.core.models import AccessLog, User
 from tracker.core.permissions import PARTNERS, roles_required
 from tracker.core.roles import Role
@@ -23,9 +24,9 @@ def _pdf(content: bytes, name: str) -> HttpResponse:
 
 
 @roles_required(Role.LIAISON, Role.ADMIN)
-def referral_report(request: HttpRequest, pk: int) -> HttpResponse:
+def referral_report(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """For a case conference: the handling organisation's liaisons and administrators only."""
-    user: User = request.user  # type: ignore[assignment]
+    user: User = request.user
     referral = get_referral_for(user, pk)
     if not is_handler(user, referral):
         raise Http404
@@ -35,7 +36,7 @@ def referral_report(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @roles_required(PARTNERS)
-def partnership_report(request: HttpRequest, pk: int) -> HttpResponse:
-    partnership = get_partnership_for(request.user, pk)  # type: ignore[arg-type]
+def partnership_report(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    partnership = get_partnership_for(request.user, pk)
     slug = "".join(c if c.isalnum() else "-" for c in partnership.venue.name.lower()).strip("-")
     return _pdf(partnership_pdf(partnership), f"partnership-{slug}.pdf")

@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from tracker.core import validation
 from tracker.core.errors import DomainError
+from tracker.core.history import set_history_user
 from tracker.core.imports import cells
 from tracker.core.imports.reading import RowError
 from tracker.core.models import Area, User
@@ -100,7 +101,7 @@ def create_incident(*, by: User, **data: Any) -> AssaultIncident:
     if errors:
         raise _one(errors)
     incident = AssaultIncident(**values)
-    incident._history_user = by  # type: ignore[attr-defined]
+    set_history_user(incident, by)
     incident.save()
     return incident
 
@@ -148,7 +149,7 @@ def create_workforce_period(*, by: User, **data: Any) -> WorkforcePeriod:
     if clash is not None:
         raise FiguresDataError(f"These dates overlap the workforce period {clash}.")
     period = WorkforcePeriod(**values)
-    period._history_user = by  # type: ignore[attr-defined]
+    set_history_user(period, by)
     period.save()
     return period
 
@@ -205,7 +206,7 @@ def issue_board_report(*, period: Period, area: Area | None, by: User) -> Issued
     report.file.save(pdf_filename(period, area), ContentFile(content), save=False)
     try:
         with transaction.atomic():
-            report._history_user = by  # type: ignore[attr-defined]
+            set_history_user(report, by)
             report.save()
     except Exception:
         report.file.delete(save=False)

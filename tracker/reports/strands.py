@@ -96,6 +96,7 @@ def engagement(period: Period, area: Area | None = None, *, today: date | None =
         Engagement.groups.through.objects.filter(communitygroup__in=engagements.values("groups"))
         .values("communitygroup")
         .annotate(first=Min("engagement__starts_at"))
+        # The Django plugin does not see the `first` annotation on the through model, hence the ignore.
         .filter(first__gte=period.starts_at, first__lt=period.ends_before)  # type: ignore[misc]
         .count()
     )

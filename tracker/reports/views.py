@@ -6,13 +6,14 @@ from typing import Any
 
 from django.contrib import messages
 from django.db.models import QuerySet
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_POST
 
 from tracker.core.downloads import attachment
+from tracker.core.http import AuthenticatedHttpRequest
 from tracker.core.lists import FilteredListView
 from tracker.core.permissions import REPORTS, roles_required
 from tracker.reports import figures
@@ -26,18 +27,18 @@ from tracker.reports.resources import IssuedReportResource
 from tracker.reports.services import IssueError, issue_board_report
 
 
-def _bad_request(request: HttpRequest, form: PeriodForm) -> HttpResponse:
+def _bad_request(request: AuthenticatedHttpRequest, form: PeriodForm) -> HttpResponse:
     return render(request, "reports/bad_request.html", {"form": form}, status=400)
 
 
 @require_GET
 @roles_required(REPORTS)
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Headline figures, trend, weekday × hour grid for a chosen period and area;
     last quarter unless the reader chose otherwise."""
     data = request.GET if request.GET else {"preset": "last_quarter"}
     form = PeriodForm(data)
-    context: dict[str, Any] = {"form": form, "can_issue": can_issue(request.user)}  # type: ignore[arg-type]
+    context: dict[str, Any] = {"form": form, "can_issue": can_issue(request.user)}
     if not form.is_valid():
         return render(request, "reports/dashboard.html", context, status=400)
     board = figures.board(form.period, form.chosen_area)
@@ -55,7 +56,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @roles_required(REPORTS)
-def board_pdf(request: HttpRequest) -> HttpResponse:
+def board_pdf(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The board report for `start`–`end` (and `area`), rendered now."""
     form = PeriodForm(request.GET)
     if not form.is_valid():
@@ -68,12 +69,12 @@ def board_pdf(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @roles_required(ISSUERS)
-def issue(request: HttpRequest) -> HttpResponse:
+def issue(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = PeriodForm(request.POST)
     if not form.is_valid():
         return _bad_request(request, form)
     try:
-        report = issue_board_report(period=form.period, area=form.chosen_area, by=request.user)  # type: ignore[arg-type]
+        report = issue_board_report(period=form.period, area=form.chosen_area, by=request.user)
     except IssueError as error:
         messages.error(request, str(error))
         return redirect(f"{reverse('reports:dashboard')}?{urlencode(form.query())}")
@@ -96,7 +97,7 @@ class IssuedReportListView(FilteredListView):
 
 @require_GET
 @roles_required(REPORTS)
-def issued_download(request: HttpRequest, pk: int) -> FileResponse:
+def issued_download(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
     """The stored bytes, exactly as issued; never regenerated."""
     report = get_object_or_404(IssuedReport, pk=pk)
     name = (report.file.name or "").rsplit("/", 1)[-1]

@@ -3,13 +3,15 @@ paging, and version-checked updates."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import QuerySet
 from django.http import Http404
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import exceptions, permissions, serializers, status, viewsets
+from rest_framework.relations import ManyRelatedField
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -17,9 +19,13 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from tracker.core.api.authentication import HasRole
 from tracker.core.api.pagination import Pagination
 from tracker.core.errors import DomainError
+from tracker.core.http import AuthenticatedRequest
 from tracker.core.roles import Role
 from tracker.core.unavailable import MESSAGE, RETRY_AFTER_SECONDS, is_database_unavailable, log_unavailable
 from tracker.core.versioning import EditConflict
+
+if TYPE_CHECKING:
+    from tracker.core.models import User
 
 
 def _flatten(error: DjangoValidationError) -> Any:
@@ -60,7 +66,13 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     return response
 
 
-class TrackerViewSet(viewsets.GenericViewSet):
+def request_user(request: Request) -> User:
+    """The signed-in user of an API request, for handlers given `request` as an
+    argument (DRF types it as a plain Request): every endpoint requires authentication."""
+    return cast("User", request.user)
+
+
+class TrackerViewSet(viewsets.GenericViewSet[Any]):
     """Base of every API viewset. Subclasses set `allowed_roles` and build
     `get_queryset()` from the model's `visible_to(user)`; the class-level queryset
     is empty so nothing can leak through a forgotten override."""
@@ -69,6 +81,18 @@ class TrackerViewSet(viewsets.GenericViewSet):
     permission_classes = [permissions.IsAuthenticated, HasRole]
     filter_backends = [DjangoFilterBackend]
     pagination_class = Pagination
+    # IsAuthenticated runs before any handler, so the user is never anonymous there.
+    request: AuthenticatedRequest
+
+
+def set_related_queryset(
+    fields: dict[str, serializers.Field[Any, Any, Any, Any]], name: str, queryset: QuerySet[Any]
+) -> None:
+    """Limit the related field `name` (for a many-valued field, each item) to `queryset`."""
+    field = fields[name]
+    related = field.child_relation if isinstance(field, ManyRelatedField) else field
+    # The stubs declare `queryset` with Manager's descriptor type, which refuses assignment.
+    related.queryset = queryset  # type: ignore[attr-defined]
 
 
 class VersionField(serializers.IntegerField):
@@ -82,17 +106,17 @@ class VersionField(serializers.IntegerField):
         super().__init__(**kwargs)
 
 
-class VersionedSerializerMixin(serializers.Serializer):
+class VersionedSerializerMixin(serializers.Serializer[Any]):
     """Adds `version`: read in every representation, required when updating."""
 
-    def get_fields(self) -> dict[str, serializers.Field]:
+    def get_fields(self) -> dict[str, serializers.Field[Any, Any, Any, Any]]:
         fields = super().get_fields()
         updating = self.instance is not None and not getattr(self, "many", False)
         fields["version"] = VersionField(required=updating)
         return fields
 
 
-class MoveSerializer(serializers.Serializer):
+class MoveSerializer(serializers.Serializer[Any]):
     """The body of a lifecycle move: the version read, and an optional note."""
 
     version = VersionField()
@@ -108,45 +132,52 @@ class ServiceViewSet(TrackerViewSet):
 
     def check_permissions(self, request: Request) -> None:
         super().check_permissions(request)
-        if request.method not in permissions.SAFE_METHODS and not request.user.has_role(*self.write_roles):  # type: ignore[union-attr]
+        if request.method not in permissions.SAFE_METHODS and not request_user(request).has_role(*self.write_roles):
             self.permission_denied(request, message="Your role may read these records but not change them.")
 
 
-class ServiceCreateMixin:
+# The Service*Mixin classes are combined with a ServiceViewSet; mypy checks them as one.
+if TYPE_CHECKING:
+    _ServiceMixinBase = TrackerViewSet
+else:
+    _ServiceMixinBase = object
+
+
+class ServiceCreateMixin(_ServiceMixinBase):
     """POST: validate with the serializer, then `create_record()` (a service call)."""
 
     def create_record(self, data: dict[str, Any], *, by: Any) -> Any:
         raise NotImplementedError
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        serializer = self.get_serializer(data=request.data)  # type: ignore[attr-defined]
+        serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         instance = self.create_record(serializer.validated_data, by=request.user)
-        return Response(self.get_serializer(instance).data, status=status.HTTP_201_CREATED)  # type: ignore[attr-defined]
+        return Response(self.get_serializer(instance).data, status=status.HTTP_201_CREATED)
 
 
-class ServiceUpdateMixin:
+class ServiceUpdateMixin(_ServiceMixinBase):
     """PATCH with the `version` read: `update_record()` refuses a stale version (409)."""
 
     def update_record(self, instance: Any, changes: dict[str, Any], *, by: Any, expected_version: int) -> Any:
         raise NotImplementedError
 
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        instance = self.get_object()  # type: ignore[attr-defined]
-        serializer = self.get_serializer(instance, data=request.data, partial=True)  # type: ignore[attr-defined]
+        instance = self.get_object()
+        serializer = self.get_serializer(instance, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         changes = dict(serializer.validated_data)
         expected = changes.pop("version", None)
         if expected is None:
             raise exceptions.ValidationError({"version": ["Send the version you read."]})
         instance = self.update_record(instance, changes, by=request.user, expected_version=expected)
-        return Response(self.get_serializer(instance).data)  # type: ignore[attr-defined]
+        return Response(self.get_serializer(instance).data)
 
 
-class ServiceDestroyMixin:
+class ServiceDestroyMixin(_ServiceMixinBase):
     def delete_record(self, instance: Any, *, by: Any) -> None:
         raise NotImplementedError
 
     def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        self.delete_record(self.get_object(), by=request.user)  # type: ignore[attr-defined]
+        self.delete_record(self.get_object(), by=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -27,14 +27,14 @@ def _subject_choices() -> list[tuple[str, str]]:
     return [(s.model._meta.label_lower, s.label) for s in subject_types()]
 
 
-class OutcomeSerializer(VersionedSerializerMixin, serializers.ModelSerializer):
+class OutcomeSerializer(VersionedSerializerMixin, serializers.ModelSerializer[Outcome]):
     subject_type = serializers.CharField(
         help_text="What the outcome is about, e.g. partners.engagement, partners.venuepartnership, "
         "interventions.referral."
     )
     subject_id = serializers.IntegerField(min_value=1, source="object_id")
     outcome_type = serializers.PrimaryKeyRelatedField(queryset=OutcomeType.objects.filter(active=True))
-    recorded_by: serializers.Field = serializers.StringRelatedField(read_only=True)
+    recorded_by: serializers.Field[Any, Any, Any, Any] = serializers.StringRelatedField(read_only=True)
 
     class Meta:
         model = Outcome
@@ -56,7 +56,7 @@ class OutcomeSerializer(VersionedSerializerMixin, serializers.ModelSerializer):
             raise serializers.ValidationError(f"Choose one of: {', '.join(dict(_subject_choices()))}.")
         return value
 
-    def get_fields(self) -> dict[str, serializers.Field]:
+    def get_fields(self) -> dict[str, serializers.Field[Any, Any, Any, Any]]:
         fields = super().get_fields()
         if self.instance is not None:
             # The subject of an outcome never changes.
@@ -94,7 +94,7 @@ class OutcomeViewSet(
 
     def get_queryset(self) -> Any:
         return (
-            visible_outcomes(self.request.user)  # type: ignore[arg-type]
+            visible_outcomes(self.request.user)
             .select_related("content_type", "outcome_type", "recorded_by")
             .order_by("-date", "-id")
         )
@@ -112,7 +112,7 @@ class OutcomeViewSet(
 
     def _check_may_change(self, outcome: Outcome, user: User) -> None:
         model = outcome.content_type.model_class()
-        self._subject(f"{model._meta.label_lower}", outcome.object_id, user)  # type: ignore[union-attr]
+        self._subject(f"{model._meta.label_lower}", outcome.object_id, user)  # type: ignore[union-attr]  # the subject models are installed
 
     def create_record(self, data: dict[str, Any], *, by: Any) -> Outcome:
         subject = self._subject(data["subject_type"], data["object_id"], by)

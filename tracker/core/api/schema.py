@@ -9,12 +9,12 @@ from drf_spectacular.openapi import AutoSchema as BaseAutoSchema
 from rest_framework import serializers
 
 
-class ApiErrorSerializer(serializers.Serializer):
+class ApiErrorSerializer(serializers.Serializer[Any]):
     detail = serializers.CharField(help_text="What went wrong, for a person to read.")
     code = serializers.CharField(required=False)
 
 
-class ValidationErrorSerializer(serializers.Serializer):
+class ValidationErrorSerializer(serializers.Serializer[Any]):
     detail = serializers.CharField()
 
     class Meta:
@@ -22,13 +22,13 @@ class ValidationErrorSerializer(serializers.Serializer):
         ref_name = "ValidationError"
 
 
-class ConflictSerializer(serializers.Serializer):
+class ConflictSerializer(serializers.Serializer[Any]):
     detail = serializers.CharField()
     code = serializers.CharField()
     current_version = serializers.IntegerField(required=False)
 
 
-ERRORS: dict[str, tuple[type[serializers.Serializer], str]] = {
+ERRORS: dict[str, tuple[type[serializers.Serializer[Any]], str]] = {
     "400": (ValidationErrorSerializer, "The request is not valid; field errors are listed by field."),
     "401": (ApiErrorSerializer, "Not signed in: no valid token or session."),
     "403": (ApiErrorSerializer, "Signed in, but your role does not allow this."),
@@ -47,13 +47,13 @@ class AutoSchema(BaseAutoSchema):
             if code in responses:
                 continue
             serializer, description = ERRORS[code]
-            response = self._get_response_for_code(serializer, code, direction=direction)
+            response = self._get_response_for_code(serializer, code, direction=direction)  # type: ignore[no-untyped-call]  # drf-spectacular leaves it unannotated
             response["description"] = description
             responses[code] = response
         return responses
 
 
-class TokenAuthenticationScheme(OpenApiAuthenticationExtension):
+class TokenAuthenticationScheme(OpenApiAuthenticationExtension):  # type: ignore[no-untyped-call]  # drf-spectacular's __init_subclass__ is unannotated
     target_class = "tracker.core.api.authentication.TokenAuthentication"
     name = "tokenAuth"
 

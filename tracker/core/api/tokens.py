@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from tracker.core.history import set_history_user
 from tracker.core.models import ApiToken, User
 
 
@@ -27,7 +28,7 @@ def issue_token(user: User) -> tuple[str, ApiToken]:
         prefix=raw[:8],
         expires_at=timezone.now() + timedelta(hours=settings.API_TOKEN_HOURS),
     )
-    token._history_user = user  # type: ignore[attr-defined]
+    set_history_user(token, user)
     token.save()
     return raw, token
 
@@ -50,7 +51,7 @@ def revoke_all_tokens(user: User, *, reason: str) -> int:
     live = list(ApiToken.objects.select_for_update().filter(user=user, revoked_at__isnull=True))
     for token in live:
         token.revoked_at = now
-        token._change_reason = reason  # type: ignore[attr-defined]
+        token._change_reason = reason  # type: ignore[attr-defined]  # simple-history reads this attribute
         token.save(update_fields=["revoked_at"])
     return len(live)
 
@@ -59,6 +60,6 @@ def revoke_all_tokens(user: User, *, reason: str) -> int:
 def revoke_token(token: ApiToken, *, by: User) -> ApiToken:
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
-        token._history_user = by  # type: ignore[attr-defined]
+        set_history_user(token, by)
         token.save(update_fields=["revoked_at"])
     return token

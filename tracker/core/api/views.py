@@ -14,7 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from tracker.core.api.authentication import TokenAuthentication
-from tracker.core.api.base import TrackerViewSet
+from tracker.core.api.base import TrackerViewSet, request_user
 from tracker.core.api.throttling import ScopedRateThrottle
 from tracker.core.api.tokens import issue_token, revoke_token
 from tracker.core.models import ApiToken, Area, Organisation, OutcomeType
@@ -22,12 +22,12 @@ from tracker.core.permissions import ANY_ROLE
 from tracker.core.roles import Role
 
 
-class TokenRequest(serializers.Serializer):
+class TokenRequest(serializers.Serializer[Any]):
     username = serializers.CharField(max_length=150)
     password = serializers.CharField(max_length=200, style={"input_type": "password"}, trim_whitespace=False)
 
 
-class TokenResponse(serializers.Serializer):
+class TokenResponse(serializers.Serializer[Any]):
     token = serializers.CharField()
     expires_at = serializers.DateTimeField()
 
@@ -82,7 +82,7 @@ class ObtainTokenView(APIView):
                 {"detail": "Send the token to revoke in the Authorization header."},
                 status=status.HTTP_401_UNAUTHORIZED,
             )
-        revoke_token(token, by=request.user)  # type: ignore[arg-type]
+        revoke_token(token, by=request_user(request))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     def get_authenticators(self) -> list[Any]:
@@ -97,7 +97,7 @@ class ObtainTokenView(APIView):
         return [AllowAny()]
 
 
-class ApiTokenSerializer(serializers.ModelSerializer):
+class ApiTokenSerializer(serializers.ModelSerializer[ApiToken]):
     class Meta:
         model = ApiToken
         fields = ["id", "prefix", "created_at", "expires_at", "revoked_at", "last_used_at"]
@@ -113,27 +113,27 @@ class ApiTokenViewSet(mixins.ListModelMixin, mixins.DestroyModelMixin, TrackerVi
     def get_queryset(self) -> Any:
         tokens = ApiToken.objects.order_by("-created_at")
         user = self.request.user
-        if user.has_role(Role.ADMIN):  # type: ignore[union-attr]
+        if user.has_role(Role.ADMIN):
             return tokens
-        return tokens.filter(user_id=user.pk)  # type: ignore[misc]
+        return tokens.filter(user_id=user.pk)
 
     def perform_destroy(self, instance: ApiToken) -> None:
-        revoke_token(instance, by=self.request.user)  # type: ignore[arg-type]
+        revoke_token(instance, by=self.request.user)
 
 
-class AreaSerializer(serializers.ModelSerializer):
+class AreaSerializer(serializers.ModelSerializer[Area]):
     class Meta:
         model = Area
         fields = ["id", "name"]
 
 
-class OrganisationSerializer(serializers.ModelSerializer):
+class OrganisationSerializer(serializers.ModelSerializer[Organisation]):
     class Meta:
         model = Organisation
         fields = ["id", "name", "kind", "active"]
 
 
-class OutcomeTypeSerializer(serializers.ModelSerializer):
+class OutcomeTypeSerializer(serializers.ModelSerializer[OutcomeType]):
     class Meta:
         model = OutcomeType
         fields = ["id", "name", "description", "active"]

@@ -133,10 +133,11 @@ def a_date_time(value: Any, rule: validation.DateWithin | None = None) -> dateti
             raise CellError(f"Enter a date and time as {DATE_TIME_HINT}.") from None
     if not isinstance(value, datetime):
         raise CellError(f"Enter a date and time as {DATE_TIME_HINT}.")
-    if timezone.is_naive(value):
-        value = value.replace(tzinfo=timezone.get_default_timezone())
-    _within(value, rule)
-    return value.astimezone(UTC)
+    moment: datetime = value
+    if timezone.is_naive(moment):
+        moment = moment.replace(tzinfo=timezone.get_default_timezone())
+    _within(moment, rule)
+    return moment.astimezone(UTC)
 
 
 def a_time(value: Any) -> time | None:

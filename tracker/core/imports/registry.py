@@ -41,7 +41,7 @@ class ImportKind:
         return self.required_columns + self.optional_columns
 
     def resource(self, *, user: User | None) -> resources.ModelResource:
-        return self.resource_class(user=user)  # type: ignore[call-arg]
+        return self.resource_class(user=user)
 
 
 _kinds: dict[str, ImportKind] = {}

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from tracker.core.http import AuthenticatedHttpRequest
 from tracker.core.imports import registry
 from tracker.core.imports.reading import max_bytes
 from tracker.core.imports.services import ImportError_, confirm_import, job_errors, preview_import
@@ -35,8 +36,8 @@ def _kind_for(user: User, slug: str) -> registry.ImportKind:
 
 
 @roles_required(IMPORTS)
-def import_index(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+def import_index(request: AuthenticatedHttpRequest) -> HttpResponse:
+    user: User = request.user
     kinds = registry.kinds_for(user)
     jobs = ImportJob.objects.filter(uploaded_by=user, kind__in=[k.slug for k in kinds]).select_related("uploaded_by")[
         :20
@@ -45,8 +46,8 @@ def import_index(request: HttpRequest) -> HttpResponse:
 
 
 @roles_required(IMPORTS)
-def import_upload(request: HttpRequest, slug: str) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+def import_upload(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
+    user: User = request.user
     kind = _kind_for(user, slug)
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -63,8 +64,8 @@ def _job_for(user: User, pk: int) -> tuple[ImportJob, registry.ImportKind]:
 
 
 @roles_required(IMPORTS)
-def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+def import_preview(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    user: User = request.user
     job, kind = _job_for(user, pk)
     errors = job_errors(job)
     problems = max(job.problems, len(errors))
@@ -74,8 +75,8 @@ def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @roles_required(IMPORTS)
-def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+def import_confirm(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    user: User = request.user
     job, kind = _job_for(user, pk)
     try:
         job = confirm_import(job, kind, by=user)
