@@ -138,6 +138,7 @@ class GroupImporter(RowImporter[Matched]):
             if group is None:
                 outcome.new += 1
                 if write:
+                    # by is None for `import_data` run without --user; the history then names nobody.
                     services.create_group(by=self.by, **values)  # type: ignore[arg-type]
                 continue
             changes = {name: value for name, value in values.items() if getattr(group, name) != value}
@@ -146,6 +147,7 @@ class GroupImporter(RowImporter[Matched]):
                 continue
             outcome.updated += 1
             if write:
+                # by is None for `import_data` run without --user; the history then names nobody.
                 services.update_group(group, by=self.by, expected_version=group.version, changes=changes)  # type: ignore[arg-type]
 
 
@@ -261,6 +263,7 @@ class EngagementImporter(RowImporter[Matched]):
             if engagement is None:
                 outcome.new += 1
                 if write:
+                    # by is None for `import_data` run without --user; the history then names nobody.
                     services.create_engagement(by=self.by, materials=materials, **values)  # type: ignore[arg-type]
                 continue
             changes = _engagement_changes(engagement, values)
@@ -277,6 +280,7 @@ class EngagementImporter(RowImporter[Matched]):
             if write:
                 services.update_engagement(
                     engagement,
+                    # by is None for `import_data` run without --user; the history then names nobody.
                     by=self.by,  # type: ignore[arg-type]
                     expected_version=engagement.version,
                     changes=changes,
