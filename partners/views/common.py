@@ -24,7 +24,7 @@ def form_page(
     """The one-form page most of the strand's edits use."""
     return render(
         request,
-        "partners/form.html",
+        "core/form.html",
         {"form": form, "title": title, "caption": caption, "back_url": back_url, "submit": submit},
         status=400 if form.is_bound and form.errors else 200,
     )

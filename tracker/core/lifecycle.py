@@ -29,7 +29,7 @@ recorded; now by default) reach the hooks; anything else the strand declares
 (`next_review_on`, say) passes through to its `prepare()`.
 
 So every move moves the version by exactly one. The move page
-(`tracker.core.moves.move_page`, template `core/move.html`) and its form
+(`tracker.core.moves.move_page`, template `core/form.html`) and its form
 serve every strand alike.
 """
 

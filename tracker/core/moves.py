@@ -100,4 +100,4 @@ def move_page(
             messages.success(request, lifecycle.moved_message(record))
             return redirect(back_url)
     context = {"form": form, "title": title, "caption": caption, "back_url": back_url, "submit": submit}
-    return render(request, "core/move.html", context)
+    return render(request, "core/form.html", context)
