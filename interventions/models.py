@@ -109,7 +109,13 @@ class Offender(VersionedModel):
 
     @property
     def access_label(self) -> str:
-        return self.case_reference
+        # No personal data in the log itself: disposal must leave none behind. The
+        # log names people by id (ConsultedPerson); its pages look the names up.
+        return f"Person {self.pk}"
+
+    @property
+    def consulted_person_ids(self) -> tuple[int, ...]:
+        return (self.pk,)
 
 
 class Programme(ManagedList):
@@ -205,7 +211,11 @@ class Referral(VersionedModel):
 
     @property
     def access_label(self) -> str:
-        return f"{self.reference} ({self.offender.case_reference})"
+        return self.reference
+
+    @property
+    def consulted_person_ids(self) -> tuple[int, ...]:
+        return (self.offender_id,)
 
     @property
     def is_open(self) -> bool:

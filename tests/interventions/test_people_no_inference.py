@@ -8,9 +8,11 @@ see are still caught."""
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Callable
 from datetime import date
+from pprint import pformat
 from typing import Any
 
 import pytest
@@ -86,7 +88,11 @@ def isolated[T](call: Callable[[], T]) -> tuple[T, int]:
 def assert_all_alike(answers: dict[str, Any]) -> None:
     first_name, first = next(iter(answers.items()))
     for name, other in answers.items():
-        assert other == first, f"{name} answers differently from {first_name}"
+        if other != first:
+            difference = "\n".join(
+                difflib.unified_diff(pformat(first).splitlines(), pformat(other).splitlines(), lineterm="", n=2)
+            )
+            pytest.fail(f"{name} answers differently from {first_name}:\n{difference}")
 
 
 # The referral import ------------------------------------------------------------

@@ -34,6 +34,7 @@ class UserAdmin(DjangoUserAdmin[User], SimpleHistoryAdmin):
         "is_probation_liaison",
         "is_board_member",
         "is_administrator",
+        "is_data_protection_officer",
         "is_active",
     ]
     list_filter = [
@@ -42,6 +43,7 @@ class UserAdmin(DjangoUserAdmin[User], SimpleHistoryAdmin):
         "is_probation_liaison",
         "is_board_member",
         "is_administrator",
+        "is_data_protection_officer",
         "is_active",
     ]
     list_select_related = ["organisation"]
@@ -57,6 +59,7 @@ class UserAdmin(DjangoUserAdmin[User], SimpleHistoryAdmin):
                     "is_probation_liaison",
                     "is_board_member",
                     "is_administrator",
+                    "is_data_protection_officer",
                     "is_active",
                 )
             },
@@ -67,7 +70,15 @@ class UserAdmin(DjangoUserAdmin[User], SimpleHistoryAdmin):
         (None, {"classes": ("wide",), "fields": ("username", "organisation", "password1", "password2")}),
         (
             "Roles",
-            {"fields": ("is_partnership_officer", "is_probation_liaison", "is_board_member", "is_administrator")},
+            {
+                "fields": (
+                    "is_partnership_officer",
+                    "is_probation_liaison",
+                    "is_board_member",
+                    "is_administrator",
+                    "is_data_protection_officer",
+                )
+            },
         ),
     )
     readonly_fields = ["last_login", "date_joined"]

@@ -28,6 +28,7 @@ USERS = [
     ("liaison", "Liam", "Lewis", "Probation Service – West Mercia", ["is_probation_liaison"]),
     ("liaison2", "Layla", "Lowe", "HMP Long Lartin", ["is_probation_liaison"]),
     ("board", "Bella", "Baker", "Office of the Police and Crime Commissioner", ["is_board_member"]),
+    ("dpo", "Dana", "Price", "Office of the Police and Crime Commissioner", ["is_data_protection_officer"]),
 ]
 
 OUTCOME_TYPES = [

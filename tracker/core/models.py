@@ -70,6 +70,11 @@ class User(AbstractUser):
     is_probation_liaison = models.BooleanField("probation liaison", default=False)
     is_board_member = models.BooleanField("board member", default=False)
     is_administrator = models.BooleanField("administrator", default=False)
+    is_data_protection_officer = models.BooleanField(
+        "data protection officer",
+        default=False,
+        help_text="Sees the consultation log and the data protection pages; no casework.",
+    )
     history = HistoricalRecords(excluded_fields=["password", "last_login"])
 
     REQUIRED_FIELDS: ClassVar[list[str]] = ["email", "organisation"]
@@ -182,23 +187,42 @@ class Outcome(VersionedModel):
 
 
 class AccessLog(models.Model):
-    """Consultations of personal data: who looked at or exported which record, when.
-    Written, never edited; administrators search it in the admin site."""
+    """One consultation of personal data: a request (page, form, list, search, export,
+    API response, PDF, import check) that showed people's personal data, with who,
+    when, from where, by which way in, and every person shown (`ConsultedPerson`).
+    One row per request however many people it showed; the person rows are the index
+    that answers "who saw person X". Written, never edited or deleted through the app;
+    rows older than ACCESS_LOG_RETENTION_DAYS are pruned by the daily duties."""
 
     class Action(models.TextChoices):
         VIEW = "view", "Viewed"
         LIST = "list", "Listed"
         SEARCH = "search", "Searched"
+        FORM = "form", "Opened a form"
         EXPORT = "export", "Exported"
         REPORT = "report", "Report produced"
         API = "api", "Read through the API"
+        IMPORT = "import", "Import checked"
+        DISCLOSURE = "disclosure", "Disclosure pack produced"
+        SIGN_IN = "sign_in", "Signed in"
+        SIGN_IN_FAILED = "sign_in_failed", "Sign-in refused"
+
+    class Way(models.TextChoices):
+        PAGE = "page", "Web page"
+        API = "api", "API"
+        EXPORT = "export", "Spreadsheet export"
+        PDF = "pdf", "PDF"
+        IMPORT = "import", "Import"
+        SYSTEM = "system", "Scheduled task"
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)
-    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
-    action = models.CharField(max_length=10, choices=Action.choices)
-    record_type = models.CharField(max_length=50)
-    record_id = models.PositiveBigIntegerField(null=True)
-    record_label = models.CharField(max_length=200, help_text="For example the case reference.")
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", null=True, blank=True)
+    action = models.CharField(max_length=20, choices=Action.choices)
+    way = models.CharField(max_length=10, choices=Way.choices, default=Way.PAGE, db_index=True)
+    record_type = models.CharField(max_length=50, blank=True, help_text="The record the request was about, if one.")
+    record_id = models.PositiveBigIntegerField(null=True, blank=True)
+    record_label = models.CharField(max_length=200, blank=True, help_text="For example the referral number.")
+    people = models.PositiveIntegerField(default=0, help_text="How many people the request showed.")
     path = models.CharField(max_length=300, blank=True)
     client_address = models.GenericIPAddressField(
         null=True, blank=True, help_text="Where the request came from (see TRUSTED_PROXY_COUNT)."
@@ -206,10 +230,30 @@ class AccessLog(models.Model):
 
     class Meta:
         ordering = ["-at", "-id"]
-        indexes = [models.Index(fields=["record_type", "record_id"])]
+        indexes = [
+            models.Index(fields=["record_type", "record_id"]),
+            models.Index(fields=["user", "at"]),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.user} {self.get_action_display().lower()} {self.record_type} {self.record_label}"
+        who = self.user or "Someone"
+        return f"{who} {self.get_action_display().lower()} {self.record_label or self.path}".strip()
+
+
+class ConsultedPerson(models.Model):
+    """A person shown by one logged request: the index behind "who saw person X".
+    `person_id` is the id of an interventions Offender; core sits below the strands, so
+    it is a plain indexed number, and disposal keeps the person's pseudonymous stub."""
+
+    log = models.ForeignKey(AccessLog, on_delete=models.CASCADE, related_name="consulted")
+    person_id = models.PositiveBigIntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["log", "person_id"], name="one_row_per_person_per_request")]
+        indexes = [models.Index(fields=["person_id", "log"])]
+
+    def __str__(self) -> str:
+        return f"person {self.person_id} in log {self.log_id}"
 
 
 class UserSession(AbstractBaseSession):

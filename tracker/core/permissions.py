@@ -31,6 +31,8 @@ PARTNERS = frozenset({Role.OFFICER, Role.ADMIN})
 INTERVENTIONS = frozenset({Role.LIAISON, Role.OFFICER, Role.ADMIN})
 REPORTS = ANY_ROLE
 ADMINISTRATION = frozenset({Role.ADMIN})
+# The consultation log, subject access, retention and disposal (issue #14).
+DATA_PROTECTION = frozenset({Role.DPO, Role.ADMIN})
 MY_WORK = frozenset({Role.OFFICER, Role.LIAISON, Role.ADMIN})
 # Who may reach the import pages at all; each kind says who may import it.
 IMPORTS = frozenset({Role.OFFICER, Role.LIAISON, Role.ADMIN})

@@ -8,6 +8,7 @@ class Role(models.TextChoices):
     LIAISON = "probation_liaison", "Probation liaison"
     BOARD = "board_member", "Board member"
     ADMIN = "administrator", "Administrator"
+    DPO = "data_protection_officer", "Data protection officer"
 
     @property
     def field_name(self) -> str:
