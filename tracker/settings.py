@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "partners",
     "interventions",
     "tracker.reports",
+    "tracker.dataprotection",
 ]
 
 MIDDLEWARE = [

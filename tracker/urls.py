@@ -26,6 +26,7 @@ urlpatterns = [
     path("partners/", include("partners.urls")),
     path("interventions/", include("interventions.urls")),
     path("reports/", include("tracker.reports.urls")),
+    path("data-protection/", include("tracker.dataprotection.urls")),
     path("", include("tracker.api_urls")),
     path("admin/", admin.site.urls),
 ]
