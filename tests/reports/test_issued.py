@@ -156,13 +156,13 @@ def test_board_report_command_refuses_bad_dates(tmp_path: Path) -> None:
 
 
 def test_the_pdf_renderer_fetches_nothing_from_the_network_or_other_files() -> None:
-    from tracker.reports.pdf import STATIC, StaticOnlyFetcher
+    from tracker.core.pdf import InlineOnlyFetcher
 
-    fetcher = StaticOnlyFetcher()
-    for url in ("https://example.org/x.png", "http://127.0.0.1/", "file:///etc/passwd", f"{STATIC.as_uri()}/../pdf.py"):
+    fetcher = InlineOnlyFetcher()
+    here = Path(__file__).resolve().as_uri()
+    for url in ("https://example.org/x.png", "http://127.0.0.1/", "file:///etc/passwd", here, "reports.css"):
         with pytest.raises(ValueError, match="Refused"):
             fetcher.fetch(url)
-    assert fetcher.fetch((STATIC / "reports" / "reports.css").as_uri()) is not None
     assert fetcher.fetch("data:text/plain,hello") is not None
 
 

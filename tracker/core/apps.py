@@ -1,3 +1,5 @@
+import logging
+
 from django.apps import AppConfig
 
 
@@ -7,6 +9,10 @@ class CoreConfig(AppConfig):
     verbose_name = "Organisations, users and shared lists"
 
     def ready(self) -> None:
+        # WeasyPrint (tracker.core.pdf) logs every parsing and layout step at INFO,
+        # even on import: noise in the service's logs. Set before anything imports it.
+        logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
+
         from tracker.core import (
             credentials,  # noqa: F401  # ends sessions and tokens on password changes
             mywork,

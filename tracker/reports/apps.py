@@ -1,5 +1,3 @@
-import logging
-
 from django.apps import AppConfig
 
 
@@ -9,10 +7,6 @@ class ReportsConfig(AppConfig):
     verbose_name = "Figures and reports"
 
     def ready(self) -> None:
-        # WeasyPrint logs every parsing and layout step at INFO (even on import):
-        # noise in the service's logs. Set before any module imports it.
-        logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
-
         from tracker.core.navigation import Section, register
         from tracker.core.permissions import REPORTS
         from tracker.reports.imports import register_kinds

@@ -1,30 +1,14 @@
 """PDFs about one record: the referral progress report for a case conference and
-the venue partnership summary. Rendered like the board report (WeasyPrint, tagged
-PDF/UA, OFFICIAL on every page, page numbers) from the strands' own read paths."""
+the venue partnership summary. Rendered by the core renderer like the board report
+(tagged PDF/UA, OFFICIAL on every page, page numbers) from the strands' own read paths."""
 
 from __future__ import annotations
-
-from typing import Any
-
-from django.template.loader import render_to_string
-from django.utils import timezone
-from weasyprint import HTML
 
 from interventions.models import Referral
 from interventions.services import progress
 from partners.models import Partnership
 from tracker.core.outcomes import outcomes_for
-from tracker.reports.pdf import STATIC, StaticOnlyFetcher
-
-
-def render_pdf(template: str, context: dict[str, Any]) -> bytes:
-    """Any of the service's PDFs: fetches nothing but the app's static files."""
-    html = render_to_string(template, {"generated_at": timezone.localtime(), **context})
-    pdf: bytes | None = HTML(string=html, base_url=STATIC.as_uri() + "/", url_fetcher=StaticOnlyFetcher()).write_pdf(
-        pdf_variant="pdf/ua-1"
-    )
-    assert pdf is not None  # noqa: S101  # bytes when no target is given
-    return pdf
+from tracker.core.pdf import render_pdf
 
 
 def referral_pdf(referral: Referral) -> bytes:
