@@ -71,7 +71,11 @@ def masked(text: str, typed: tuple[str, ...], *extra: str) -> str:
 
 
 def answer(response: Any, typed: tuple[str, ...], *extra: str) -> tuple[Any, ...]:
-    headers = {k: masked(v, typed, *extra) for k, v in response.headers.items() if k not in {"Set-Cookie"}}
+    # Content-Length is left out: the body is compared once masked, and its raw length
+    # differs with the digits of the id a request made (PostgreSQL does not roll ids back).
+    headers = {
+        k: masked(v, typed, *extra) for k, v in response.headers.items() if k not in {"Set-Cookie", "Content-Length"}
+    }
     return response.status_code, headers, masked(response.content.decode(), typed, *extra)
 
 
@@ -126,6 +130,22 @@ def test_import_check_answers_alike_for_hidden_and_unused_references(
     assert outcomes["unused"] == (1, 1, 0, 0, [])
     assert_all_alike(outcomes)
     assert_all_alike(pages)
+
+
+def test_import_check_comparison_holds_when_made_ids_gain_a_digit(hidden: Offender, liaison2: Any, client: Any) -> None:
+    """Make the next import job's id the last one with its number of digits, so the
+    variants' jobs go from 9 to 10 (or 99 to 100) part-way where ids are not rolled
+    back (PostgreSQL): the answers must still compare alike, since they differ only in
+    the id the request made, which says nothing about the hidden person."""
+    from tracker.core.models import ImportJob
+
+    def job() -> ImportJob:
+        return ImportJob(kind=KIND.slug, file_name="x.csv", uploaded_by=liaison2, status=ImportJob.Status.REFUSED)
+
+    first = ImportJob.objects.bulk_create([job()])[0].pk or ImportJob.objects.get().pk
+    last_of_its_width = 10 ** len(str(first + 1)) - 1
+    ImportJob.objects.bulk_create([job() for _ in range(last_of_its_width - first - 1)])
+    test_import_check_answers_alike_for_hidden_and_unused_references(hidden, liaison2, client)
 
 
 def test_importing_another_organisations_reference_records_a_new_person_in_the_importers_organisation(
