@@ -71,6 +71,7 @@ def find_people(text: str) -> QuerySet[Offender]:
     or, for a number, whose id or case reference it is: among all people, whoever
     holds them."""
     text = text.strip()
+    people: QuerySet[Offender]
     if text.isdigit():
         # A number is a person's id, or a case reference that is all digits.
         by_id = Q(pk=int(text)) if len(text) < 19 else Q()
@@ -115,16 +116,24 @@ def name_people(rows: Sequence[AccessLog]) -> set[int]:
 
 
 def with_person_ids(rows: QuerySet[AccessLog]) -> QuerySet[AccessLog]:
-    """Rows with `person_ids`, every person shown as space-separated ids, computed by
-    the database (an export may hold many thousands of rows)."""
+    """Rows with `person_ids`, every person shown as space-separated ids in no set
+    order, computed by the database (an export may hold many thousands of rows; not
+    every SQLite orders within an aggregate)."""
     ids = (
         ConsultedPerson.objects.filter(log=OuterRef("pk"))
         .order_by()
         .values("log")
-        .annotate(ids=StringAgg(Cast("person_id", CharField()), Value(" "), order_by="person_id"))
+        .annotate(ids=StringAgg(Cast("person_id", CharField()), Value(" ")))
         .values("ids")
     )
-    return rows.select_related("user__organisation").annotate(person_ids=Subquery(ids))
+    # No prefetch: the export then streams the rows (django-import-export pages a
+    # queryset with prefetches, and by id when it has no explicit order).
+    return (
+        rows.prefetch_related(None)
+        .select_related("user__organisation")
+        .annotate(person_ids=Subquery(ids))
+        .order_by("-at", "-id")
+    )
 
 
 def people_in(rows: QuerySet[AccessLog]) -> list[int]:

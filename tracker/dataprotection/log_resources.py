@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
+from django.utils import timezone
 from import_export import fields
 
 from tracker.core.exports import SafeExportResource
@@ -26,7 +28,7 @@ class AccessLogResource(SafeExportResource):
     """Rows come from `consultations.with_person_ids()` (user and organisation joined,
     the person ids aggregated by the database)."""
 
-    at = fields.Field(attribute="at", column_name="when")
+    at = fields.Field(column_name="when")
     username = fields.Field(attribute="user__username", column_name="username")
     user_name = fields.Field(column_name="user")
     organisation = fields.Field(attribute="user__organisation__name", column_name="organisation")
@@ -55,6 +57,9 @@ class AccessLogResource(SafeExportResource):
         ]
         export_order = fields
 
+    def dehydrate_at(self, row: AccessLog) -> datetime:
+        return timezone.localtime(row.at).replace(tzinfo=None)
+
     def dehydrate_user_name(self, row: AccessLog) -> str:
         return row.user.get_full_name() if row.user is not None else ""
 
@@ -65,4 +70,5 @@ class AccessLogResource(SafeExportResource):
         return row.get_way_display()
 
     def dehydrate_person_ids(self, row: Any) -> str:
-        return fit_cell(getattr(row, "person_ids", None) or "")
+        ids = sorted(int(pk) for pk in (getattr(row, "person_ids", None) or "").split())
+        return fit_cell(" ".join(map(str, ids)))

@@ -15,6 +15,7 @@ from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.views.decorators.http import require_safe
 
 from interventions.models import Offender
 from tracker.core.access_log import log_access
@@ -77,6 +78,7 @@ class PersonSearchForm(forms.Form):
 
 
 @roles_required(DATA_PROTECTION)
+@require_safe
 def person_search(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Find a person among everyone, whoever holds them, to read their access history."""
     form = PersonSearchForm(request.GET if "q" in request.GET else None)
@@ -104,6 +106,7 @@ class PeriodForm(forms.Form):
 
 
 @roles_required(DATA_PROTECTION)
+@require_safe
 def person_history(request: AuthenticatedHttpRequest, person_id: int) -> HttpResponse:
     """Every request that showed one person, newest first, and who accessed them: by
     organisation and by user, with counts and the first and last time."""
@@ -137,6 +140,7 @@ def person_history(request: AuthenticatedHttpRequest, person_id: int) -> HttpRes
 
 
 @roles_required(DATA_PROTECTION)
+@require_safe
 def unusual_volume(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The daily flags: users who viewed more distinct people in a day than the threshold."""
     page = Paginator(consultations.recent_flags(), PAGE_SIZE).get_page(request.GET.get("page"))
