@@ -27,7 +27,7 @@ from tracker.core.models import AccessLog, ConsultedPerson
 from .models import UnusualVolumeFlag
 
 # People named on each row of a log page; the rest are counted ("and 12 more").
-PEOPLE_PER_ROW = 5
+PEOPLE_PER_ROW = 3
 # People offered by one person search; the officer narrows a longer list.
 PEOPLE_FOUND_SHOWN = 50
 PRUNE_BATCH = 5000

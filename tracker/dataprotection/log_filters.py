@@ -64,6 +64,7 @@ class AccessLogSearch(AccessLogFilter):
     user = django_filters.CharFilter(
         label="User", method="filter_user_text", max_length=150, help_text="Username or name"
     )
+    since = django_filters.DateFilter(label="From", method="filter_since", widget=DateInput)
     until = django_filters.DateFilter(label="To", method="filter_until", widget=DateInput)
     way = django_filters.ChoiceFilter(label="Way in", choices=AccessLog.Way.choices, empty_label="Any way in")
     action = django_filters.ChoiceFilter(choices=AccessLog.Action.choices, empty_label="Any action")
