@@ -152,3 +152,14 @@ def test_nothing_can_be_written_or_deleted(dpo: Any, admin_user: Any, rows: dict
         assert getattr(api, method)(URL, {"path": "/"}, format="json").status_code == 405
         assert getattr(api, method)(f"{URL}{rows['first'].pk}/", {"path": "/"}, format="json").status_code == 404
     assert list(AccessLog.objects.values_list("pk", "at", "path")) == before
+
+
+@pytest.mark.parametrize("since", ["0001-01-01", "9999-12-31"])
+def test_the_ends_of_the_calendar_are_answered_not_500(dpo: Any, rows: dict[str, AccessLog], since: str) -> None:
+    response = client_for(dpo).get(URL, {"since": since, "user": "liaison"})
+    assert response.status_code == 200
+    assert response.json()["count"] == (3 if since.startswith("0001") else 0)
+
+
+def test_a_nul_character_is_refused_with_400(dpo: Any) -> None:
+    assert client_for(dpo).get(URL, {"user": "li\x00aison"}).status_code == 400

@@ -254,3 +254,16 @@ def test_a_persons_history_for_a_period(
 def test_an_unknown_person_is_not_found(client: Any, dpo: Any) -> None:
     client.force_login(dpo)
     assert client.get(reverse("dataprotection:log-person", args=[999999])).status_code == 404
+
+
+def test_the_ends_of_the_calendar_and_nul_characters_are_answered(
+    client: Any, dpo: Any, liaison: Any, people: list[Offender], logged: Callable[..., AccessLog]
+) -> None:
+    logged(liaison, [people[0]], at=local(2026, 11, 2, 9))
+    client.force_login(dpo)
+    assert len(_rows(client.get(LOG, {"since": "0001-01-01", "until": "9999-12-31"}))) == 1
+    assert _rows(client.get(LOG, {"since": "9999-12-31"})) == []
+    assert client.get(LOG, {"person": "Ba\x00ker", "user": "x\x00"}).status_code == 200
+    assert client.get(PEOPLE, {"q": "Ba\x00ker"}).status_code == 200
+    history = reverse("dataprotection:log-person", args=[people[0].pk])
+    assert client.get(history, {"since": "0001-01-01", "until": "9999-12-31"}).status_code == 200
