@@ -13,6 +13,7 @@ from tracker.core.api import views as core_api
 from tracker.core.api.authentication import HasRole
 from tracker.core.api.outcomes import OutcomeViewSet
 from tracker.core.permissions import ANY_ROLE
+from tracker.dataprotection.api import AccessLogViewSet
 from tracker.reports.api import BoardFiguresView
 
 
@@ -42,6 +43,8 @@ router.register("programmes", interventions_api.ProgrammeViewSet, basename="prog
 router.register("reason-codes", interventions_api.ReasonCodeViewSet, basename="reason-code")
 router.register("referrals", interventions_api.ReferralViewSet, basename="referral")
 router.register("sessions", interventions_api.SessionViewSet, basename="session")
+# data protection
+router.register("access-log", AccessLogViewSet, basename="access-log")
 
 
 class SchemaView(SpectacularAPIView):

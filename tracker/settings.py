@@ -240,6 +240,11 @@ IMPORT_PROBLEMS_SHOWN = env.int("IMPORT_PROBLEMS_SHOWN", default=100)
 # Refused uploads may hold personal data: `delete_refused_imports` deletes their files
 # once they are this old.
 IMPORT_REFUSED_FILE_HOURS = env.int("IMPORT_REFUSED_FILE_HOURS", default=24)
+# The consultation log (tracker.dataprotection.consultations): rows older than this are
+# pruned by the daily duties (default 7 years), and a user who viewed more distinct
+# people than this in one day is flagged for the data protection officer.
+ACCESS_LOG_RETENTION_DAYS = env.int("ACCESS_LOG_RETENTION_DAYS", default=2557)
+ACCESS_LOG_DAILY_PEOPLE_THRESHOLD = env.int("ACCESS_LOG_DAILY_PEOPLE_THRESHOLD", default=50)
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "tracker.core.api.authentication.TokenAuthentication",

@@ -34,6 +34,9 @@ STRANDS = {
     "outcomes": ALL,
     "auth/tokens": ALL,
     "reports/board": ALL,
+    # The consultation log: the data protection officer (not in `users`; see
+    # tests/api/test_access_log_api.py) and administrators.
+    "access-log": {"admin"},
 }
 
 
