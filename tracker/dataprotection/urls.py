@@ -1,9 +1,16 @@
 from django.urls import path
 
-from tracker.dataprotection import views
+from tracker.dataprotection import subject_access_views, views
 
 app_name = "dataprotection"
 
 urlpatterns = [
     path("", views.index, name="index"),
+    # Subject access
+    path("subject-access/", subject_access_views.request_list, name="sar-list"),
+    path("subject-access/new/", subject_access_views.request_new, name="sar-new"),
+    path("subject-access/<int:pk>/", subject_access_views.request_detail, name="sar"),
+    path("subject-access/<int:pk>/pack.pdf", subject_access_views.pack_pdf, name="sar-pdf"),
+    path("subject-access/<int:pk>/pack.json", subject_access_views.pack_json, name="sar-json"),
+    path("subject-access/<int:pk>/close/", subject_access_views.request_close, name="sar-close"),
 ]
