@@ -25,6 +25,8 @@ from tracker.core.access_log import log_access
 from tracker.core.models import AccessLog
 
 OTHER = "ZEBEDEE-OTHER-PERSON"
+EARLIER_NOTE = "First note, naming Kim Earlier"
+NOTE = "Referred after an incident with his neighbour Pat Smith"
 
 
 @pytest.fixture
@@ -47,8 +49,9 @@ def make_case(
     person = services.update_offender(
         person, by=officer, expected_version=person.version, changes={"first_name": "Samuel"}
     )
-    completed = referral_factory(
-        "started", offender=person, notes="Referred after an incident with his neighbour Pat Smith", injury=True
+    completed = referral_factory("started", offender=person, notes=EARLIER_NOTE, injury=True)
+    completed = services.update_referral(
+        completed, by=liaison, expected_version=completed.version, changes={"notes": NOTE}
     )
     services.record_session(
         completed,

@@ -220,6 +220,7 @@ class _Flags:
         self.redactions = redactions
         self.items: list[FlaggedItem] = []
         self.keys: set[str] = set()
+        self.texts: dict[str, str] = {}
 
     def text(self, key: str, where: str, kind: str, value: str) -> str:
         """`value`, or "[redacted]" when the DPO withheld `key`. A key met again (the
@@ -229,6 +230,7 @@ class _Flags:
         reason = self.redactions.get(key)
         if key not in self.keys:
             self.keys.add(key)
+            self.texts[key] = value
             self.items.append(FlaggedItem(key, where, kind, value, reason))
         return REDACTED if reason is not None else value
 
@@ -416,6 +418,14 @@ ACTIONS = {"+": "Created", "~": "Changed", "-": "Deleted"}
 # Links that only say whose record it is (the person, the referral) are not changes
 # worth listing; the other links (programme, area, organisation...) show by name.
 IDENTITY_LINKS = {"offender", "referral"}
+# The pack's item keys start with the record's kind: `session:12:notes`.
+KEY_PREFIXES: dict[type[models.Model], str] = {
+    Offender: "person",
+    Referral: "referral",
+    Session: "session",
+    FollowUp: "followup",
+    Outcome: "outcome",
+}
 
 
 def _shown_fields(model: type[models.Model]) -> list[models.Field[Any, Any]]:
@@ -499,8 +509,13 @@ def _history(person: Offender, flags: _Flags) -> list[dict[str, Any]]:
                     shown = flags.text(f"referral:{row.id}:victim", where, "Victim's details", shown)
                     old_shown = flags.text(f"referral:{row.id}:victim", where, "Victim's details", old_shown)
                 elif f.name in FREE_TEXT:
+                    # The text as it stands now shares the current field's key (one
+                    # decision covers both); an earlier text is an item of its own.
+                    current = f"{KEY_PREFIXES[model]}:{row.id}:{f.name}"
                     shown = flags.text(
-                        f"history:{model._meta.model_name}:{row.history_id}:{f.name}",
+                        current
+                        if flags.texts.get(current) == shown
+                        else f"history:{model._meta.model_name}:{row.history_id}:{f.name}",
                         f"History: {record}, {f.verbose_name} as of {timezone.localtime(row.history_date):%d %b %Y}",
                         "Free-text note",
                         shown,
