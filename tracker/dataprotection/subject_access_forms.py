@@ -16,8 +16,8 @@ class PersonSearchForm(forms.Form):
     q = forms.CharField(
         label="Case reference or name",
         max_length=100,
-        required=False,
         help_text="Search everyone the tracker holds, whichever organisation holds them.",
+        error_messages={"required": "Enter a case reference or name to search for"},
         widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off", "spellcheck": "false"}),
     )
 

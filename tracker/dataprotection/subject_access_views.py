@@ -48,7 +48,7 @@ def request_new(request: AuthenticatedHttpRequest) -> HttpResponse:
         except (ValueError, Offender.DoesNotExist):
             raise Http404 from None
     if person is None:
-        search = PersonSearchForm(request.GET)
+        search = PersonSearchForm(request.GET if "q" in request.GET else None)
         results = sar.find_people(search.cleaned_data["q"]) if search.is_valid() else []
         if results:
             log_access(request.user, results, action=AccessLog.Action.SEARCH, request=request)
@@ -58,7 +58,7 @@ def request_new(request: AuthenticatedHttpRequest) -> HttpResponse:
             {
                 "title": "Record a subject access request",
                 "search": search,
-                "searched": bool(search.is_valid() and search.cleaned_data["q"].strip()),
+                "searched": search.is_valid(),
                 "results": results,
             },
         )
@@ -85,9 +85,10 @@ def request_new(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 def _get(pk: int) -> SubjectAccessRequest:
-    return get_object_or_404(
-        SubjectAccessRequest.objects.select_related("person__holding_organisation", "recorded_by", "produced_by"), pk=pk
+    found: SubjectAccessRequest = get_object_or_404(
+        sar.requests_for_list().select_related("person__holding_organisation", "recorded_by", "produced_by"), pk=pk
     )
+    return found
 
 
 @roles_required(DATA_PROTECTION)
