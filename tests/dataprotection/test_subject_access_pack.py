@@ -12,13 +12,13 @@ from django.core.serializers.json import DjangoJSONEncoder
 from interventions.models import FollowUp, ReferralTransition, Session
 from tests.dataprotection.conftest import EARLIER_NOTE, NOTE, OTHER, make_case
 from tracker.core.models import Outcome
-from tracker.dataprotection import subject_access as sar
+from tracker.dataprotection import disclosure_pack
 
 pytestmark = pytest.mark.django_db
 
 
 def test_the_pack_holds_every_record_of_the_person(case: Any) -> None:
-    data = sar.build_pack(case.person).data
+    data = disclosure_pack.build_pack(case.person).data
     assert data["person"]["case_reference"] == "SAR-CASE-1"
     assert data["person"]["first_name"] == "Samuel"
     references = {case.completed.reference, case.declined.reference}
@@ -48,7 +48,7 @@ def test_the_pack_holds_every_record_of_the_person(case: Any) -> None:
 
 
 def test_the_pack_names_organisations_not_staff(case: Any, liaison: Any, officer: Any) -> None:
-    text = json.dumps(sar.build_pack(case.person).data, cls=DjangoJSONEncoder, ensure_ascii=False)
+    text = json.dumps(disclosure_pack.build_pack(case.person).data, cls=DjangoJSONEncoder, ensure_ascii=False)
     assert liaison.organisation.name in text
     for user in (liaison, officer):
         assert user.last_name == "Tester"  # every test user's last name
@@ -56,21 +56,21 @@ def test_the_pack_names_organisations_not_staff(case: Any, liaison: Any, officer
 
 
 def test_the_pack_holds_nothing_of_another_person(case: Any) -> None:
-    text = json.dumps(sar.build_pack(case.person).data, cls=DjangoJSONEncoder, ensure_ascii=False)
+    text = json.dumps(disclosure_pack.build_pack(case.person).data, cls=DjangoJSONEncoder, ensure_ascii=False)
     assert OTHER not in text
     assert "OTHER-1" not in text
     assert "Zebedee" not in text
 
 
 def test_who_consulted_the_person_is_summarised_per_organisation(case: Any, liaison: Any) -> None:
-    access = sar.build_pack(case.person).data["access"]
+    access = disclosure_pack.build_pack(case.person).data["access"]
     assert [row["organisation"] for row in access] == [liaison.organisation.name]
     assert access[0]["count"] == 1
     assert access[0]["first"] <= access[0]["last"]
 
 
 def test_third_parties_data_is_flagged(case: Any) -> None:
-    pack = sar.build_pack(case.person)
+    pack = disclosure_pack.build_pack(case.person)
     keys = {item.key for item in pack.flagged}
     session = Session.objects.get(referral=case.completed)
     assert f"referral:{case.completed.pk}:notes" in keys
@@ -90,13 +90,13 @@ def test_redacted_items_read_redacted_everywhere_in_the_pack(case: Any) -> None:
         f"referral:{case.completed.pk}:notes": "Names a neighbour",
         f"referral:{case.completed.pk}:victim": "The victim's details",
     }
-    pack = sar.build_pack(case.person, redactions=redactions)
+    pack = disclosure_pack.build_pack(case.person, redactions=redactions)
     text = json.dumps(pack.data, cls=DjangoJSONEncoder, ensure_ascii=False)
     assert "Pat Smith" not in text  # in the referral and in its history
     assert EARLIER_NOTE in text  # an item of its own, not withheld
     completed = next(r for r in pack.data["referrals"] if r["reference"] == case.completed.reference)
-    assert completed["notes"] == sar.REDACTED
-    assert completed["offence"]["victim_role"] == completed["offence"]["victim_injured"] == sar.REDACTED
+    assert completed["notes"] == disclosure_pack.REDACTED
+    assert completed["offence"]["victim_role"] == completed["offence"]["victim_injured"] == disclosure_pack.REDACTED
     victim_in_history = [
         c
         for e in pack.data["history"]
@@ -104,7 +104,7 @@ def test_redacted_items_read_redacted_everywhere_in_the_pack(case: Any) -> None:
         for c in e["changes"]
         if c["field"] == "Victim's role"
     ]
-    assert victim_in_history and all(c["new"] == sar.REDACTED for c in victim_in_history)
+    assert victim_in_history and all(c["new"] == disclosure_pack.REDACTED for c in victim_in_history)
     assert {r["reason"] for r in pack.data["redactions"]} == {"Names a neighbour", "The victim's details"}
     # The review list keeps the original text for the DPO only.
     assert any(i.text == NOTE and i.redacted for i in pack.flagged)
@@ -123,10 +123,10 @@ def test_building_the_pack_takes_the_same_queries_however_much_is_held(
     first = make_case(referral_factory, offender_factory, liaison, officer)
     for _ in range(cases - 1):  # more referrals, sessions, outcomes and history for the same person
         make_case(referral_factory, lambda **kw: first.person, liaison, officer)
-    sar.build_pack(first.person)  # the content-type cache, filled as after any earlier request
+    disclosure_pack.build_pack(first.person)  # the content-type cache, filled as after any earlier request
     # 1 referrals (+ programme, area, organisations), 2 moves (+ reason, organisation),
     # 3 sessions, 4 follow-ups, 5 outcomes, 6-10 history of the person, referrals,
     # sessions, follow-ups, outcomes (+ user, organisation), 11-14 names of linked
     # programmes, areas, organisations, outcome types, 15 consultation summary
     with django_assert_num_queries(15):
-        sar.build_pack(first.person)
+        disclosure_pack.build_pack(first.person)

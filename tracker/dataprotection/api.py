@@ -28,6 +28,7 @@ from tracker.core.models import AccessLog
 from tracker.core.permissions import DATA_PROTECTION
 
 from . import subject_access as sar
+from .disclosure_pack import Pack, build_pack
 
 REDACTED_NOTE = 'Text the DPO withheld (it would disclose another person\'s personal data) reads "[redacted]".'
 
@@ -156,7 +157,7 @@ class DisclosurePackSerializer(serializers.Serializer[Any]):
     redactions = PackRedactionSerializer(many=True, help_text="What was withheld and why (never the text).")
 
 
-def pack_json(pack: sar.Pack) -> bytes:
+def pack_json(pack: Pack) -> bytes:
     """The pack as the API gives it, for the request page's JSON download too."""
     return JSONRenderer().render(DisclosurePackSerializer(pack.data).data, renderer_context={"indent": 2})
 
@@ -188,7 +189,7 @@ class SubjectAccessView(APIView):
             pack = sar.produce_pack(latest, by=user, way=AccessLog.Way.API, http_request=request._request)
         else:
             redactions = sar.redactions_of(latest) if latest is not None else {}
-            pack = sar.build_pack(person, redactions=redactions, request=latest)
+            pack = build_pack(person, redactions=redactions, request=latest)
             log_access(
                 user, [person], action=AccessLog.Action.DISCLOSURE, way=AccessLog.Way.API, request=request._request
             )

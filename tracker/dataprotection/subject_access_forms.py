@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from tracker.core.forms import DateInput
 
-from .subject_access import FlaggedItem
+from .disclosure_pack import FlaggedItem
 
 
 class PersonSearchForm(forms.Form):

@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.views.decorators.http import require_POST
 
 from interventions.models import Offender
@@ -20,6 +21,7 @@ from tracker.core.permissions import DATA_PROTECTION, roles_required
 
 from . import api
 from . import subject_access as sar
+from .disclosure_pack import Pack, build_pack
 from .models import SubjectAccessRequest
 from .subject_access_forms import PersonSearchForm, RedactionForm, RequestForm
 
@@ -74,7 +76,9 @@ def request_new(request: AuthenticatedHttpRequest) -> HttpResponse:
         except sar.SubjectAccessError as error:
             form.add_error("received_on", error.message)
         else:
-            messages.success(request, f"{created.reference} recorded. The pack is due by {created.deadline:%-d %B %Y}.")
+            messages.success(
+                request, f"{created.reference} recorded. The pack is due by {date_format(created.deadline, 'j F Y')}."
+            )
             return redirect("dataprotection:sar", created.pk)
     log_access(request.user, [person], action=AccessLog.Action.FORM, request=request)
     return render(
@@ -96,9 +100,7 @@ def request_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The request, a preview of the pack as it would be produced now, and the
     flagged items with their redaction checkboxes."""
     subject_request = _get(pk)
-    pack = sar.build_pack(
-        subject_request.person, redactions=sar.redactions_of(subject_request), request=subject_request
-    )
+    pack = build_pack(subject_request.person, redactions=sar.redactions_of(subject_request), request=subject_request)
     form = RedactionForm(request.POST if request.method == "POST" else None, items=pack.flagged)
     if request.method == "POST" and form.is_valid():
         try:
@@ -123,7 +125,7 @@ def request_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _produce(request: AuthenticatedHttpRequest, pk: int, way: str) -> sar.Pack | HttpResponse:
+def _produce(request: AuthenticatedHttpRequest, pk: int, way: str) -> Pack | HttpResponse:
     subject_request = _get(pk)
     try:
         return sar.produce_pack(subject_request, by=request.user, way=way, http_request=request)
@@ -132,7 +134,7 @@ def _produce(request: AuthenticatedHttpRequest, pk: int, way: str) -> sar.Pack |
         return redirect("dataprotection:sar", subject_request.pk)
 
 
-def _file_name(pack: sar.Pack, extension: str) -> str:
+def _file_name(pack: Pack, extension: str) -> str:
     return f"disclosure-pack-{pack.data['request']['reference']}.{extension}"
 
 
