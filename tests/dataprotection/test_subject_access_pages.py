@@ -183,6 +183,8 @@ def test_the_api_answers_the_pack_with_the_latest_requests_redactions(
     assert OTHER not in response.content.decode()
     log = AccessLog.objects.get(action=AccessLog.Action.DISCLOSURE)
     assert (log.user, log.way, log.consulted.get().person_id) == (user, AccessLog.Way.API, case.person.pk)
+    sar_request.refresh_from_db()
+    assert (sar_request.status, sar_request.produced_by) == (SubjectAccessRequest.Status.PRODUCED, user)
 
 
 def test_the_api_without_a_request_redacts_nothing_and_is_logged(dpo: Any, case: Any) -> None:
