@@ -1,20 +1,35 @@
-"""The data protection officer, people to be consulted, and log rows written at a
-chosen time through `log_access`, as the pages write them."""
+"""Fixtures for the data protection duties: the data protection officer; people to be
+consulted, and log rows written at a chosen time through `log_access`, as the pages
+write them; and a person with a full record (two referrals, sessions, moves with
+reasons, outcomes, a follow-up, a change to their details) beside another person
+whose data must never appear in the first one's pack."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
 import time_machine
 from django.utils import timezone
 
-from interventions.models import Offender
-from tests.interventions.conftest import offender_factory  # noqa: F401 - fixture
+from interventions import services
+from interventions.models import Offender, Referral
+from tests.interventions.conftest import (  # noqa: F401 - fixtures
+    offender_factory,
+    outcome_types,
+    programme,
+    reason,
+    referral_factory,
+)
 from tracker.core.access_log import log_access
 from tracker.core.models import AccessLog
+
+OTHER = "ZEBEDEE-OTHER-PERSON"
+EARLIER_NOTE = "First note, naming Kim Earlier"
+NOTE = "Referred after an incident with his neighbour Pat Smith"
 
 
 @pytest.fixture
@@ -56,3 +71,58 @@ def logged() -> Callable[..., AccessLog]:
         return row
 
     return write
+
+
+@dataclass
+class Case:
+    person: Offender
+    completed: Referral
+    declined: Referral
+    other: Offender
+
+
+def make_case(
+    referral_factory: Callable[..., Referral], offender_factory: Callable[..., Offender], liaison: Any, officer: Any
+) -> Case:
+    person = offender_factory(first_name="Sam", last_name="Requester", case_reference="SAR-CASE-1")
+    person = services.update_offender(
+        person, by=officer, expected_version=person.version, changes={"first_name": "Samuel"}
+    )
+    completed = referral_factory("started", offender=person, notes=EARLIER_NOTE, injury=True)
+    completed = services.update_referral(
+        completed, by=liaison, expected_version=completed.version, changes={"notes": NOTE}
+    )
+    services.record_session(
+        completed,
+        by=liaison,
+        scheduled_on=timezone.localdate() - timedelta(days=3),
+        happened=True,
+        attendance="attended",
+        behaviour=4,
+        notes="Spoke about his cousin Jo Bloggs",
+    )
+    completed.refresh_from_db()
+    ratings = {
+        t.pk: ("achieved", "Understands the harm to PC Jones") for t in completed.programme.desired_outcomes.all()
+    }
+    services.complete(completed, by=liaison, expected_version=completed.version, ratings=ratings)
+    declined = referral_factory("declined", offender=person)
+    other = offender_factory(first_name="Zebedee", last_name=OTHER, case_reference="OTHER-1")
+    other_referral = referral_factory("started", offender=other, notes=f"{OTHER} referral note")
+    services.record_session(
+        other_referral,
+        by=liaison,
+        scheduled_on=timezone.localdate() - timedelta(days=2),
+        happened=True,
+        attendance="attended",
+        behaviour=3,
+        notes=f"{OTHER} session note",
+    )
+    log_access(liaison, [completed], action=AccessLog.Action.VIEW)
+    log_access(officer, [other_referral], action=AccessLog.Action.VIEW)
+    return Case(person, completed, declined, other)
+
+
+@pytest.fixture
+def case(referral_factory: Any, offender_factory: Any, liaison: Any, officer: Any) -> Case:
+    return make_case(referral_factory, offender_factory, liaison, officer)

@@ -33,7 +33,7 @@ REPORTS = ANY_ROLE
 ADMINISTRATION = frozenset({Role.ADMIN})
 # The consultation log, subject access, retention and disposal (issue #14).
 DATA_PROTECTION = frozenset({Role.DPO, Role.ADMIN})
-MY_WORK = frozenset({Role.OFFICER, Role.LIAISON, Role.ADMIN})
+MY_WORK = frozenset({Role.OFFICER, Role.LIAISON, Role.ADMIN, Role.DPO})
 # Who may reach the import pages at all; each kind says who may import it.
 IMPORTS = frozenset({Role.OFFICER, Role.LIAISON, Role.ADMIN})
 

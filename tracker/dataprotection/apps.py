@@ -10,8 +10,10 @@ class DataProtectionConfig(AppConfig):
     verbose_name = "Data protection"
 
     def ready(self) -> None:
+        from tracker.core import mywork
         from tracker.core.navigation import Section, register
         from tracker.core.permissions import DATA_PROTECTION
+        from tracker.core.roles import Role
 
         register(
             Section(
@@ -20,5 +22,17 @@ class DataProtectionConfig(AppConfig):
                 roles=DATA_PROTECTION,
                 description="Who consulted whose personal data, subject access requests, and retention review.",
                 order=85,
+            )
+        )
+        from . import subject_access
+
+        # The DPO's My work: subject access requests to answer. Administrators may
+        # open the requests from the data protection pages; their My work stays casework.
+        mywork.register(
+            mywork.Provider(
+                name="subject_access",
+                roles=frozenset({Role.DPO}),
+                sections=subject_access.work_sections,
+                count=subject_access.work_count,
             )
         )

@@ -1,9 +1,12 @@
-"""Records of the data protection duties. Each duty keeps its models in its own block."""
+"""Records of the data protection duties (issue #14). Each duty keeps its models in
+its own clearly marked block."""
 
 from __future__ import annotations
 
 from django.db import models
+from simple_history.models import HistoricalRecords
 
+from interventions.models import Offender
 from tracker.core.models import User
 
 # The consultation log: unusual volume ------------------------------------------
@@ -26,3 +29,72 @@ class UnusualVolumeFlag(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} viewed {self.people} people on {self.day:%d %b %Y}"
+
+
+# Subject access ----------------------------------------------------------------
+# A person's request for what is held about them (Data Protection Act 2018, s.45),
+# the redactions the DPO marks before the disclosure pack is produced, and when it was.
+
+
+class SubjectAccessRequest(models.Model):
+    """One subject access request. `deadline` is stored (one calendar month after
+    `received_on`, see `subject_access.deadline_for`); overdue is computed in SQL."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        PRODUCED = "produced", "Pack produced"
+        CLOSED = "closed", "Closed"
+
+    person = models.ForeignKey(Offender, on_delete=models.PROTECT, related_name="+")
+    received_on = models.DateField("date received")
+    deadline = models.DateField(db_index=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN, db_index=True)
+    notes = models.TextField(blank=True)
+    recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    produced_at = models.DateTimeField(null=True, blank=True)
+    produced_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    closed_at = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["deadline", "id"]
+        verbose_name = "subject access request"
+
+    def __str__(self) -> str:
+        return self.reference
+
+    @property
+    def reference(self) -> str:
+        return f"SAR{self.pk:05d}"
+
+    @property
+    def access_label(self) -> str:
+        return self.reference
+
+    @property
+    def consulted_person_ids(self) -> tuple[int, ...]:
+        return (self.person_id,)
+
+
+class Redaction(models.Model):
+    """One item of the pack withheld because it may hold a third party's personal
+    data. `item` is the pack's key for it (e.g. `session:12:notes`). Unmarking deletes
+    the row; its history keeps that it was marked, by whom and when."""
+
+    request = models.ForeignKey(SubjectAccessRequest, on_delete=models.CASCADE, related_name="redactions")
+    item = models.CharField(max_length=120)
+    reason = models.CharField(max_length=300)
+    by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["item"]
+        constraints = [models.UniqueConstraint(fields=["request", "item"], name="one_redaction_per_item")]
+
+    def __str__(self) -> str:
+        return f"{self.item} withheld from {self.request}"
+
+
+# End of subject access ------------------------------------------------------------

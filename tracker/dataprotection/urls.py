@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tracker.dataprotection import log_views, views
+from tracker.dataprotection import log_views, subject_access_views, views
 
 app_name = "dataprotection"
 
@@ -11,4 +11,11 @@ urlpatterns = [
     path("log/people/", log_views.person_search, name="log-people"),
     path("log/people/<int:person_id>/", log_views.person_history, name="log-person"),
     path("log/unusual-volume/", log_views.unusual_volume, name="log-unusual-volume"),
+    # Subject access
+    path("subject-access/", subject_access_views.request_list, name="sar-list"),
+    path("subject-access/new/", subject_access_views.request_new, name="sar-new"),
+    path("subject-access/<int:pk>/", subject_access_views.request_detail, name="sar"),
+    path("subject-access/<int:pk>/pack.pdf", subject_access_views.pack_pdf, name="sar-pdf"),
+    path("subject-access/<int:pk>/pack.json", subject_access_views.pack_json, name="sar-json"),
+    path("subject-access/<int:pk>/close/", subject_access_views.request_close, name="sar-close"),
 ]
