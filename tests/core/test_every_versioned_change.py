@@ -317,6 +317,7 @@ NOT_A_CHANGE = {
     "partners:venue-create", "partners:venue-detail", "partners:partnership-start", "partners:partnership-list",
     "partners:partnership-detail", "partners:partnership-outcome", "partners:engagement-list",
     "partners:engagement-create", "partners:engagement-detail", "partners:engagement-outcome",
+    "partners:partnership-pdf", "interventions:referral-pdf",
     "interventions:referrals", "interventions:referral-create", "interventions:referral", "interventions:session-add",
     "interventions:offenders", "interventions:offender-create", "interventions:offender", "interventions:programmes",
     "interventions:programme",
