@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from import_export import fields, widgets
 
-from tracker.core.exports import SafeExportResource
+from tracker.core.exports import IsoDateWidget, SafeExportResource, YesNoWidget
 from tracker.core.imports.resources import TrackerResource
 from tracker.core.models import Area
 from tracker.reports.models import AssaultIncident, IssuedReport, WorkforcePeriod
@@ -34,11 +34,6 @@ class LocalDateTimeWidget(widgets.Widget):
         if not isinstance(value, datetime):
             return ""
         return timezone.localtime(value).isoformat()
-
-
-class YesNoWidget(widgets.Widget):
-    def render(self, value: Any, obj: Any = None, **kwargs: Any) -> str:
-        return "yes" if value else "no"
 
 
 class IncidentResource(TrackerResource):
@@ -65,12 +60,8 @@ class IncidentResource(TrackerResource):
 class WorkforceResource(TrackerResource):
     """Export of workforce periods; imports go through `imports.import_workforce`."""
 
-    period_start = fields.Field(
-        attribute="period_start", column_name="period_start", widget=widgets.DateWidget(format="%Y-%m-%d")
-    )
-    period_end = fields.Field(
-        attribute="period_end", column_name="period_end", widget=widgets.DateWidget(format="%Y-%m-%d")
-    )
+    period_start = fields.Field(attribute="period_start", column_name="period_start", widget=IsoDateWidget())
+    period_end = fields.Field(attribute="period_end", column_name="period_end", widget=IsoDateWidget())
     officers = fields.Field(attribute="officers", column_name="officers", widget=widgets.IntegerWidget())
     staff = fields.Field(attribute="staff", column_name="staff", widget=widgets.IntegerWidget())
 
