@@ -394,8 +394,8 @@ def measure_export() -> dict[str, Any]:
     from django.test.utils import CaptureQueriesContext
     from import_export.formats.base_formats import CSV
 
+    from tracker.assaults.models import AssaultIncident
     from tracker.core.imports import registry
-    from tracker.reports.models import AssaultIncident
 
     rows = 50_000
     # Top the seeded incidents up to `rows` with copies under new references.
@@ -490,7 +490,7 @@ def worker(database: str, scale: int, runs: int, output: Path) -> None:
 def table_sizes() -> dict[str, int]:
     from interventions.models import Offender, Referral, Session
     from partners.models import CommunityGroup, Engagement, Partnership, Venue
-    from tracker.reports.models import AssaultIncident
+    from tracker.assaults.models import AssaultIncident
 
     models = {
         "groups": CommunityGroup,

@@ -80,7 +80,7 @@ def main() -> int:
         seeded = time.perf_counter() - started
         from interventions.models import Referral
         from partners.models import Engagement
-        from tracker.reports.models import AssaultIncident
+        from tracker.assaults.models import AssaultIncident
 
         sizes = (
             f"{Engagement.objects.count():,} engagements, {Referral.objects.count():,} referrals, "

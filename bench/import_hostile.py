@@ -82,8 +82,8 @@ def one(name: str, kind: str) -> dict[str, Any]:
     from django.test import Client
     from django.urls import reverse
 
+    from tracker.assaults.services import create_workforce_period
     from tracker.core.models import User
-    from tracker.reports.services import create_workforce_period
 
     result: dict[str, Any] = {"file": name, "bytes": size}
     done = threading.Event()

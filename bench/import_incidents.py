@@ -64,7 +64,7 @@ def setup_django(folder: str) -> None:
 
 
 def empty_tables() -> None:
-    from tracker.reports.models import AssaultIncident
+    from tracker.assaults.models import AssaultIncident
 
     AssaultIncident.objects.all().delete()
     AssaultIncident.history.all().delete()
@@ -73,9 +73,9 @@ def empty_tables() -> None:
 def measure(path: Path, rows: int, *, trace: bool) -> float:
     """Import the file into empty tables; the rows a second (untraced) or the
     traced peak in MB."""
+    from tracker.assaults.models import AssaultIncident
     from tracker.core.imports import registry
     from tracker.core.imports.services import check_file
-    from tracker.reports.models import AssaultIncident
 
     kind = registry.get("incidents")
     assert kind is not None

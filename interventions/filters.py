@@ -8,9 +8,8 @@ from typing import Any
 import django_filters
 from django import forms
 from django.db.models import Q, QuerySet
-from django_filters.widgets import BaseCSVWidget
 
-from tracker.core.filters import FilterSet, IdFilter
+from tracker.core.filters import FilterSet, IdFilter, Select
 from tracker.core.forms import DateInput
 from tracker.core.models import Area, Organisation
 
@@ -27,11 +26,6 @@ def search_people(queryset: QuerySet[Any], value: str, prefix: str = "") -> Quer
             | Q(**{f"{prefix}last_name__icontains": word})
         )
     return queryset
-
-
-class Select(BaseCSVWidget, forms.Select):
-    """The ordering widget under the name the GOV.UK renderer styles as a select
-    (django-filter's own is called CSVSelect)."""
 
 
 class ReferralFilter(FilterSet):

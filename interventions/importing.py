@@ -21,9 +21,10 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db.models.functions import Upper
-from import_export import fields, widgets
+from import_export import fields
 
 from tracker.core import validation
+from tracker.core.exports import IsoDateWidget, YesNoWidget
 from tracker.core.imports import cells, registry
 from tracker.core.imports.reading import RowError
 from tracker.core.imports.resources import TrackerResource
@@ -44,11 +45,6 @@ IMPORTED_STATUSES = ("draft", "submitted")
 REFERENCE = re.compile(r"R(\d{1,12})", re.IGNORECASE)
 
 
-class YesNo(widgets.Widget):
-    def render(self, value: object, obj: object = None, **kwargs: object) -> str:
-        return "yes" if value else "no"
-
-
 class ReferralImportResource(TrackerResource):
     """The import layout, also used by `export_data referrals`: an export of it
     imports back with every row unchanged."""
@@ -58,16 +54,14 @@ class ReferralImportResource(TrackerResource):
     first_name = fields.Field(attribute="offender__first_name", column_name="first_name")
     last_name = fields.Field(attribute="offender__last_name", column_name="last_name")
     date_of_birth = fields.Field(
-        attribute="offender__date_of_birth", column_name="date_of_birth", widget=widgets.DateWidget("%Y-%m-%d")
+        attribute="offender__date_of_birth", column_name="date_of_birth", widget=IsoDateWidget()
     )
     programme = fields.Field(attribute="programme__name", column_name="programme")
-    offence_date = fields.Field(
-        attribute="offence_date", column_name="offence_date", widget=widgets.DateWidget("%Y-%m-%d")
-    )
+    offence_date = fields.Field(attribute="offence_date", column_name="offence_date", widget=IsoDateWidget())
     area = fields.Field(attribute="area__name", column_name="area")
     victim_role = fields.Field(attribute="victim_role", column_name="victim_role")
-    injury = fields.Field(attribute="injury", column_name="injury", widget=YesNo())
-    charged = fields.Field(attribute="charged_under_act", column_name="charged", widget=YesNo())
+    injury = fields.Field(attribute="injury", column_name="injury", widget=YesNoWidget())
+    charged = fields.Field(attribute="charged_under_act", column_name="charged", widget=YesNoWidget())
     handling_organisation = fields.Field(attribute="handling_organisation__name", column_name="handling_organisation")
     priority = fields.Field(attribute="priority", column_name="priority")
     notes = fields.Field(attribute="notes", column_name="notes")

@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-from import_export import fields, widgets
+from import_export import fields
 
 from tracker.core.exports import SafeExportResource
 
 from .models import Offender, Programme
-
-
-class YesNo(widgets.Widget):
-    def render(self, value: object, obj: object = None, **kwargs: object) -> str:
-        return "Yes" if value else "No"
 
 
 class OffenderResource(SafeExportResource):

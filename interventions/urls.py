@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import pdfs, views
 
 app_name = "interventions"
 
@@ -17,6 +17,7 @@ urlpatterns = [
         views.concern_acknowledge,
         name="concern-acknowledge",
     ),
+    path("referrals/<int:pk>/progress.pdf", pdfs.referral_report, name="referral-pdf"),
     path("referrals/<int:pk>/follow-up/", views.follow_up, name="follow-up"),
     path("referrals/<int:pk>/<slug:move>/", views.referral_move, name="referral-move"),
     path("offenders/", views.OffenderListView.as_view(), name="offenders"),

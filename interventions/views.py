@@ -9,7 +9,7 @@ from typing import Any
 from django.contrib import messages
 from django.db.models import QuerySet
 from django.http import Http404, HttpResponse, HttpResponseRedirect
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView
@@ -22,8 +22,8 @@ from tracker.core.lists import FilteredListView
 from tracker.core.models import AccessLog
 from tracker.core.moves import move_page
 from tracker.core.outcomes import outcomes_for
+from tracker.core.pages import form_page, posted
 from tracker.core.permissions import INTERVENTIONS, RolesRequiredMixin, roles_required
-from tracker.core.versioning import EditConflict
 
 from . import permissions, services
 from .filters import OffenderFilter, ProgrammeFilter, ReferralFilter
@@ -41,11 +41,6 @@ from .lifecycle import LIFECYCLE
 from .models import Offender, Programme, Referral, Session
 from .querysets import get_offender_for, get_referral_for
 from .resources import OffenderResource, ProgrammeResource
-
-
-def _posted(request: AuthenticatedHttpRequest) -> Any:
-    """The submitted data, even when empty (an empty POST still binds the form)."""
-    return request.POST if request.method == "POST" else None
 
 
 class PersonalDataListView(FilteredListView):
@@ -123,25 +118,24 @@ def referral_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return render(request, "interventions/referral_detail.html", context)
 
 
-def _form_page(request: AuthenticatedHttpRequest, form: Any, **context: Any) -> HttpResponse:
-    return render(request, "interventions/form.html", {"form": form, **context})
+def _referral_url(referral: Referral) -> str:
+    return reverse("interventions:referral", args=[referral.pk])
 
 
 @roles_required(INTERVENTIONS)
 def referral_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
     initial = {"offender": request.GET.get("offender")} if request.GET.get("offender", "").isdigit() else {}
-    form = ReferralForm(_posted(request), user=user, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            referral = services.create_referral(by=user, **form.cleaned_data)
-        except services.ReferralError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, f"Draft {referral.reference} saved. Submit it when it is ready.")
-            return redirect("interventions:referral", pk=referral.pk)
-    return _form_page(
-        request, form, title="Make a referral", submit="Save draft", back=reverse("interventions:referrals")
+    form = ReferralForm(posted(request), user=user, initial=initial)
+    return form_page(
+        request,
+        form,
+        title="Make a referral",
+        submit="Save draft",
+        back_url=reverse("interventions:referrals"),
+        save=lambda: services.create_referral(by=user, **form.cleaned_data),
+        saved=lambda referral: f"Draft {referral.reference} saved. Submit it when it is ready.",
+        then=_referral_url,
     )
 
 
@@ -150,19 +144,18 @@ def referral_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     user = request.user
     referral = get_referral_for(user, pk)
     permissions.check(permissions.may_edit(user, referral))
-    form = ReferralForm(_posted(request), instance=referral, user=user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_referral(
-                referral, by=user, expected_version=form.cleaned_data["version"], changes=form.changed_values()
-            )
-        except EditConflict as conflict:
-            form.add_conflict(conflict)
-        else:
-            messages.success(request, f"{referral.reference} updated.")
-            return redirect("interventions:referral", pk=referral.pk)
-    back = reverse("interventions:referral", args=[pk])
-    return _form_page(request, form, title=f"Edit {referral.reference}", submit="Save changes", back=back)
+    form = ReferralForm(posted(request), instance=referral, user=user)
+    return form_page(
+        request,
+        form,
+        title=f"Edit {referral.reference}",
+        submit="Save changes",
+        back_url=_referral_url(referral),
+        save=lambda: services.update_referral(
+            referral, by=user, expected_version=form.cleaned_data["version"], changes=form.changed_values()
+        ),
+        saved=f"{referral.reference} updated.",
+    )
 
 
 @roles_required(INTERVENTIONS)
@@ -178,7 +171,7 @@ def referral_move(request: AuthenticatedHttpRequest, pk: int, move: str) -> Http
         referral,
         move,
         lifecycle=LIFECYCLE,
-        back_url=reverse("interventions:referral", args=[pk]),
+        back_url=_referral_url(referral),
         title=f"{label}: {referral.reference}",
         caption=str(referral.offender),
         submit=label,
@@ -192,26 +185,23 @@ def referral_complete(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
     referral = get_referral_for(user, pk)
     permissions.check(permissions.may_move(user, referral, "complete"))
     outcome_types = list(referral.programme.desired_outcomes.all())
-    form = CompleteForm(_posted(request), outcome_types=outcome_types, versioned=referral)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.complete(
-                referral,
-                by=user,
-                expected_version=form.expected_version(),
-                ratings=form.ratings(),
-                note=form.cleaned_data["note"],
-            )
-        except EditConflict as conflict:
-            form.add_conflict(conflict)
-        except services.ReferralError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, f"{referral.reference} is completed. A 12-month follow-up is now due.")
-            return redirect("interventions:referral", pk=referral.pk)
-    back = reverse("interventions:referral", args=[pk])
-    title = f"Complete {referral.reference}"
-    return _form_page(request, form, title=title, submit="Complete referral", back=back, caption=str(referral.offender))
+    form = CompleteForm(posted(request), outcome_types=outcome_types, versioned=referral)
+    return form_page(
+        request,
+        form,
+        title=f"Complete {referral.reference}",
+        caption=str(referral.offender),
+        submit="Complete referral",
+        back_url=_referral_url(referral),
+        save=lambda: services.complete(
+            referral,
+            by=user,
+            expected_version=form.expected_version(),
+            ratings=form.ratings(),
+            note=form.cleaned_data["note"],
+        ),
+        saved=f"{referral.reference} is completed. A 12-month follow-up is now due.",
+    )
 
 
 @roles_required(INTERVENTIONS)
@@ -219,21 +209,19 @@ def referral_assign(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     user = request.user
     referral = get_referral_for(user, pk)
     permissions.check(permissions.may_assign(user, referral))
-    form = AssignForm(_posted(request), referral=referral, initial={"liaison": referral.assigned_liaison_id})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.assign(
-                referral, by=user, expected_version=form.expected_version(), liaison=form.cleaned_data["liaison"]
-            )
-        except EditConflict as conflict:
-            form.add_conflict(conflict)
-        except services.ReferralError as error:
-            form.add_error("liaison", str(error))
-        else:
-            messages.success(request, f"{referral.reference} assigned.")
-            return redirect("interventions:referral", pk=referral.pk)
-    back = reverse("interventions:referral", args=[pk])
-    return _form_page(request, form, title=f"Assign {referral.reference}", submit="Assign", back=back)
+    form = AssignForm(posted(request), referral=referral, initial={"liaison": referral.assigned_liaison_id})
+    return form_page(
+        request,
+        form,
+        title=f"Assign {referral.reference}",
+        submit="Assign",
+        back_url=_referral_url(referral),
+        save=lambda: services.assign(
+            referral, by=user, expected_version=form.expected_version(), liaison=form.cleaned_data["liaison"]
+        ),
+        saved=f"{referral.reference} assigned.",
+        refusal_field="liaison",
+    )
 
 
 @roles_required(INTERVENTIONS)
@@ -241,18 +229,18 @@ def session_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     user = request.user
     referral = get_referral_for(user, pk)
     permissions.check(permissions.may_record_sessions(user, referral))
-    form = SessionForm(_posted(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.record_session(referral, by=user, **form.cleaned_data)
-        except services.ReferralError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, "Session recorded.")
-            return redirect(reverse("interventions:referral", args=[pk]) + "#sessions")
-    back = reverse("interventions:referral", args=[pk])
-    title = f"Record a session: {referral.reference}"
-    return _form_page(request, form, title=title, submit="Save session", back=back, caption=str(referral.offender))
+    form = SessionForm(posted(request))
+    return form_page(
+        request,
+        form,
+        title=f"Record a session: {referral.reference}",
+        caption=str(referral.offender),
+        submit="Save session",
+        back_url=_referral_url(referral),
+        save=lambda: services.record_session(referral, by=user, **form.cleaned_data),
+        saved="Session recorded.",
+        then=_referral_url(referral) + "#sessions",
+    )
 
 
 @require_POST
@@ -277,26 +265,23 @@ def follow_up(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if record is None:
         raise Http404
     permissions.check(permissions.may_follow_up(user, referral))
-    form = FollowUpForm(_posted(request), instance=record)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.record_follow_up(
-                record,
-                by=user,
-                expected_version=form.cleaned_data["version"],
-                result=form.cleaned_data["result"],
-                note=form.cleaned_data["note"],
-            )
-        except EditConflict as conflict:
-            form.add_conflict(conflict)
-        except services.ReferralError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, "Follow-up recorded.")
-            return redirect("interventions:referral", pk=pk)
-    back = reverse("interventions:referral", args=[pk])
-    title = f"12-month follow-up: {referral.reference}"
-    return _form_page(request, form, title=title, submit="Save follow-up", back=back, caption=str(referral.offender))
+    form = FollowUpForm(posted(request), instance=record)
+    return form_page(
+        request,
+        form,
+        title=f"12-month follow-up: {referral.reference}",
+        caption=str(referral.offender),
+        submit="Save follow-up",
+        back_url=_referral_url(referral),
+        save=lambda: services.record_follow_up(
+            record,
+            by=user,
+            expected_version=form.cleaned_data["version"],
+            result=form.cleaned_data["result"],
+            note=form.cleaned_data["note"],
+        ),
+        saved="Follow-up recorded.",
+    )
 
 
 # Offenders ------------------------------------------------------------------
@@ -330,23 +315,19 @@ def offender_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @roles_required(INTERVENTIONS)
 def offender_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
-    form = OffenderForm(_posted(request), user=user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            offender = services.create_offender(
-                by=user, **{k: v for k, v in form.cleaned_data.items() if k != "confirm_duplicate"}
-            )
-        except services.ReferralError as error:
-            form.add_error("case_reference", str(error))
-        else:
-            messages.success(request, f"{offender} added. You can now refer them.")
-            return redirect("interventions:offender", pk=offender.pk)
-    return _form_page(
+    form = OffenderForm(posted(request), user=user)
+    return form_page(
         request,
         form,
         title="Add a person",
         submit="Add person",
-        back=reverse("interventions:offenders"),
+        back_url=reverse("interventions:offenders"),
+        save=lambda: services.create_offender(
+            by=user, **{k: v for k, v in form.cleaned_data.items() if k != "confirm_duplicate"}
+        ),
+        saved=lambda offender: f"{offender} added. You can now refer them.",
+        then=lambda offender: reverse("interventions:offender", args=[offender.pk]),
+        refusal_field="case_reference",
         confirm_shown=form.duplicate_warning,
     )
 
@@ -356,21 +337,19 @@ def offender_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Anyone who can see the person may correct their details (version-checked)."""
     user = request.user
     offender = get_offender_for(user, pk)
-    form = OffenderEditForm(_posted(request), instance=offender, user=user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_offender(
-                offender, by=user, expected_version=form.cleaned_data["version"], changes=form.changed_values()
-            )
-        except EditConflict as conflict:
-            form.add_conflict(conflict)
-        except services.ReferralError as error:
-            form.add_error("case_reference", str(error))
-        else:
-            messages.success(request, "Details updated.")
-            return redirect("interventions:offender", pk=pk)
-    back = reverse("interventions:offender", args=[pk])
-    return _form_page(request, form, title="Change a person's details", submit="Save changes", back=back)
+    form = OffenderEditForm(posted(request), instance=offender, user=user)
+    return form_page(
+        request,
+        form,
+        title="Change a person's details",
+        submit="Save changes",
+        back_url=reverse("interventions:offender", args=[pk]),
+        save=lambda: services.update_offender(
+            offender, by=user, expected_version=form.cleaned_data["version"], changes=form.changed_values()
+        ),
+        saved="Details updated.",
+        refusal_field="case_reference",
+    )
 
 
 # Programmes (no personal data) -----------------------------------------------

@@ -8,10 +8,9 @@ from typing import Any
 import django_filters
 from django import forms
 from django.db.models import Q, QuerySet
-from django_filters.widgets import BaseCSVWidget
 
 from partners.models import CommunityGroup, Engagement, EngagementKind, Partnership, Venue
-from tracker.core.filters import FilterSet, IdFilter
+from tracker.core.filters import FilterSet, IdFilter, Select
 from tracker.core.forms import DateInput
 from tracker.core.models import Area, User
 
@@ -29,11 +28,6 @@ def _search(fields: list[str]) -> Callable[[QuerySet[Any], str, str], QuerySet[A
         return queryset.filter(condition)
 
     return method
-
-
-class Select(BaseCSVWidget, forms.Select):
-    """The sort box. Named `Select` so the GOV.UK form renderer, which styles
-    widgets by class name, treats it as one (django-filter's own is "CSVSelect")."""
 
 
 class GroupFilter(FilterSet):

@@ -12,6 +12,7 @@ from django.db.models import Model, TextChoices
 from import_export import fields, widgets
 
 from partners.models import CommunityGroup, Engagement, EngagementKind, Partnership, Venue
+from tracker.core.exports import IsoDateWidget, YesNoWidget
 from tracker.core.imports.resources import TrackerResource
 from tracker.core.models import Area, User
 
@@ -54,14 +55,14 @@ def _user(column: str) -> fields.Field:
 
 
 def _date(attribute: str) -> fields.Field:
-    return fields.Field(attribute=attribute, column_name=attribute, widget=widgets.DateWidget("%Y-%m-%d"))
+    return fields.Field(attribute=attribute, column_name=attribute, widget=IsoDateWidget())
 
 
 class GroupResource(TrackerResource):
     name = _text("name")
     kind = fields.Field(attribute="kind", column_name="kind", widget=ChoiceLabelWidget(CommunityGroup.Kind))
     area = _area()
-    active = fields.Field(attribute="active", column_name="active", widget=widgets.BooleanWidget())
+    active = fields.Field(attribute="active", column_name="active", widget=YesNoWidget())
 
     class Meta(TrackerResource.Meta):
         model = CommunityGroup

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from partners import pdfs
 from partners.views import engagements, groups, partnerships, venues
 
 app_name = "partners"
@@ -21,6 +22,7 @@ urlpatterns = [
     path("partnerships/<int:pk>/edit/", partnerships.partnership_edit, name="partnership-edit"),
     path("partnerships/<int:pk>/move/<str:to>/", partnerships.partnership_move, name="partnership-move"),
     path("partnerships/<int:pk>/commitments/", partnerships.partnership_commitments, name="partnership-commitments"),
+    path("partnerships/<int:pk>/summary.pdf", pdfs.partnership_report, name="partnership-pdf"),
     path("partnerships/<int:pk>/outcomes/new/", partnerships.partnership_outcome, name="partnership-outcome"),
     path("engagements/", engagements.EngagementListView.as_view(), name="engagement-list"),
     path("engagements/new/", engagements.engagement_create, name="engagement-create"),

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "tracker.core",
     "partners",
     "interventions",
+    "tracker.assaults",
     "tracker.reports",
     "tracker.dataprotection",
 ]

@@ -24,6 +24,7 @@ from tracker.core.api.base import (
     TrackerViewSet,
     request_user,
 )
+from tracker.core.api.views import managed_list_viewset
 from tracker.core.lifecycle import apply_move
 from tracker.core.models import AccessLog
 from tracker.core.permissions import INTERVENTIONS
@@ -135,16 +136,13 @@ class ProgrammeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Tracker
         return Programme.objects.select_related("provider").prefetch_related("desired_outcomes")
 
 
-class ReasonCodeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TrackerViewSet):
-    """Why a referral is declined, withdrawn or not completed: send an id as `reason`."""
-
-    serializer_class = ReasonCodeSerializer
-    filterset_class = ReasonCodeFilter
-    allowed_roles = INTERVENTIONS
-    queryset = ReasonCode.objects.none()
-
-    def get_queryset(self) -> QuerySet[Any]:
-        return ReasonCode.objects.all()
+ReasonCodeViewSet = managed_list_viewset(
+    ReasonCode,
+    ReasonCodeSerializer,
+    "Why a referral is declined, withdrawn or not completed: send an id as `reason`.",
+    roles=INTERVENTIONS,
+    filterset=ReasonCodeFilter,
+)
 
 
 # Referrals ------------------------------------------------------------------

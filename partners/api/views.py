@@ -5,7 +5,7 @@ POST actions that carry the version the client read."""
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 from drf_spectacular.utils import extend_schema
@@ -33,7 +33,8 @@ from partners.models import (
 )
 from partners.views.engagements import with_links
 from partners.views.venues import with_open_partnership
-from tracker.core.api.base import ServiceCreateMixin, ServiceUpdateMixin, ServiceViewSet, TrackerViewSet
+from tracker.core.api.base import ServiceCreateMixin, ServiceUpdateMixin, ServiceViewSet
+from tracker.core.api.views import ManagedListSerializer, managed_list_viewset
 from tracker.core.lifecycle import apply_move
 from tracker.core.models import User
 from tracker.core.permissions import PARTNERS
@@ -285,34 +286,19 @@ class EngagementViewSet(PartnersViewSet):
 # and `reason`. Administrators keep them in the admin site.
 
 
-class ManagedListSerializer(serializers.Serializer[Any]):
-    id = serializers.IntegerField(read_only=True)
-    name = serializers.CharField(read_only=True)
-    description = serializers.CharField(read_only=True)
-    active = serializers.BooleanField(read_only=True, help_text="Inactive entries stay on old records only.")
-
-
 class CommitmentTypeSerializer(ManagedListSerializer):
     needs_training_date = serializers.BooleanField(read_only=True)
 
 
-def managed_list_viewset(
-    model: type[Any], serializer: type[serializers.Serializer[Any]], doc: str
-) -> type[TrackerViewSet]:
-    class ManagedListViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TrackerViewSet):
-        __doc__ = doc
-        serializer_class = serializer
-        allowed_roles = PARTNERS
-        queryset = model.objects.none()
-
-        def get_queryset(self) -> QuerySet[Any]:
-            return cast(QuerySet[Any], model.objects.order_by("order", "name"))
-
-    ManagedListViewSet.__name__ = ManagedListViewSet.__qualname__ = f"{model.__name__}ViewSet"
-    return ManagedListViewSet
-
-
-EngagementKindViewSet = managed_list_viewset(EngagementKind, ManagedListSerializer, "Kinds of engagement.")
-CampaignMaterialViewSet = managed_list_viewset(CampaignMaterial, ManagedListSerializer, "Campaign materials.")
-CommitmentTypeViewSet = managed_list_viewset(CommitmentType, CommitmentTypeSerializer, "Partnership commitments.")
-EndReasonViewSet = managed_list_viewset(EndReason, ManagedListSerializer, "Why a partnership lapsed or ended.")
+EngagementKindViewSet = managed_list_viewset(
+    EngagementKind, ManagedListSerializer, "Kinds of engagement.", roles=PARTNERS
+)
+CampaignMaterialViewSet = managed_list_viewset(
+    CampaignMaterial, ManagedListSerializer, "Campaign materials.", roles=PARTNERS
+)
+CommitmentTypeViewSet = managed_list_viewset(
+    CommitmentType, CommitmentTypeSerializer, "Partnership commitments.", roles=PARTNERS
+)
+EndReasonViewSet = managed_list_viewset(
+    EndReason, ManagedListSerializer, "Why a partnership lapsed or ended.", roles=PARTNERS
+)

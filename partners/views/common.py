@@ -2,37 +2,24 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 
 from tracker.core.http import AuthenticatedHttpRequest
 from tracker.core.outcomes import OutcomeForm, record_outcome
+from tracker.core.pages import form_page, posted
 from tracker.core.permissions import PARTNERS, roles_required
 
 # Every page of the strand admits officers and administrators only.
 partners_only = roles_required(PARTNERS)
 
 
-def form_page(
-    request: AuthenticatedHttpRequest, form: Any, *, title: str, back_url: str, submit: str, caption: str = ""
-) -> HttpResponse:
-    """The one-form page most of the strand's edits use."""
-    return render(
-        request,
-        "core/form.html",
-        {"form": form, "title": title, "caption": caption, "back_url": back_url, "submit": submit},
-        status=400 if form.is_bound and form.errors else 200,
-    )
-
-
 def outcome_page(request: AuthenticatedHttpRequest, subject: models.Model, *, back_url: str) -> HttpResponse:
     """Record an outcome on `subject` through the core outcomes mechanism."""
-    form = OutcomeForm(request.POST or None)
+    form = OutcomeForm(posted(request))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

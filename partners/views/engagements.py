@@ -18,14 +18,14 @@ from partners.forms import EngagementForm, FollowUpForm, MaterialsForm
 from partners.getters import get_engagement_for, get_follow_up_for
 from partners.models import CommunityGroup, Engagement, EngagementKind, EngagementMaterial, Venue
 from partners.resources import EngagementResource
-from partners.views.common import form_page, outcome_page, partners_only
+from partners.views.common import outcome_page, partners_only
 from tracker.core.forms import posted_version_change
 from tracker.core.history import history_entries
 from tracker.core.http import AuthenticatedHttpRequest
 from tracker.core.lists import FilteredListView
 from tracker.core.outcomes import outcomes_for
+from tracker.core.pages import form_page, posted
 from tracker.core.permissions import PARTNERS
-from tracker.core.versioning import EditConflict
 
 
 def with_links(queryset: QuerySet[Engagement]) -> QuerySet[Engagement]:
@@ -99,63 +99,45 @@ def _initial_links(request: AuthenticatedHttpRequest) -> dict[str, Any]:
 
 @partners_only
 def engagement_create(request: AuthenticatedHttpRequest) -> HttpResponse:
-    form = EngagementForm(request.POST or None, user=request.user, initial=_initial_links(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            engagement = services.create_engagement(by=request.user, **_engagement_values(form))
-        except services.PartnershipError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, "Engagement logged. Add the materials handed out and any follow-up actions.")
-            return redirect("partners:engagement-detail", pk=engagement.pk)
+    form = EngagementForm(posted(request), user=request.user, initial=_initial_links(request))
     return form_page(
-        request, form, title="Log an engagement", back_url=reverse("partners:engagement-list"), submit="Save engagement"
+        request,
+        form,
+        title="Log an engagement",
+        back_url=reverse("partners:engagement-list"),
+        submit="Save engagement",
+        save=lambda: services.create_engagement(by=request.user, **_engagement_values(form)),
+        saved="Engagement logged. Add the materials handed out and any follow-up actions.",
+        then=lambda engagement: reverse("partners:engagement-detail", args=[engagement.pk]),
     )
 
 
 @partners_only
 def engagement_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     engagement = get_engagement_for(request.user, pk)
-    form = EngagementForm(request.POST or None, instance=engagement, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_engagement(
-                engagement,
-                by=request.user,
-                expected_version=form.cleaned_data["version"],
-                changes=_engagement_values(form),
-            )
-        except EditConflict as conflict:
-            form.add_conflict(conflict)
-        except services.PartnershipError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, "Engagement saved.")
-            return redirect("partners:engagement-detail", pk=pk)
-    back = reverse("partners:engagement-detail", args=[pk])
+    form = EngagementForm(posted(request), instance=engagement, user=request.user)
     return form_page(
-        request, form, title="Edit engagement", caption=str(engagement), back_url=back, submit="Save changes"
+        request,
+        form,
+        title="Edit engagement",
+        caption=str(engagement),
+        back_url=reverse("partners:engagement-detail", args=[pk]),
+        submit="Save changes",
+        save=lambda: services.update_engagement(
+            engagement,
+            by=request.user,
+            expected_version=form.cleaned_data["version"],
+            changes=_engagement_values(form),
+        ),
+        saved="Engagement saved.",
     )
 
 
 @partners_only
 def engagement_materials(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     engagement = get_engagement_for(request.user, pk)
-    form = MaterialsForm(request.POST or None, engagement=engagement)
+    form = MaterialsForm(posted(request), engagement=engagement)
     back = reverse("partners:engagement-detail", args=[pk])
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.set_materials(
-                engagement,
-                by=request.user,
-                expected_version=form.expected_version(),
-                quantities=form.quantities(),
-            )
-        except EditConflict as conflict:
-            form.add_conflict(conflict)
-        else:
-            messages.success(request, "Materials handed out saved.")
-            return redirect(back + "#materials")
     return form_page(
         request,
         form,
@@ -163,25 +145,34 @@ def engagement_materials(request: AuthenticatedHttpRequest, pk: int) -> HttpResp
         caption=str(engagement),
         back_url=back,
         submit="Save materials",
+        save=lambda: services.set_materials(
+            engagement, by=request.user, expected_version=form.expected_version(), quantities=form.quantities()
+        ),
+        saved="Materials handed out saved.",
+        then=back + "#materials",
     )
 
 
 @partners_only
 def follow_up_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     engagement = get_engagement_for(request.user, pk)
-    form = FollowUpForm(request.POST or None, user=request.user, versioned=engagement)
+    form = FollowUpForm(posted(request), user=request.user, versioned=engagement)
     back = reverse("partners:engagement-detail", args=[pk])
-    if request.method == "POST" and form.is_valid():
-        values = {k: v for k, v in form.cleaned_data.items() if k != "version"}
-        try:
-            services.add_follow_up(engagement, by=request.user, expected_version=form.expected_version(), **values)
-        except EditConflict as conflict:
-            form.add_conflict(conflict)
-        else:
-            messages.success(request, "Follow-up action added.")
-            return redirect(back + "#follow-ups")
     return form_page(
-        request, form, title="Add a follow-up action", caption=str(engagement), back_url=back, submit="Save action"
+        request,
+        form,
+        title="Add a follow-up action",
+        caption=str(engagement),
+        back_url=back,
+        submit="Save action",
+        save=lambda: services.add_follow_up(
+            engagement,
+            by=request.user,
+            expected_version=form.expected_version(),
+            **{k: v for k, v in form.cleaned_data.items() if k != "version"},
+        ),
+        saved="Follow-up action added.",
+        then=back + "#follow-ups",
     )
 
 

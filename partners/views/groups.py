@@ -17,7 +17,7 @@ from partners.forms import ContactForm, GroupForm
 from partners.getters import get_group_for
 from partners.models import CommunityGroup, Engagement
 from partners.resources import GroupResource
-from partners.views.common import form_page, partners_only
+from partners.views.common import partners_only
 from tracker.core.access_log import log_access
 from tracker.core.forms import posted_version_change
 from tracker.core.history import history_entries
@@ -25,8 +25,8 @@ from tracker.core.http import AuthenticatedHttpRequest
 from tracker.core.lists import FilteredListView
 from tracker.core.models import AccessLog
 from tracker.core.outcomes import outcomes_for_model
+from tracker.core.pages import form_page, posted
 from tracker.core.permissions import PARTNERS
-from tracker.core.versioning import EditConflict
 
 TIMELINE_LENGTH = 50
 
@@ -72,54 +72,58 @@ def group_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 @partners_only
 def group_create(request: AuthenticatedHttpRequest) -> HttpResponse:
-    form = GroupForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        group = services.create_group(by=request.user, **form.changed_values())
-        messages.success(request, f"{group} added.")
-        return redirect("partners:group-detail", pk=group.pk)
+    form = GroupForm(posted(request))
     return form_page(
-        request, form, title="Add a community group", back_url=reverse("partners:group-list"), submit="Save group"
+        request,
+        form,
+        title="Add a community group",
+        back_url=reverse("partners:group-list"),
+        submit="Save group",
+        save=lambda: services.create_group(by=request.user, **form.changed_values()),
+        saved=lambda group: f"{group} added.",
+        then=lambda group: reverse("partners:group-detail", args=[group.pk]),
     )
 
 
 @partners_only
 def group_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     group = get_group_for(request.user, pk)
-    form = GroupForm(request.POST or None, instance=group)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_group(
-                group,
-                by=request.user,
-                expected_version=form.cleaned_data["version"],
-                changes=form.changed_values(),
-            )
-        except EditConflict as conflict:
-            form.add_conflict(conflict)
-        else:
-            messages.success(request, "Group details saved.")
-            return redirect("partners:group-detail", pk=group.pk)
-    back = reverse("partners:group-detail", args=[pk])
+    form = GroupForm(posted(request), instance=group)
     return form_page(
-        request, form, title="Edit group details", caption=str(group), back_url=back, submit="Save changes"
+        request,
+        form,
+        title="Edit group details",
+        caption=str(group),
+        back_url=reverse("partners:group-detail", args=[pk]),
+        submit="Save changes",
+        save=lambda: services.update_group(
+            group, by=request.user, expected_version=form.cleaned_data["version"], changes=form.changed_values()
+        ),
+        saved="Group details saved.",
     )
 
 
 @partners_only
 def contact_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     group = get_group_for(request.user, pk)
-    form = ContactForm(request.POST or None, versioned=group)
-    if request.method == "POST" and form.is_valid():
-        values = {k: v for k, v in form.cleaned_data.items() if k != "version"}
-        try:
-            services.add_contact(group, by=request.user, expected_version=form.expected_version(), **values)
-        except EditConflict as conflict:
-            form.add_conflict(conflict)
-        else:
-            messages.success(request, "Contact added.")
-            return redirect(reverse("partners:group-detail", args=[pk]) + "#contacts")
+    form = ContactForm(posted(request), versioned=group)
     back = reverse("partners:group-detail", args=[pk])
-    return form_page(request, form, title="Add a contact", caption=str(group), back_url=back, submit="Save contact")
+    return form_page(
+        request,
+        form,
+        title="Add a contact",
+        caption=str(group),
+        back_url=back,
+        submit="Save contact",
+        save=lambda: services.add_contact(
+            group,
+            by=request.user,
+            expected_version=form.expected_version(),
+            **{k: v for k, v in form.cleaned_data.items() if k != "version"},
+        ),
+        saved="Contact added.",
+        then=back + "#contacts",
+    )
 
 
 @require_POST

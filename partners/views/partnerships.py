@@ -16,14 +16,14 @@ from partners.getters import get_partnership_for, get_venue_for
 from partners.lifecycle import LIFECYCLE
 from partners.models import CommitmentType, Partnership
 from partners.resources import PartnershipResource
-from partners.views.common import form_page, outcome_page, partners_only
+from partners.views.common import outcome_page, partners_only
 from tracker.core.history import history_entries
 from tracker.core.http import AuthenticatedHttpRequest
 from tracker.core.lists import FilteredListView
 from tracker.core.moves import move_page
 from tracker.core.outcomes import outcomes_for
+from tracker.core.pages import form_page, posted
 from tracker.core.permissions import PARTNERS
-from tracker.core.versioning import EditConflict
 
 VISITS_SHOWN = 20
 
@@ -77,18 +77,17 @@ def partnership_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
 @partners_only
 def partnership_start(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     venue = get_venue_for(request.user, pk)
-    form = PartnershipStartForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            partnership = services.start_partnership(venue, by=request.user, **form.cleaned_data)
-        except services.PartnershipError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, f"Partnership with {venue} started as a prospect.")
-            return redirect("partners:partnership-detail", pk=partnership.pk)
-    back = reverse("partners:venue-detail", args=[pk])
+    form = PartnershipStartForm(posted(request), user=request.user)
     return form_page(
-        request, form, title="Start a partnership", caption=str(venue), back_url=back, submit="Start partnership"
+        request,
+        form,
+        title="Start a partnership",
+        caption=str(venue),
+        back_url=reverse("partners:venue-detail", args=[pk]),
+        submit="Start partnership",
+        save=lambda: services.start_partnership(venue, by=request.user, **form.cleaned_data),
+        saved=f"Partnership with {venue} started as a prospect.",
+        then=lambda partnership: reverse("partners:partnership-detail", args=[partnership.pk]),
     )
 
 
@@ -99,24 +98,18 @@ def partnership_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
     if not partnership.is_open:
         messages.error(request, "A closed partnership cannot be edited.")
         return redirect(back)
-    form = PartnershipEditForm(request.POST or None, instance=partnership)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_partnership(
-                partnership,
-                by=request.user,
-                expected_version=form.cleaned_data["version"],
-                changes=form.changed_values(),
-            )
-        except EditConflict as conflict:
-            form.add_conflict(conflict)
-        except services.PartnershipError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, "Partnership saved.")
-            return redirect(back)
+    form = PartnershipEditForm(posted(request), instance=partnership)
     return form_page(
-        request, form, title="Lead officer and review date", caption=str(partnership), back_url=back, submit="Save"
+        request,
+        form,
+        title="Lead officer and review date",
+        caption=str(partnership),
+        back_url=back,
+        submit="Save",
+        save=lambda: services.update_partnership(
+            partnership, by=request.user, expected_version=form.cleaned_data["version"], changes=form.changed_values()
+        ),
+        saved="Partnership saved.",
     )
 
 
@@ -145,27 +138,21 @@ def partnership_commitments(request: AuthenticatedHttpRequest, pk: int) -> HttpR
     back = reverse("partners:partnership-detail", args=[pk])
     used = partnership.commitments.values("commitment_type")
     types = list(CommitmentType.objects.filter(Q(active=True) | Q(pk__in=used)))
-    form = CommitmentsForm(request.POST or None, partnership=partnership, types=types)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.set_commitments(
-                partnership,
-                by=request.user,
-                expected_version=form.expected_version(),
-                confirmed=form.confirmed(),
-            )
-        except EditConflict as conflict:
-            form.add_conflict(conflict)
-        except services.PartnershipError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, "Commitments saved.")
-            return redirect(back + "#commitments")
-    return render(
+    form = CommitmentsForm(posted(request), partnership=partnership, types=types)
+    return form_page(
         request,
-        "partners/commitments.html",
-        {"form": form, "partnership": partnership, "back_url": back},
-        status=400 if form.is_bound and form.errors else 200,
+        form,
+        title="Commitments",
+        caption=str(partnership),
+        back_url=back,
+        submit="Save commitments",
+        save=lambda: services.set_commitments(
+            partnership, by=request.user, expected_version=form.expected_version(), confirmed=form.confirmed()
+        ),
+        saved="Commitments saved.",
+        then=back + "#commitments",
+        template="partners/commitments.html",
+        partnership=partnership,
     )
 
 

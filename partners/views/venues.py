@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import messages
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 
 from partners import services
@@ -16,12 +15,12 @@ from partners.forms import VenueForm
 from partners.getters import get_venue_for
 from partners.models import Partnership, Venue
 from partners.resources import VenueResource
-from partners.views.common import form_page, partners_only
+from partners.views.common import partners_only
 from tracker.core.history import history_entries
 from tracker.core.http import AuthenticatedHttpRequest
 from tracker.core.lists import FilteredListView
+from tracker.core.pages import form_page, posted
 from tracker.core.permissions import PARTNERS
-from tracker.core.versioning import EditConflict
 
 VISITS_SHOWN = 20
 
@@ -75,32 +74,32 @@ def venue_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 @partners_only
 def venue_create(request: AuthenticatedHttpRequest) -> HttpResponse:
-    form = VenueForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        venue = services.create_venue(by=request.user, **form.changed_values())
-        messages.success(request, f"{venue} added.")
-        return redirect("partners:venue-detail", pk=venue.pk)
-    return form_page(request, form, title="Add a venue", back_url=reverse("partners:venue-list"), submit="Save venue")
+    form = VenueForm(posted(request))
+    return form_page(
+        request,
+        form,
+        title="Add a venue",
+        back_url=reverse("partners:venue-list"),
+        submit="Save venue",
+        save=lambda: services.create_venue(by=request.user, **form.changed_values()),
+        saved=lambda venue: f"{venue} added.",
+        then=lambda venue: reverse("partners:venue-detail", args=[venue.pk]),
+    )
 
 
 @partners_only
 def venue_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     venue = get_venue_for(request.user, pk)
-    form = VenueForm(request.POST or None, instance=venue)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_venue(
-                venue,
-                by=request.user,
-                expected_version=form.cleaned_data["version"],
-                changes=form.changed_values(),
-            )
-        except EditConflict as conflict:
-            form.add_conflict(conflict)
-        else:
-            messages.success(request, "Venue details saved.")
-            return redirect("partners:venue-detail", pk=venue.pk)
-    back = reverse("partners:venue-detail", args=[pk])
+    form = VenueForm(posted(request), instance=venue)
     return form_page(
-        request, form, title="Edit venue details", caption=str(venue), back_url=back, submit="Save changes"
+        request,
+        form,
+        title="Edit venue details",
+        caption=str(venue),
+        back_url=reverse("partners:venue-detail", args=[pk]),
+        submit="Save changes",
+        save=lambda: services.update_venue(
+            venue, by=request.user, expected_version=form.cleaned_data["version"], changes=form.changed_values()
+        ),
+        saved="Venue details saved.",
     )

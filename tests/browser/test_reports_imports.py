@@ -16,7 +16,7 @@ EXAMPLE = Path(__file__).resolve().parents[2] / "fixtures" / "incidents-example.
 def test_an_officer_fixes_two_bad_rows_and_imports_the_incidents(
     page: Any, live_server: Any, demo_users: str, settings: Any, tmp_path: Path
 ) -> None:
-    from tracker.reports.models import AssaultIncident
+    from tracker.assaults.models import AssaultIncident
 
     settings.MEDIA_ROOT = tmp_path
     good = EXAMPLE.read_text()

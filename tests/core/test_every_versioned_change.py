@@ -41,11 +41,11 @@ from tests.partners.conftest import (  # noqa: F401 - fixtures
     make_venue,
 )
 from tracker.api_urls import router
+from tracker.assaults import services as assaults
 from tracker.core import lifecycle, outcomes
 from tracker.core.api.base import ServiceUpdateMixin
 from tracker.core.models import Outcome
 from tracker.core.versioning import VersionedModel, claim_version
-from tracker.reports import services as reports
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate().isoformat()
@@ -317,6 +317,7 @@ NOT_A_CHANGE = {
     "partners:venue-create", "partners:venue-detail", "partners:partnership-start", "partners:partnership-list",
     "partners:partnership-detail", "partners:partnership-outcome", "partners:engagement-list",
     "partners:engagement-create", "partners:engagement-detail", "partners:engagement-outcome",
+    "partners:partnership-pdf", "interventions:referral-pdf",
     "interventions:referrals", "interventions:referral-create", "interventions:referral", "interventions:session-add",
     "interventions:offenders", "interventions:offender-create", "interventions:offender", "interventions:programmes",
     "interventions:programme",
@@ -326,14 +327,14 @@ CASES = UI + API + SERVICE
 
 
 def _incident(w: World) -> Any:
-    return reports.create_incident(
+    return assaults.create_incident(
         by=w.officer, reference="INC-1", occurred_at=local(2026, 2, 1, 22), area="Herefordshire",
         victim_role="police_officer", injury=False, outcome="charged",
     )  # fmt: skip
 
 
 def _period(w: World) -> Any:
-    return reports.create_workforce_period(
+    return assaults.create_workforce_period(
         by=w.officer, period_start=date(2026, 1, 1), period_end=date(2026, 3, 31), officers=2000, staff=1500
     )
 
@@ -398,7 +399,7 @@ def attempt(case: Case, world: World, record: Any, version: int) -> Any:
     user = getattr(world, case.user)
     data = case.data(world, record)
     if case.door == "service":
-        return getattr(reports, case.route)(record, by=user, expected_version=version, **data)
+        return getattr(assaults, case.route)(record, by=user, expected_version=version, **data)
     if case.door == "api":
         api = APIClient()
         api.force_authenticate(user)
@@ -463,7 +464,7 @@ def _covered(door: str) -> set[str]:
 
 def _versioned_services() -> set[str]:
     found = set()
-    for module in (partners, referrals, outcomes, reports):
+    for module in (partners, referrals, outcomes, assaults):
         for name, function in inspect.getmembers(module, inspect.isfunction):
             if function.__module__ == module.__name__ and "expected_version" in inspect.signature(function).parameters:
                 found.add(name)

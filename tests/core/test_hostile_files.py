@@ -21,11 +21,11 @@ from django.urls import reverse
 
 from tests.core import hostile_files
 from tests.core.hostile_files import CORPUS, Hostile
+from tracker.assaults.models import AssaultIncident
 from tracker.core.imports import registry
 from tracker.core.imports.reading import FileRefused, open_table
 from tracker.core.imports.services import check_file, confirm_import, preview_import
 from tracker.core.models import ImportJob
-from tracker.reports.models import AssaultIncident
 
 pytestmark = pytest.mark.django_db
 
@@ -211,8 +211,8 @@ def test_another_user_saves_promptly_while_a_large_file_is_checked(
 ) -> None:
     """The reported outage: while the upload page checks a long file, another
     person's save must not wait for (or fail on) a lock the check holds."""
-    from tracker.reports import imports
-    from tracker.reports.services import create_workforce_period
+    from tracker.assaults import imports
+    from tracker.assaults.services import create_workforce_period
 
     checking, saved = threading.Event(), threading.Event()
     build = imports.clean_incident
@@ -327,8 +327,8 @@ def test_another_user_saves_promptly_while_a_file_of_each_kind_is_checked(
 
 
 def test_a_write_failing_half_way_writes_nothing(officer: Any, areas: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tracker.assaults.imports import IncidentImporter
     from tracker.core.imports import running
-    from tracker.reports.imports import IncidentImporter
 
     monkeypatch.setattr(running, "BATCH", 1)
     calls = {"n": 0}

@@ -27,11 +27,11 @@ from tests.interventions.conftest import (  # noqa: F401 - fixtures
     referral_factory,
 )
 from tests.partners.conftest import lists, make_engagement, make_venue  # noqa: F401 - fixtures
+from tracker.assaults.models import AssaultIncident, WorkforcePeriod
 from tracker.core import validation
 from tracker.core.imports import registry
 from tracker.core.imports.services import check_file
 from tracker.core.models import Outcome, OutcomeType
-from tracker.reports.models import AssaultIncident, WorkforcePeriod
 
 pytestmark = pytest.mark.django_db
 TODAY = date(2026, 6, 15)

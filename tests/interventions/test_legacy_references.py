@@ -37,7 +37,7 @@ def test_the_progress_pdf_of_a_person_with_an_old_bad_reference_downloads(
     stored_as(referral, reference)
     client.raise_request_exception = False
     client.force_login(liaison)
-    response = client.get(reverse("reports:referral-pdf", args=[referral.pk]))
+    response = client.get(reverse("interventions:referral-pdf", args=[referral.pk]))
     assert response.status_code == 200
     assert response.content.startswith(b"%PDF")
     assert "X-Injected" not in response.headers

@@ -53,6 +53,7 @@ def pages(
         ("partners:partnership-edit", [partnership.pk]),
         ("partners:partnership-move", [partnership.pk, "signed_up"]),
         ("partners:partnership-commitments", [partnership.pk]),
+        ("partners:partnership-pdf", [partnership.pk]),
         ("partners:partnership-outcome", [partnership.pk]),
         ("partners:engagement-list", []),
         ("partners:engagement-create", []),

@@ -21,8 +21,8 @@ def local(year: int, month: int, day: int, hour: int = 12, minute: int = 0, *, f
 @pytest.fixture
 def incident_factory(db: None, admin_user: Any, areas: dict[str, Any]) -> Callable[..., Any]:
     """make(occurred_at, area=..., victim_role=..., injury=..., outcome=...) -> incident."""
-    from tracker.reports.imports import upsert_incidents
-    from tracker.reports.models import AssaultIncident
+    from tracker.assaults.imports import upsert_incidents
+    from tracker.assaults.models import AssaultIncident
 
     counter = {"n": 0}
 
@@ -46,7 +46,7 @@ def incident_factory(db: None, admin_user: Any, areas: dict[str, Any]) -> Callab
 
 @pytest.fixture
 def workforce_factory(db: None, admin_user: Any) -> Callable[..., Any]:
-    from tracker.reports.services import create_workforce_period
+    from tracker.assaults.services import create_workforce_period
 
     def make(start: date, end: date, officers: int = 2000, staff: int = 1500) -> Any:
         return create_workforce_period(
@@ -86,7 +86,7 @@ def campaign_figures(db: None, admin_user: Any, areas: dict[str, Any]) -> dict[s
     """PRODUCT.md's published figures: 2,219 offences from April 2015 to September
     2018 (680 with injury), of which 152 in July–September 2018 (46 with injury);
     2,000 officers in that quarter, so about 13 officers for each assault."""
-    from tracker.reports.imports import upsert_incidents, upsert_workforce_periods
+    from tracker.assaults.imports import upsert_incidents, upsert_workforce_periods
 
     rng = random.Random(2018)
     rows = _spread(rng, CAMPAIGN_START, QUARTER_START - timedelta(days=1), 2219 - 152, 680 - 46, "EARLY")

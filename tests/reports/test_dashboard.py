@@ -13,6 +13,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
+from tests.pdfs import pdf_text
 from tests.reports.conftest import local
 from tests.reports.counts import STRAND_QUERIES
 from tracker.reports import figures
@@ -22,13 +23,6 @@ pytestmark = pytest.mark.django_db
 
 QUARTER = {"start": "2018-07-01", "end": "2018-09-30"}
 CAMPAIGN = {"start": "2015-04-01", "end": "2018-09-30"}
-
-
-def pdf_text(content: bytes) -> str:
-    result = subprocess.run(  # noqa: S603
-        ["/usr/bin/pdftotext", "-layout", "-", "-"], input=content, capture_output=True, check=True
-    )
-    return result.stdout.decode()
 
 
 def pdf_objects(content: bytes) -> bytes:

@@ -43,7 +43,7 @@ def test_referral_pdf_downloads_with_a_stored_case_reference_full_of_header_char
     Offender.objects.filter(pk=referral.offender_id).update(case_reference=HOSTILE)
     client = Client(raise_request_exception=False)
     client.force_login(liaison)
-    response = client.get(reverse("reports:referral-pdf", args=[referral.pk]))
+    response = client.get(reverse("interventions:referral-pdf", args=[referral.pk]))
     assert response.status_code == 200
     assert response.content.startswith(b"%PDF")
     header = assert_well_formed(response)

@@ -17,10 +17,10 @@ from django.urls import reverse
 from openpyxl import Workbook
 
 from tests.reports.conftest import LONDON, local
+from tracker.assaults.models import AssaultIncident, WorkforcePeriod
 from tracker.core.imports import registry
 from tracker.core.imports.services import check_file
 from tracker.core.models import ImportJob
-from tracker.reports.models import AssaultIncident, WorkforcePeriod
 
 pytestmark = pytest.mark.django_db
 

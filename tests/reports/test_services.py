@@ -9,16 +9,16 @@ import pytest
 from django.db import IntegrityError
 
 from tests.reports.conftest import LONDON, local
-from tracker.core.versioning import EditConflict
-from tracker.reports.imports import upsert_incidents, upsert_workforce_periods
-from tracker.reports.models import AssaultIncident, WorkforcePeriod
-from tracker.reports.services import (
+from tracker.assaults.imports import upsert_incidents, upsert_workforce_periods
+from tracker.assaults.models import AssaultIncident, WorkforcePeriod
+from tracker.assaults.services import (
     FiguresDataError,
     create_incident,
     create_workforce_period,
     update_incident,
     update_workforce_period,
 )
+from tracker.core.versioning import EditConflict
 
 pytestmark = pytest.mark.django_db
 

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.models import Group
@@ -89,6 +91,21 @@ class OutcomeTypeAdmin(SimpleHistoryAdmin):
     list_display = ["name", "active", "order"]
     list_editable = ["active", "order"]
     search_fields = ["name"]
+
+
+class ReadOnlyAdmin(admin.ModelAdmin[Any]):
+    """For records that change only through their services (an import, an action):
+    the admin shows them and changes nothing, so validation and history are the
+    same for every write."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
 
 
 @admin.register(AccessLog)

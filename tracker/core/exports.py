@@ -10,10 +10,11 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.utils import timezone
-from import_export import resources
+from import_export import resources, widgets
 from import_export.formats.base_formats import CSV, XLSX
 
 from tracker.core.downloads import attachment
+from tracker.core.imports import cells
 
 # A cell starting with one of these is run as a formula by spreadsheet programs.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -48,6 +49,26 @@ def looks_like_formula(value: Any) -> bool:
     if text[0] in "=@":
         return True
     return text[0] in "+-" and not NUMBER_LIKE.fullmatch(text)
+
+
+class YesNoWidget(widgets.Widget):
+    """A true/false column: written "yes" or "no", read with the import vocabulary."""
+
+    def clean(self, value: Any, row: Any = None, **kwargs: Any) -> bool | None:
+        return None if cells.blank(value) else cells.yes_no(value)
+
+    def render(self, value: Any, obj: Any = None, **kwargs: Any) -> str:
+        return "yes" if value else "no"
+
+
+class IsoDateWidget(widgets.DateWidget):
+    """A date column: written YYYY-MM-DD, read with the import vocabulary."""
+
+    def __init__(self) -> None:
+        super().__init__(format="%Y-%m-%d")
+
+    def clean(self, value: Any, row: Any = None, **kwargs: Any) -> Any:
+        return None if cells.blank(value) else cells.a_date(value)
 
 
 class SafeExportResource(resources.ModelResource):

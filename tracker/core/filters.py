@@ -16,6 +16,7 @@ import django_filters
 from django import forms
 from django.db import models
 from django_filters.filterset import FILTER_FOR_DBFIELD_DEFAULTS
+from django_filters.widgets import BaseCSVWidget
 
 # The largest value of a 64-bit column: ids are BigAutoField (DEFAULT_AUTO_FIELD), and
 # no integer column here is wider, so nothing larger can match a row.
@@ -75,3 +76,9 @@ class FilterSet(django_filters.FilterSet):
         **FILTER_FOR_DBFIELD_DEFAULTS,
         **{field: {"filter_class": IntegerFilter} for field in _INTEGER_FIELDS},
     }
+
+
+class Select(BaseCSVWidget, forms.Select):
+    """The sort box of every list (OrderingFilter's widget). Named `Select` so the GOV.UK
+    form renderer, which styles widgets by class name, treats it as one (django-filter's
+    own is "CSVSelect")."""

@@ -4,7 +4,7 @@ reason, note and the strand's own fields, for every record with a status.
 The strand's view finds the record (its getter decides visibility: 404) and calls
 `move_page()`. A user who may see the record but not make the move gets 403; a
 move the status does not allow sends them back with the reason; an invalid form
-is shown again with its errors (200, like every form page of the service)."""
+is shown again with its errors (200, like every form page: tracker.core.pages)."""
 
 from __future__ import annotations
 
@@ -14,13 +14,12 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 
-from tracker.core.errors import DomainError
 from tracker.core.forms import RecordVersionMixin, choice_field
 from tracker.core.http import AuthenticatedHttpRequest
 from tracker.core.lifecycle import Lifecycle, Move
-from tracker.core.versioning import EditConflict
+from tracker.core.pages import form_page
 
 
 class MoveForm(RecordVersionMixin, forms.Form):
@@ -89,15 +88,13 @@ def move_page(
     form = MoveForm(
         request.POST if posted else None, lifecycle=lifecycle, move=move, record=record, extra_fields=extra_fields
     )
-    if posted and form.is_valid():
-        try:
-            lifecycle.apply(record, verb, by=user, **form.move_arguments())
-        except EditConflict as conflict:
-            form.add_conflict(conflict)
-        except DomainError as error:
-            form.add_error(None, error.message)
-        else:
-            messages.success(request, lifecycle.moved_message(record))
-            return redirect(back_url)
-    context = {"form": form, "title": title, "caption": caption, "back_url": back_url, "submit": submit}
-    return render(request, "core/form.html", context)
+    return form_page(
+        request,
+        form,
+        title=title,
+        caption=caption,
+        back_url=back_url,
+        submit=submit,
+        save=lambda: lifecycle.apply(record, verb, by=user, **form.move_arguments()),
+        saved=lambda _: lifecycle.moved_message(record),
+    )

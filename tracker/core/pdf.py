@@ -1,16 +1,20 @@
 """The one place the service makes PDFs: WeasyPrint renders a template to a tagged
 PDF (PDF/UA-1, title and language from the template). Board reports, per-record
-reports and disclosure packs all come through `render_pdf`."""
+reports and disclosure packs all come through `render_pdf`, and are served through
+`pdf_download`."""
 
 from __future__ import annotations
 
 from typing import Any
 from urllib.parse import urlsplit
 
+from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils import timezone
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher
+
+from tracker.core.downloads import attachment
 
 
 class InlineOnlyFetcher(URLFetcher):
@@ -29,3 +33,12 @@ def render_pdf(template: str, context: dict[str, Any]) -> bytes:
     pdf: bytes | None = HTML(string=html, url_fetcher=InlineOnlyFetcher()).write_pdf(pdf_variant="pdf/ua-1")
     assert pdf is not None  # noqa: S101  # write_pdf returns bytes when given no target
     return pdf
+
+
+def pdf_download(content: bytes, name: str) -> HttpResponse:
+    """`content` offered as the file `name` (made safe: names come from records). Never
+    kept in a shared or browser cache: a PDF may hold personal data, and figures change."""
+    response = HttpResponse(content, content_type="application/pdf")
+    attachment(response, name)
+    response["Cache-Control"] = "no-store"
+    return response

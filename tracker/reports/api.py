@@ -21,11 +21,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from tracker.assaults.models import VictimRole
 from tracker.core.api.authentication import HasRole
 from tracker.core.permissions import REPORTS
 from tracker.reports import figures
 from tracker.reports.forms import PeriodForm
-from tracker.reports.models import VictimRole
 
 UNSUPPRESSED = (
     "Figures are exact and unrounded, and small counts are NOT suppressed: this answer is for signed-in "

@@ -9,9 +9,6 @@ class ReportsConfig(AppConfig):
     def ready(self) -> None:
         from tracker.core.navigation import Section, register
         from tracker.core.permissions import REPORTS
-        from tracker.reports.imports import register_kinds
-
-        register_kinds()
 
         register(
             Section(

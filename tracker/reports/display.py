@@ -9,9 +9,9 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
+from tracker.assaults.models import VictimRole
 from tracker.reports.charts import bar_chart
 from tracker.reports.figures import WEEKDAYS, AssaultFigures, BoardFigures, Change
-from tracker.reports.models import VictimRole
 from tracker.reports.strand_display import strands_display
 from tracker.reports.suppression import Shown, breakdown, show
 

@@ -19,9 +19,9 @@ from typing import Any, cast
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import ExtractHour, ExtractIsoWeekDay, TruncMonth
 
+from tracker.assaults.models import AssaultIncident, IncidentOutcome, VictimRole, WorkforcePeriod
 from tracker.core.models import Area
 from tracker.reports import strands
-from tracker.reports.models import AssaultIncident, IncidentOutcome, VictimRole, WorkforcePeriod
 from tracker.reports.periods import Period, local_zone
 
 WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import django_filters
-from django import forms
 
-from tracker.core.filters import FilterSet
+from tracker.core.filters import FilterSet, Select
 from tracker.core.forms import DateInput
 from tracker.core.models import Area
 from tracker.reports.models import IssuedReport
@@ -25,26 +22,9 @@ class IssuedReportFilter(FilterSet):
         fields=(("issued_at", "issued"), ("period_start", "period")),
         field_labels={"issued_at": "Date issued", "period_start": "Period"},
         label="Sort by",
+        widget=Select,
     )
 
     class Meta:
         model = IssuedReport
         fields: list[str] = []
-
-    @property
-    def form(self) -> forms.Form:
-        form: forms.Form = super().form
-        sort = form.fields["sort"]
-        if not isinstance(sort.widget, SelectWidget):
-            # django-filter's CSVSelect has no GOV.UK rule in the shared renderer.
-            sort.widget = SelectWidget(choices=sort.choices)  # type: ignore[attr-defined]  # a ChoiceField
-        return form
-
-
-class SelectWidget(forms.Select):
-    """One sort key from a select, handed to OrderingFilter's field as a list. Named
-    "…Widget" so the GOV.UK renderer sees widget type "select"."""
-
-    def value_from_datadict(self, data: Any, files: Any, name: str) -> Any:
-        value = super().value_from_datadict(data, files, name)
-        return [value] if value else None

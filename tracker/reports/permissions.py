@@ -2,8 +2,8 @@
 service asks these; nowhere else decides them.
 
 - Every role reads the dashboard and downloads board reports (`REPORTS` in core).
-- Partnership officers and administrators issue (archive) board reports and import
-  assault incidents and workforce figures.
+- Partnership officers and administrators issue (archive) board reports.
+  (Who imports the figures' inputs: tracker.assaults.permissions.)
 """
 
 from __future__ import annotations
@@ -16,7 +16,6 @@ if TYPE_CHECKING:
     from tracker.core.models import User
 
 ISSUERS = frozenset({Role.OFFICER, Role.ADMIN})
-FIGURE_IMPORTERS = frozenset({Role.OFFICER, Role.ADMIN})
 
 
 def can_issue(user: User) -> bool:

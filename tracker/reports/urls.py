@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tracker.reports import record_views, views
+from tracker.reports import views
 
 app_name = "reports"
 
@@ -10,6 +10,4 @@ urlpatterns = [
     path("issued/", views.IssuedReportListView.as_view(), name="issued"),
     path("issued/new/", views.issue, name="issue"),
     path("issued/<int:pk>/download/", views.issued_download, name="issued-download"),
-    path("referrals/<int:pk>/progress.pdf", record_views.referral_report, name="referral-pdf"),
-    path("partnerships/<int:pk>/summary.pdf", record_views.partnership_report, name="partnership-pdf"),
 ]

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 from tracker.core.downloads import attachment
 from tracker.core.http import AuthenticatedHttpRequest
 from tracker.core.lists import FilteredListView
+from tracker.core.pdf import pdf_download
 from tracker.core.permissions import REPORTS, roles_required
 from tracker.reports import figures
 from tracker.reports.display import board_display
@@ -61,10 +62,7 @@ def board_pdf(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = PeriodForm(request.GET)
     if not form.is_valid():
         return _bad_request(request, form)
-    content = render_board_pdf(form.period, form.chosen_area)
-    response = HttpResponse(content, content_type="application/pdf")
-    attachment(response, filename(form.period, form.chosen_area))
-    return response
+    return pdf_download(render_board_pdf(form.period, form.chosen_area), filename(form.period, form.chosen_area))
 
 
 @require_POST

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.contrib.auth import authenticate
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, serializers, status
 from rest_framework.permissions import AllowAny, IsAuthenticated
@@ -17,7 +18,7 @@ from tracker.core.api.authentication import TokenAuthentication
 from tracker.core.api.base import TrackerViewSet, request_user
 from tracker.core.api.throttling import ScopedRateThrottle
 from tracker.core.api.tokens import issue_token, revoke_token
-from tracker.core.models import ApiToken, Area, Organisation, OutcomeType
+from tracker.core.models import ApiToken, Area, ManagedList, Organisation, OutcomeType
 from tracker.core.permissions import ANY_ROLE
 from tracker.core.roles import Role
 
@@ -141,6 +142,38 @@ class OutcomeTypeSerializer(serializers.ModelSerializer[OutcomeType]):
 
 class ReadOnlyListViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TrackerViewSet):
     allowed_roles = ANY_ROLE
+
+
+class ManagedListSerializer(serializers.Serializer[Any]):
+    id = serializers.IntegerField(read_only=True)
+    name = serializers.CharField(read_only=True)
+    description = serializers.CharField(read_only=True)
+    active = serializers.BooleanField(read_only=True, help_text="Inactive entries stay on old records only.")
+
+
+def managed_list_viewset(
+    model: type[ManagedList],
+    serializer: type[serializers.Serializer[Any]],
+    doc: str,
+    *,
+    roles: frozenset[Role],
+    filterset: type[Any] | None = None,
+) -> type[TrackerViewSet]:
+    """A strand's managed list (administrators keep it in the admin site), read-only
+    for the roles that send its ids, in the list's own order."""
+
+    class ManagedListViewSet(ReadOnlyListViewSet):
+        __doc__ = doc
+        serializer_class = serializer
+        filterset_class = filterset
+        allowed_roles = roles
+        queryset = model._default_manager.none()
+
+        def get_queryset(self) -> QuerySet[Any]:
+            return model._default_manager.all()
+
+    ManagedListViewSet.__name__ = ManagedListViewSet.__qualname__ = f"{model.__name__}ViewSet"
+    return ManagedListViewSet
 
 
 class AreaViewSet(ReadOnlyListViewSet):

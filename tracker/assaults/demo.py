@@ -12,11 +12,10 @@ from datetime import date, datetime, timedelta
 
 from django.utils import timezone
 
+from tracker.assaults.imports import upsert_incidents, upsert_workforce_periods
+from tracker.assaults.models import IncidentOutcome, VictimRole
 from tracker.core.demo import AREAS
 from tracker.core.models import User
-from tracker.reports.imports import upsert_incidents, upsert_workforce_periods
-from tracker.reports.models import IncidentOutcome, VictimRole
-from tracker.reports.periods import local_zone, quarter_start
 
 PER_YEAR = 700
 YEARS = 5
@@ -74,7 +73,7 @@ def _month_rows(month: date, scale: int) -> list[dict[str, object]]:
     cells = _hour_weights()
     day_weights = {d: [w for wd, _, w in cells if wd == d.weekday()] for d in days}
     count = round(PER_YEAR * scale / 12 * rng.uniform(0.85, 1.15))
-    zone = local_zone()
+    zone = timezone.get_default_timezone()
     rows = []
     for n in range(count):
         day = rng.choices(days, weights=[sum(day_weights[d]) for d in days])[0]
@@ -101,9 +100,9 @@ def seed(*, scale: int, log: Callable[[str], None]) -> None:
     incidents = upsert_incidents(rows, by=admin)
     rng = random.Random("workforce")
     quarters = []
-    start = quarter_start(months[0])
+    start = months[0].replace(month=3 * ((months[0].month - 1) // 3) + 1)  # the first month's quarter
     while start <= last:
-        end = quarter_start(start + timedelta(days=95)) - timedelta(days=1)
+        end = (start + timedelta(days=95)).replace(day=1) - timedelta(days=1)  # three months on
         quarters.append(
             {
                 "period_start": start,
@@ -115,6 +114,6 @@ def seed(*, scale: int, log: Callable[[str], None]) -> None:
         start = end + timedelta(days=1)
     workforce = upsert_workforce_periods(quarters, by=admin)
     log(
-        f"reports: {incidents.new} assault incidents created ({incidents.unchanged} already there), "
+        f"assaults: {incidents.new} assault incidents created ({incidents.unchanged} already there), "
         f"{workforce.new} workforce periods created"
     )

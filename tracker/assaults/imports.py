@@ -12,16 +12,10 @@ from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Any
 
-from tracker.core.bulk import upsert_in_bulk
-from tracker.core.imports import cells
-from tracker.core.imports.reading import HEADER_ROWS, RowError, RowSource, as_source
-from tracker.core.imports.registry import ImportKind, register
-from tracker.core.imports.running import ImportOutcome, Problems, RowImporter, run_rows
-from tracker.core.models import User
-from tracker.reports.models import AssaultIncident, WorkforcePeriod
-from tracker.reports.permissions import FIGURE_IMPORTERS
-from tracker.reports.resources import IncidentResource, WorkforceResource
-from tracker.reports.services import (
+from tracker.assaults.models import AssaultIncident, WorkforcePeriod
+from tracker.assaults.permissions import FIGURE_IMPORTERS
+from tracker.assaults.resources import IncidentResource, WorkforceResource
+from tracker.assaults.services import (
     INCIDENT_FIELDS,
     WORKFORCE_FIELDS,
     FiguresDataError,
@@ -29,6 +23,12 @@ from tracker.reports.services import (
     clean_incident,
     clean_workforce,
 )
+from tracker.core.bulk import upsert_in_bulk
+from tracker.core.imports import cells
+from tracker.core.imports.reading import HEADER_ROWS, RowError, RowSource, as_source
+from tracker.core.imports.registry import ImportKind, register
+from tracker.core.imports.running import ImportOutcome, Problems, RowImporter, run_rows
+from tracker.core.models import User
 
 Raw = dict[str, Any]
 Span = tuple[date, date]
