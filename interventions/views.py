@@ -1,6 +1,9 @@
 """Pages of the offender behaviour strand. Every read starts from `visible_to(user)`
 (or a getter built on it), so a record outside the user's scope is a 404; every
-page or export that shows personal data writes the access log."""
+page or export that shows personal data marks the people it shows
+(`tracker.core.access_log.consulted`): the request then writes one access-log row
+naming them all. Form pages mark only when they render, so a save that redirects
+logs nothing more."""
 
 from __future__ import annotations
 
@@ -14,7 +17,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView
 
-from tracker.core.access_log import log_access
+from tracker.core.access_log import consulted
 from tracker.core.forms import posted_version_change
 from tracker.core.history import history_entries
 from tracker.core.http import AuthenticatedHttpRequest
@@ -49,17 +52,18 @@ def _posted(request: AuthenticatedHttpRequest) -> Any:
 
 
 class PersonalDataListView(FilteredListView):
-    """A list of personal records: one access-log row per record shown or exported."""
+    """A list of personal records: the request's access-log row names every person
+    on the page, or every person exported."""
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         searched = bool(self.request.GET.get("q", "").strip())
-        action = AccessLog.Action.SEARCH if searched else AccessLog.Action.LIST
-        log_access(self.request.user, context["object_list"], action=action, request=self.request)
+        consulted(context["object_list"], action=AccessLog.Action.SEARCH if searched else AccessLog.Action.LIST)
         return context
 
     def export_queryset(self, rows: QuerySet[Any]) -> QuerySet[Any]:
-        log_access(self.request.user, rows, action=AccessLog.Action.EXPORT, request=self.request)
+        # Evaluates the rows once; the export reads the same evaluated queryset.
+        consulted(rows, action=AccessLog.Action.EXPORT, way=AccessLog.Way.EXPORT)
         return rows
 
 
@@ -99,7 +103,7 @@ class ReferralListView(PersonalDataListView):
 def referral_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     user = request.user
     referral = get_referral_for(user, pk)
-    log_access(user, [referral], action=AccessLog.Action.VIEW, request=request)
+    consulted(about=referral, action=AccessLog.Action.VIEW)
     sessions = list(referral.sessions.select_related("recorded_by").order_by("scheduled_on", "id"))
     attended, planned = services.progress(referral, sessions)
     follow_up = getattr(referral, "follow_up", None) if referral.status in {"completed", "not_completed"} else None
@@ -123,7 +127,15 @@ def referral_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return render(request, "interventions/referral_detail.html", context)
 
 
-def _form_page(request: AuthenticatedHttpRequest, form: Any, **context: Any) -> HttpResponse:
+def _form_page(
+    request: AuthenticatedHttpRequest, form: Any, *, about: Offender | Referral | None = None, **context: Any
+) -> HttpResponse:
+    """Render a form page; one about a person or a referral (its caption names the
+    person, its fields hold their details) is a consultation of that person."""
+    if about is not None:
+        consulted(about=about, action=AccessLog.Action.FORM)
+    else:
+        consulted(action=AccessLog.Action.FORM)  # any people its choices show (a picker)
     return render(request, "interventions/form.html", {"form": form, **context})
 
 
@@ -162,7 +174,9 @@ def referral_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             messages.success(request, f"{referral.reference} updated.")
             return redirect("interventions:referral", pk=referral.pk)
     back = reverse("interventions:referral", args=[pk])
-    return _form_page(request, form, title=f"Edit {referral.reference}", submit="Save changes", back=back)
+    return _form_page(
+        request, form, about=referral, title=f"Edit {referral.reference}", submit="Save changes", back=back
+    )
 
 
 @roles_required(INTERVENTIONS)
@@ -211,7 +225,15 @@ def referral_complete(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
             return redirect("interventions:referral", pk=referral.pk)
     back = reverse("interventions:referral", args=[pk])
     title = f"Complete {referral.reference}"
-    return _form_page(request, form, title=title, submit="Complete referral", back=back, caption=str(referral.offender))
+    return _form_page(
+        request,
+        form,
+        about=referral,
+        title=title,
+        submit="Complete referral",
+        back=back,
+        caption=str(referral.offender),
+    )
 
 
 @roles_required(INTERVENTIONS)
@@ -233,7 +255,7 @@ def referral_assign(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             messages.success(request, f"{referral.reference} assigned.")
             return redirect("interventions:referral", pk=referral.pk)
     back = reverse("interventions:referral", args=[pk])
-    return _form_page(request, form, title=f"Assign {referral.reference}", submit="Assign", back=back)
+    return _form_page(request, form, about=referral, title=f"Assign {referral.reference}", submit="Assign", back=back)
 
 
 @roles_required(INTERVENTIONS)
@@ -252,7 +274,9 @@ def session_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             return redirect(reverse("interventions:referral", args=[pk]) + "#sessions")
     back = reverse("interventions:referral", args=[pk])
     title = f"Record a session: {referral.reference}"
-    return _form_page(request, form, title=title, submit="Save session", back=back, caption=str(referral.offender))
+    return _form_page(
+        request, form, about=referral, title=title, submit="Save session", back=back, caption=str(referral.offender)
+    )
 
 
 @require_POST
@@ -296,7 +320,9 @@ def follow_up(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             return redirect("interventions:referral", pk=pk)
     back = reverse("interventions:referral", args=[pk])
     title = f"12-month follow-up: {referral.reference}"
-    return _form_page(request, form, title=title, submit="Save follow-up", back=back, caption=str(referral.offender))
+    return _form_page(
+        request, form, about=referral, title=title, submit="Save follow-up", back=back, caption=str(referral.offender)
+    )
 
 
 # Offenders ------------------------------------------------------------------
@@ -317,9 +343,8 @@ class OffenderListView(PersonalDataListView):
 def offender_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     user = request.user
     offender = get_offender_for(user, pk)
-    log_access(user, [offender], action=AccessLog.Action.VIEW, request=request)
+    consulted(about=offender, action=AccessLog.Action.VIEW)
     referrals = list(Referral.objects.visible_to(user).filter(offender=offender).for_list())
-    log_access(user, referrals, action=AccessLog.Action.LIST, request=request)
     return render(
         request,
         "interventions/offender_detail.html",
@@ -370,7 +395,9 @@ def offender_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             messages.success(request, "Details updated.")
             return redirect("interventions:offender", pk=pk)
     back = reverse("interventions:offender", args=[pk])
-    return _form_page(request, form, title="Change a person's details", submit="Save changes", back=back)
+    return _form_page(
+        request, form, about=offender, title="Change a person's details", submit="Save changes", back=back
+    )
 
 
 # Programmes (no personal data) -----------------------------------------------

@@ -16,10 +16,12 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
+from tracker.core.access_log import consulted
 from tracker.core.errors import DomainError
 from tracker.core.forms import RecordVersionMixin, choice_field
 from tracker.core.http import AuthenticatedHttpRequest
 from tracker.core.lifecycle import Lifecycle, Move
+from tracker.core.models import AccessLog
 from tracker.core.versioning import EditConflict
 
 
@@ -99,5 +101,8 @@ def move_page(
         else:
             messages.success(request, lifecycle.moved_message(record))
             return redirect(back_url)
+    # The page is about the record (its caption may name a person): a consultation of
+    # the people it shows, if any.
+    consulted(about=record, action=AccessLog.Action.FORM)
     context = {"form": form, "title": title, "caption": caption, "back_url": back_url, "submit": submit}
     return render(request, "core/form.html", context)

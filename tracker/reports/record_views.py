@@ -7,7 +7,7 @@ from django.http import Http404, HttpResponse
 from interventions.permissions import is_handler
 from interventions.querysets import get_referral_for
 from partners.getters import get_partnership_for
-from tracker.core.access_log import log_access
+from tracker.core.access_log import consulted
 from tracker.core.downloads import attachment
 from tracker.core.http import AuthenticatedHttpRequest
 from tracker.core.models import AccessLog, User
@@ -31,7 +31,7 @@ def referral_report(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if not is_handler(user, referral):
         raise Http404
     content = referral_pdf(referral)
-    log_access(user, [referral], action=AccessLog.Action.REPORT, request=request)
+    consulted(about=referral, action=AccessLog.Action.REPORT, way=AccessLog.Way.PDF)
     return _pdf(content, f"referral-{referral.offender.case_reference}.pdf")
 
 
