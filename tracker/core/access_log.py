@@ -155,6 +155,17 @@ def log_access(
     return log
 
 
+def log_sign_in(request: HttpRequest, *, user: User | None, username: str = "", way: str = AccessLog.Way.PAGE) -> None:
+    """Record a sign-in (the user given) or a refused one (`user` None): a refusal
+    names the account tried if there is one, and keeps the username typed; never
+    the password. Shown beside the consultations on the data protection pages."""
+    if user is not None:
+        log_access(user, action=AccessLog.Action.SIGN_IN, way=way, request=request)
+        return
+    tried = User._default_manager.filter(username=username).first() if username else None
+    log_access(tried, action=AccessLog.Action.SIGN_IN_FAILED, way=way, request=request, label=username)
+
+
 class ConsultationLogMiddleware:
     """One consultation per request, written as one log row once the response is
     ready (a response that shows personal data is not sent unless its log row is
