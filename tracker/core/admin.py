@@ -92,6 +92,9 @@ class OutcomeTypeAdmin(SimpleHistoryAdmin):
     search_fields = ["name"]
 
 
+SHORT_LIST = 3
+
+
 @admin.register(AccessLog)
 class AccessLogAdmin(admin.ModelAdmin[AccessLog]):
     """The consultation log, read-only: it is evidence, never added to, edited or
@@ -100,7 +103,7 @@ class AccessLogAdmin(admin.ModelAdmin[AccessLog]):
     or a username, a referral number, a path or an address. The data protection
     officer's own pages are in tracker/dataprotection/."""
 
-    list_display = ["at", "user", "action", "way", "record_label", "people_named", "path", "client_address"]
+    list_display = ["at", "user", "action", "way", "record_label", "people_in_short", "path", "client_address"]
     list_filter = ["action", "way", ("at", admin.DateFieldListFilter)]
     search_fields = ["=consulted__person_id", "=record_label", "user__username", "path", "client_address"]
     search_help_text = "A person's id, a username, a referral number (R00012), a path or an address."
@@ -128,6 +131,13 @@ class AccessLogAdmin(admin.ModelAdmin[AccessLog]):
     def people_named(self, obj: AccessLog) -> str:
         ids = sorted(c.person_id for c in obj.consulted.all())
         return ", ".join(f"Person {pk}" for pk in ids) or "–"
+
+    @admin.display(description="People shown")
+    def people_in_short(self, obj: AccessLog) -> str:
+        ids = sorted(c.person_id for c in obj.consulted.all())
+        shown = ", ".join(f"Person {pk}" for pk in ids[:SHORT_LIST])
+        more = len(ids) - SHORT_LIST
+        return (f"{shown} and {more} more" if more > 0 else shown) or "–"
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
