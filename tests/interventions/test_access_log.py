@@ -216,3 +216,26 @@ def test_the_log_records_where_an_api_read_came_from(
     assert row.client_address == "203.0.113.5"
     assert row.way == AccessLog.Way.API
     assert row.user == liaison
+
+
+@pytest.mark.parametrize("size", [3, 30])
+def test_the_log_admin_list_queries_do_not_grow(
+    size: int,
+    referral_factory: Callable[..., Referral],
+    liaison: Any,
+    admin_user: Any,
+    client: Any,
+    django_assert_max_num_queries: Any,
+) -> None:
+    referrals = [referral_factory("submitted") for _ in range(size)]
+    client.force_login(liaison)
+    for referral in referrals:
+        client.get(reverse("interventions:referral", args=[referral.pk]))
+    client.get(reverse("interventions:referrals"))
+    client.force_login(admin_user)
+    # 1 session, 2 user, 3 count, 4 count without filters, 5 page of rows with their
+    # users, 6 their people (prefetched), 7-8 date hierarchy (range, days), 9-11 session save
+    with django_assert_max_num_queries(11):
+        response = client.get(reverse("admin:core_accesslog_changelist"))
+    assert response.status_code == 200
+    assert "and 0 more" not in response.content.decode()
