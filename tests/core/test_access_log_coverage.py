@@ -165,10 +165,15 @@ PAGES: dict[str, NoPersonalData | list[Shows]] = {
             data=lambda w: {"file": _upload(w.import_file())},
         ),
     ],
-    "import-preview": NoPersonalData(
-        "Shows the stored result of a check (counts, row numbers, messages); the check itself, at upload and "
-        "again at confirmation, is logged naming the people it compared rows with."
-    ),
+    # The check page shows what the check found about the people it compared rows with.
+    "import-preview": [
+        Shows(
+            "liaison",
+            lambda w: _page("import-preview", w.import_job.pk),
+            lambda w: {w.known_person.pk},
+            way=IMPORT,
+        ),
+    ],
     "import-confirm": [
         Shows(
             "liaison",

@@ -222,3 +222,9 @@ def test_the_import_check_logs_the_people_it_compared_rows_with(
     row = AccessLog.objects.get()
     assert (row.user, row.action, row.way) == (liaison, AccessLog.Action.IMPORT, AccessLog.Way.IMPORT)
     assert list(row.consulted.values_list("person_id", flat=True)) == [known.pk]
+    # Each view of the check page names them again.
+    assert client.get(response.url).status_code == 200
+    again = AccessLog.objects.latest("id")
+    assert again.pk != row.pk
+    assert (again.action, again.way, again.path) == (AccessLog.Action.IMPORT, AccessLog.Way.IMPORT, response.url)
+    assert list(again.consulted.values_list("person_id", flat=True)) == [known.pk]
