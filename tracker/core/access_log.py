@@ -46,8 +46,8 @@ def people_shown(records: Iterable[models.Model]) -> set[int]:
 
 @dataclass
 class Consultation:
-    """What one request showed. The first call that gives an action (or a record the
-    request is about) decides it; every call adds its people."""
+    """What one request showed. The first call that gives an action, a way in or the
+    record the request is about decides each; every call adds its people."""
 
     action: str = ""
     way: str = ""
@@ -67,7 +67,7 @@ class Consultation:
             self.record = self.record or about
             self.people |= people_shown([about])
         self.action = self.action or action
-        self.way = way or self.way
+        self.way = self.way or way
         self.people |= people_shown(records)
         self.people |= {int(pk) for pk in people if pk is not None}
 
