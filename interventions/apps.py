@@ -66,5 +66,6 @@ class InterventionsConfig(AppConfig):
                 label="Referral",
                 visible=Referral.objects.visible_to,
                 may_record=lambda user, record: False,
+                people=lambda ids: Referral.objects.filter(pk__in=ids).values_list("offender_id", flat=True),
             )
         )

@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.db.models import Q
 
+from tracker.core.access_log import ConsultedChoiceIterator
 from tracker.core.forms import DateInput, RecordVersionMixin, VersionedModelForm, choice_field, model_choice_field
 from tracker.core.models import Organisation, Outcome, User
 
@@ -101,7 +102,11 @@ class ReferralForm(VersionedModelForm):
 
     def __init__(self, *args: Any, user: User, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        model_choice_field(self, "offender").queryset = Offender.objects.visible_to(user)
+        people = model_choice_field(self, "offender")
+        # Every person listed in the picker is shown: the page's log names them. (Set
+        # before the queryset, which hands the widget its choices.)
+        people.iterator = ConsultedChoiceIterator
+        people.queryset = Offender.objects.visible_to(user)
         current = Q(pk=self.instance.programme_id) if self.instance.pk else Q()
         model_choice_field(self, "programme").queryset = Programme.objects.filter(Q(active=True) | current)
         model_choice_field(self, "handling_organisation").queryset = Organisation.objects.filter(

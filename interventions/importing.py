@@ -24,13 +24,14 @@ from django.db.models.functions import Upper
 from import_export import fields
 
 from tracker.core import validation
+from tracker.core.access_log import consulted
 from tracker.core.exports import IsoDateWidget, YesNoWidget
 from tracker.core.imports import cells, registry
 from tracker.core.imports.reading import RowError
 from tracker.core.imports.resources import TrackerResource
 from tracker.core.imports.running import ImportOutcome, Problems, RowImporter, RowsRefused
 from tracker.core.imports.running import Row as ImportRow
-from tracker.core.models import Area, Organisation, User
+from tracker.core.models import AccessLog, Area, Organisation, User
 from tracker.core.roles import Role
 
 from . import services
@@ -137,6 +138,13 @@ class _Lookups:
         referrals = Referral.objects.visible_to(by).filter(pk__in=numbers)
         related = referrals.select_related("offender", "programme", "area", "handling_organisation")
         self.referrals = {r.pk: r for r in related}
+        # The check compares each row with these people's records and says how they
+        # differ: a consultation of every one of them (logged once for the request).
+        consulted(
+            people=[p.pk for people in found.values() for p in people] + [r.offender_id for r in related],
+            action=AccessLog.Action.IMPORT,
+            way=AccessLog.Way.IMPORT,
+        )
 
 
 def _read_row(row: ImportRow, lookups: _Lookups) -> Row | None:

@@ -16,7 +16,7 @@ from django.db.models import BooleanField, Case, Q, QuerySet, Value, When
 from django.urls import reverse
 from django.utils import timezone
 
-from tracker.core.access_log import log_access
+from tracker.core.access_log import consulted
 from tracker.core.models import AccessLog, User
 from tracker.core.mywork import WorkItem, WorkSection
 
@@ -80,7 +80,7 @@ def _referral_url(pk: int, anchor: str = "") -> str:
 
 
 def sections(user: User) -> list[WorkSection]:
-    """The items, and one access-log row for each referral whose person is named."""
+    """The items; every person named is marked for the page's access-log row."""
     result: list[WorkSection] = []
     shown: list[Any] = []
     if user.is_probation_liaison:
@@ -144,7 +144,7 @@ def sections(user: User) -> list[WorkSection]:
                 "No follow-ups due.",
             )
         )
-    log_access(user, {r.pk: r for r in shown}.values(), action=AccessLog.Action.LIST)
+    consulted(shown, action=AccessLog.Action.LIST)
     return result
 
 

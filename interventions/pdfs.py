@@ -10,7 +10,7 @@ from interventions.models import Referral
 from interventions.permissions import is_handler
 from interventions.querysets import get_referral_for
 from interventions.services import progress
-from tracker.core.access_log import log_access
+from tracker.core.access_log import consulted
 from tracker.core.http import AuthenticatedHttpRequest
 from tracker.core.models import AccessLog, User
 from tracker.core.outcomes import outcomes_for
@@ -46,5 +46,5 @@ def referral_report(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if not is_handler(user, referral):
         raise Http404
     content = referral_pdf(referral)
-    log_access(user, [referral], action=AccessLog.Action.REPORT, way=AccessLog.Way.PDF, request=request)
+    consulted(about=referral, action=AccessLog.Action.REPORT, way=AccessLog.Way.PDF)
     return pdf_download(content, f"referral-{referral.offender.case_reference}.pdf")

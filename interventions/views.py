@@ -1,6 +1,9 @@
 """Pages of the offender behaviour strand. Every read starts from `visible_to(user)`
 (or a getter built on it), so a record outside the user's scope is a 404; every
-page or export that shows personal data writes the access log."""
+page or export that shows personal data marks the people it shows
+(`tracker.core.access_log.consulted`): the request then writes one access-log row
+naming them all. Form pages mark only when they render, so a save that redirects
+logs nothing more."""
 
 from __future__ import annotations
 
@@ -14,7 +17,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView
 
-from tracker.core.access_log import log_access
+from tracker.core.access_log import consulted
 from tracker.core.forms import posted_version_change
 from tracker.core.history import history_entries
 from tracker.core.http import AuthenticatedHttpRequest
@@ -44,17 +47,18 @@ from .resources import OffenderResource, ProgrammeResource
 
 
 class PersonalDataListView(FilteredListView):
-    """A list of personal records: one access-log row per record shown or exported."""
+    """A list of personal records: the request's access-log row names every person
+    on the page, or every person exported."""
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         searched = bool(self.request.GET.get("q", "").strip())
-        action = AccessLog.Action.SEARCH if searched else AccessLog.Action.LIST
-        log_access(self.request.user, context["object_list"], action=action, request=self.request)
+        consulted(context["object_list"], action=AccessLog.Action.SEARCH if searched else AccessLog.Action.LIST)
         return context
 
     def export_queryset(self, rows: QuerySet[Any]) -> QuerySet[Any]:
-        log_access(self.request.user, rows, action=AccessLog.Action.EXPORT, request=self.request)
+        # Evaluates the rows once; the export reads the same evaluated queryset.
+        consulted(rows, action=AccessLog.Action.EXPORT, way=AccessLog.Way.EXPORT)
         return rows
 
 
@@ -94,7 +98,7 @@ class ReferralListView(PersonalDataListView):
 def referral_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     user = request.user
     referral = get_referral_for(user, pk)
-    log_access(user, [referral], action=AccessLog.Action.VIEW, request=request)
+    consulted(about=referral, action=AccessLog.Action.VIEW)
     sessions = list(referral.sessions.select_related("recorded_by").order_by("scheduled_on", "id"))
     attended, planned = services.progress(referral, sessions)
     follow_up = getattr(referral, "follow_up", None) if referral.status in {"completed", "not_completed"} else None
@@ -149,6 +153,7 @@ def referral_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         request,
         form,
         title=f"Edit {referral.reference}",
+        about=referral,
         submit="Save changes",
         back_url=_referral_url(referral),
         save=lambda: services.update_referral(
@@ -190,6 +195,7 @@ def referral_complete(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
         request,
         form,
         title=f"Complete {referral.reference}",
+        about=referral,
         caption=str(referral.offender),
         submit="Complete referral",
         back_url=_referral_url(referral),
@@ -214,6 +220,7 @@ def referral_assign(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         request,
         form,
         title=f"Assign {referral.reference}",
+        about=referral,
         submit="Assign",
         back_url=_referral_url(referral),
         save=lambda: services.assign(
@@ -234,6 +241,7 @@ def session_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         request,
         form,
         title=f"Record a session: {referral.reference}",
+        about=referral,
         caption=str(referral.offender),
         submit="Save session",
         back_url=_referral_url(referral),
@@ -270,6 +278,7 @@ def follow_up(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         request,
         form,
         title=f"12-month follow-up: {referral.reference}",
+        about=referral,
         caption=str(referral.offender),
         submit="Save follow-up",
         back_url=_referral_url(referral),
@@ -302,9 +311,8 @@ class OffenderListView(PersonalDataListView):
 def offender_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     user = request.user
     offender = get_offender_for(user, pk)
-    log_access(user, [offender], action=AccessLog.Action.VIEW, request=request)
+    consulted(about=offender, action=AccessLog.Action.VIEW)
     referrals = list(Referral.objects.visible_to(user).filter(offender=offender).for_list())
-    log_access(user, referrals, action=AccessLog.Action.LIST, request=request)
     return render(
         request,
         "interventions/offender_detail.html",
@@ -342,6 +350,7 @@ def offender_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         request,
         form,
         title="Change a person's details",
+        about=offender,
         submit="Save changes",
         back_url=reverse("interventions:offender", args=[pk]),
         save=lambda: services.update_offender(

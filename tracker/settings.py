@@ -63,6 +63,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # One consultation-log row per request that showed people's personal data.
+    "tracker.core.access_log.ConsultationLogMiddleware",
     "tracker.core.middleware.TrackerLoginRequiredMiddleware",
     "tracker.core.middleware.RoleRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

@@ -10,6 +10,7 @@ from django.db.models import Q
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from tracker.core.access_log import consulted
 from tracker.core.api.base import MoveSerializer, VersionedSerializerMixin, request_user, set_related_queryset
 from tracker.core.models import Organisation, Outcome, OutcomeType, User
 
@@ -39,6 +40,10 @@ class OffenderSerializer(VersionedSerializerMixin, serializers.ModelSerializer[O
         # and answers 400. No uniqueness validator: it would look at every record.
         validators: list[Any] = []
 
+    def to_representation(self, instance: Offender) -> dict[str, Any]:
+        consulted([instance])  # the answer's access-log row names everyone written out
+        return dict(super().to_representation(instance))
+
 
 class PersonSerializer(serializers.ModelSerializer[Offender]):
     """The person a referral is about, as its readers may see them."""
@@ -47,6 +52,10 @@ class PersonSerializer(serializers.ModelSerializer[Offender]):
         model = Offender
         fields = ["id", "case_reference", "first_name", "last_name", "date_of_birth"]
         read_only_fields = fields
+
+    def to_representation(self, instance: Offender) -> dict[str, Any]:
+        consulted([instance])
+        return dict(super().to_representation(instance))
 
 
 class ReferralFollowUpSerializer(serializers.ModelSerializer[FollowUp]):
@@ -239,6 +248,12 @@ class SessionSerializer(VersionedSerializerMixin, serializers.ModelSerializer[Se
             "recorded_by",
         ]
         read_only_fields = ["concern_acknowledged_at"]
+
+    def to_representation(self, instance: Session) -> dict[str, Any]:
+        # A session (attendance, behaviour, notes) is about the referral's person,
+        # whom the caller can name from the referral id.
+        consulted(people=[instance.referral.offender_id])
+        return dict(super().to_representation(instance))
 
     def get_fields(self) -> dict[str, serializers.Field[Any, Any, Any, Any]]:
         fields = super().get_fields()

@@ -15,7 +15,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from tracker.core.access_log import log_access
+from tracker.core.access_log import consulted
 from tracker.core.api.base import (
     MoveSerializer,
     ServiceCreateMixin,
@@ -46,22 +46,14 @@ from .serializers import (
 
 
 class PersonalDataReadMixin:
-    """Lists and records that carry people's names write the access log, one row per
-    record returned, as the pages do."""
-
-    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        view: Any = self
-        queryset = view.filter_queryset(view.get_queryset())
-        page = view.paginate_queryset(queryset)
-        rows = list(page if page is not None else queryset)
-        log_access(request_user(request), rows, action=AccessLog.Action.API, request=request._request)
-        data = view.get_serializer(rows, many=True).data
-        return view.get_paginated_response(data) if page is not None else Response(data)
+    """Records about people: the serializers mark every person they write out, so
+    the answer's one access-log row names them all (tracker.core.access_log); a
+    read of one record also names that record."""
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         view: Any = self
         instance = view.get_object()
-        log_access(request_user(request), [instance], action=AccessLog.Action.API, request=request._request)
+        consulted(about=instance, action=AccessLog.Action.API)
         return Response(view.get_serializer(instance).data)
 
 
@@ -280,7 +272,9 @@ class ReferralViewSet(
 # Sessions -------------------------------------------------------------------
 
 
-class SessionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ServiceCreateMixin, ServiceViewSet):
+class SessionViewSet(
+    PersonalDataReadMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, ServiceCreateMixin, ServiceViewSet
+):
     """Programme sessions of the referrals you may see; filter with `referral`.
     Recording one is for the handling organisation, while the referral is accepted
     or started."""
@@ -294,7 +288,8 @@ class SessionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ServiceCr
 
     def get_queryset(self) -> QuerySet[Any]:
         visible = Referral.objects.visible_to(self.request.user).values("pk")
-        return Session.objects.filter(referral__in=visible).select_related("recorded_by")
+        # The referral is joined for the person each session is about (the access log).
+        return Session.objects.filter(referral__in=visible).select_related("recorded_by", "referral")
 
     def create_record(self, data: dict[str, Any], *, by: Any) -> Session:
         values = {k: v for k, v in data.items() if k != "version"}

@@ -205,3 +205,26 @@ def test_the_caseload_export_imports_back_unchanged(client: Any, liaison: Any, r
     job = preview_import(KIND, content, "caseload.csv", by=liaison)
     assert job.errors == []
     assert (job.new, job.updated, job.unchanged) == (0, 0, 1)
+
+
+def test_the_import_check_logs_the_people_it_compared_rows_with(
+    client: Any, liaison: Any, offender_factory: Callable[..., Offender]
+) -> None:
+    from tracker.core.models import AccessLog
+
+    known = offender_factory(by=liaison, case_reference="C-1", first_name="Dana", last_name="Other")
+    offender_factory(by=liaison, case_reference="C-2")  # not in the file: not consulted
+    client.force_login(liaison)
+    upload = io.BytesIO(csv(GOOD_ROW, GOOD_ROW.replace("C-1", "C-7")))
+    upload.name = "r.csv"
+    response = client.post(reverse("import-upload", args=["referrals"]), {"file": upload})
+    assert response.status_code == 302
+    row = AccessLog.objects.get()
+    assert (row.user, row.action, row.way) == (liaison, AccessLog.Action.IMPORT, AccessLog.Way.IMPORT)
+    assert list(row.consulted.values_list("person_id", flat=True)) == [known.pk]
+    # Each view of the check page names them again.
+    assert client.get(response.url).status_code == 200
+    again = AccessLog.objects.latest("id")
+    assert again.pk != row.pk
+    assert (again.action, again.way, again.path) == (AccessLog.Action.IMPORT, AccessLog.Way.IMPORT, response.url)
+    assert list(again.consulted.values_list("person_id", flat=True)) == [known.pk]

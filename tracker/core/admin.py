@@ -3,6 +3,7 @@ from typing import Any
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.models import Group
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -108,21 +109,49 @@ class ReadOnlyAdmin(admin.ModelAdmin[Any]):
         return False
 
 
-@admin.register(AccessLog)
-class AccessLogAdmin(admin.ModelAdmin[AccessLog]):
-    """Searchable, read-only: the log is evidence and is never edited."""
+SHORT_LIST = 3
 
-    list_display = ["at", "user", "action", "record_type", "record_label", "path", "client_address"]
-    list_filter = ["action", "record_type", ("at", admin.DateFieldListFilter)]
-    search_fields = ["record_label", "user__username", "user__last_name", "path", "client_address"]
+
+@admin.register(AccessLog)
+class AccessLogAdmin(ReadOnlyAdmin):
+    """The consultation log, read-only: it is evidence, never added to, edited or
+    deleted by hand. One row per request; the people it showed are listed by id
+    (the log holds no personal data). Search a person's id to find who saw them,
+    or a username, a referral number, a path or an address. The data protection
+    officer's own pages are in tracker/dataprotection/."""
+
+    list_display = ["at", "user", "action", "way", "record_label", "people_in_short", "path", "client_address"]
+    list_filter = ["action", "way", ("at", admin.DateFieldListFilter)]
+    search_fields = ["=consulted__person_id", "=record_label", "user__username", "path", "client_address"]
+    search_help_text = "A person's id, a username, a referral number (R00012), a path or an address."
     list_select_related = ["user"]
     date_hierarchy = "at"
+    readonly_fields = [
+        "at",
+        "user",
+        "action",
+        "way",
+        "record_type",
+        "record_id",
+        "record_label",
+        "people",
+        "people_named",
+        "path",
+        "client_address",
+    ]
+    fields = tuple(readonly_fields)
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
+    def get_queryset(self, request: HttpRequest) -> QuerySet[AccessLog]:
+        return super().get_queryset(request).prefetch_related("consulted")
 
-    def has_change_permission(self, request: HttpRequest, obj: AccessLog | None = None) -> bool:
-        return False
+    @admin.display(description="People shown")
+    def people_named(self, obj: AccessLog) -> str:
+        ids = sorted(c.person_id for c in obj.consulted.all())
+        return ", ".join(f"Person {pk}" for pk in ids) or "–"
 
-    def has_delete_permission(self, request: HttpRequest, obj: AccessLog | None = None) -> bool:
-        return False
+    @admin.display(description="People shown")
+    def people_in_short(self, obj: AccessLog) -> str:
+        ids = sorted(c.person_id for c in obj.consulted.all())
+        shown = ", ".join(f"Person {pk}" for pk in ids[:SHORT_LIST])
+        more = len(ids) - SHORT_LIST
+        return (f"{shown} and {more} more" if more > 0 else shown) or "–"

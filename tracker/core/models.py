@@ -313,6 +313,9 @@ class ImportJob(models.Model):
     # The first problems found (IMPORT_PROBLEMS_SHOWN of them), and how many in all.
     errors = models.JSONField(default=list, blank=True)
     problems = models.PositiveIntegerField(default=0)
+    # Ids of the people the check compared rows with: the check page shows what it
+    # found about them, so each view of it is logged as consulting them.
+    people_checked = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["-uploaded_at", "-id"]

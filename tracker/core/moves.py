@@ -97,4 +97,5 @@ def move_page(
         submit=submit,
         save=lambda: lifecycle.apply(record, verb, by=user, **form.move_arguments()),
         saved=lambda _: lifecycle.moved_message(record),
+        about=record,  # its caption may name a person
     )

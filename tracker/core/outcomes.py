@@ -3,7 +3,7 @@ attaches outcomes to its records through `outcomes_for()` and the services here.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -30,6 +30,9 @@ class OutcomeSubject:
     label: str
     visible: Callable[[User], QuerySet[Any]]  # the strand's visible_to(user)
     may_record: Callable[[User, Any], bool]
+    # For records about people: the ids of the people records with these ids are
+    # about (one query), so that showing their outcomes is logged as consulting them.
+    people: Callable[[list[int]], Iterable[int]] | None = None
 
 
 _subjects: dict[str, OutcomeSubject] = {}
@@ -54,6 +57,22 @@ def visible_outcomes(user: User) -> QuerySet[Outcome]:
         content_type = ContentType.objects.get_for_model(subject.model)
         condition |= models.Q(content_type=content_type, object_id__in=subject.visible(user).values("pk"))
     return Outcome.objects.filter(condition)
+
+
+def people_of_outcomes(outcomes: Iterable[Outcome]) -> set[int]:
+    """The people the outcomes are about, through their subjects: one query per
+    subject type about people that the outcomes name (none for other strands)."""
+    wanted: dict[int, list[int]] = {}
+    for outcome in outcomes:
+        wanted.setdefault(outcome.content_type_id, []).append(outcome.object_id)
+    people: set[int] = set()
+    for subject in _subjects.values():
+        if subject.people is None:
+            continue
+        ids = wanted.get(ContentType.objects.get_for_model(subject.model).pk)
+        if ids:
+            people.update(subject.people(ids))
+    return people
 
 
 def outcomes_for(subject: models.Model) -> QuerySet[Outcome]:

@@ -13,11 +13,14 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
+from django.db.models import Model
 from django.http import HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 
+from tracker.core.access_log import consulted
 from tracker.core.errors import DomainError
 from tracker.core.http import AuthenticatedHttpRequest
+from tracker.core.models import AccessLog
 from tracker.core.versioning import EditConflict
 
 
@@ -39,12 +42,17 @@ def form_page[T](
     then: Callable[[T], str] | str | None = None,
     refusal_field: str | None = None,
     template: str = "core/form.html",
+    about: Model | None = None,
     **context: Any,
 ) -> HttpResponse:
     """Show `form`; when it is posted and valid, `save()`. Then say `saved` and go
     to `then` (both may be worked out from what `save` returned; `then` defaults to
     `back_url`). A refusal is shown on `refusal_field`, or on the whole form. A page
-    that lays its form out itself gives its own `template` (given the same context)."""
+    that lays its form out itself gives its own `template` (given the same context).
+
+    A page shown (not a save that redirects) is a consultation of the people it shows:
+    those of the record it is `about` (its caption or fields name a person), and any
+    a person picker among its fields renders (see tracker.core.access_log)."""
     if save is not None and request.method == "POST" and form.is_valid():
         try:
             result = save()
@@ -56,5 +64,6 @@ def form_page[T](
             messages.success(request, saved(result) if callable(saved) else saved)
             target = back_url if then is None else then
             return redirect(target(result) if callable(target) else target)
+    consulted(about=about, action=AccessLog.Action.FORM)
     context.update(form=form, title=title, caption=caption, back_url=back_url, submit=submit)
     return render(request, template, context)

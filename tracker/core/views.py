@@ -6,6 +6,7 @@ import sys
 
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.forms import AuthenticationForm
 from django.db import connection
 from django.db.utils import DatabaseError
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -14,6 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from tracker.core import mywork
+from tracker.core.access_log import log_sign_in
 from tracker.core.http import AuthenticatedHttpRequest
 from tracker.core.navigation import sections_for
 from tracker.core.permissions import MY_WORK, any_role, roles_required
@@ -77,5 +79,20 @@ def locked_out(request: HttpRequest, original_response: HttpResponse | None, cre
 
 
 class LoginView(auth_views.LoginView):
+    """The sign-in page; every sign-in and every refused attempt is recorded in the
+    access log (tracker.core.access_log.log_sign_in)."""
+
     template_name = "registration/login.html"
     redirect_authenticated_user = True
+
+    def form_valid(self, form: AuthenticationForm) -> HttpResponse:
+        response = super().form_valid(form)
+        log_sign_in(self.request, user=form.get_user())
+        return response
+
+    def form_invalid(self, form: AuthenticationForm) -> HttpResponse:
+        username = str(form.data.get("username", "")).strip()
+        if username and form.data.get("password"):
+            # An attempt (an empty field is only a form error: nothing was tried).
+            log_sign_in(self.request, user=None, username=username)
+        return super().form_invalid(form)

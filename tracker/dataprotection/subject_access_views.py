@@ -19,8 +19,8 @@ from tracker.core.models import AccessLog
 from tracker.core.pdf import render_pdf
 from tracker.core.permissions import DATA_PROTECTION, roles_required
 
-from . import subject_access_api as api
 from . import subject_access as sar
+from . import subject_access_api as api
 from .disclosure_pack import Pack, build_pack
 from .models import SubjectAccessRequest
 from .subject_access_forms import PersonSearchForm, RedactionForm, RequestForm

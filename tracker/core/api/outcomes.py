@@ -9,6 +9,7 @@ import django_filters
 from django.http import Http404
 from rest_framework import exceptions, mixins, serializers
 
+from tracker.core.access_log import consulted
 from tracker.core.api.base import (
     ServiceCreateMixin,
     ServiceDestroyMixin,
@@ -18,7 +19,14 @@ from tracker.core.api.base import (
 )
 from tracker.core.filters import FilterSet, IdFilter
 from tracker.core.models import Outcome, OutcomeType, User
-from tracker.core.outcomes import delete_outcome, record_outcome, subject_types, update_outcome, visible_outcomes
+from tracker.core.outcomes import (
+    delete_outcome,
+    people_of_outcomes,
+    record_outcome,
+    subject_types,
+    update_outcome,
+    visible_outcomes,
+)
 from tracker.core.permissions import ANY_ROLE
 from tracker.core.roles import Role
 
@@ -98,6 +106,14 @@ class OutcomeViewSet(
             .select_related("content_type", "outcome_type", "recorded_by")
             .order_by("-date", "-id")
         )
+
+    def get_serializer(self, *args: Any, **kwargs: Any) -> Any:
+        # Every answer that writes outcomes out names the people they are about (a
+        # referral's outcomes are its person's) in the request's access-log row.
+        if args and args[0] is not None:
+            shown = args[0] if kwargs.get("many") else [args[0]]
+            consulted(people=people_of_outcomes(shown))
+        return super().get_serializer(*args, **kwargs)
 
     def _subject(self, subject_type: str, subject_id: int, user: User) -> Any:
         for subject in subject_types():

@@ -14,11 +14,12 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from tracker.core.access_log import log_sign_in
 from tracker.core.api.authentication import TokenAuthentication
 from tracker.core.api.base import TrackerViewSet, request_user
 from tracker.core.api.throttling import ScopedRateThrottle
 from tracker.core.api.tokens import issue_token, revoke_token
-from tracker.core.models import ApiToken, Area, ManagedList, Organisation, OutcomeType
+from tracker.core.models import AccessLog, ApiToken, Area, ManagedList, Organisation, OutcomeType
 from tracker.core.permissions import ANY_ROLE
 from tracker.core.roles import Role
 
@@ -61,6 +62,8 @@ class ObtainTokenView(APIView):
             user = authenticate(request._request, **body.validated_data)
         except PermissionDenied:
             user = None
+        if getattr(request._request, "axes_locked_out", False) or user is None:
+            log_sign_in(request._request, user=None, username=body.validated_data["username"], way=AccessLog.Way.API)
         if getattr(request._request, "axes_locked_out", False):
             return Response(
                 {"detail": "Too many failed attempts for this username from this address. Try again later."},
@@ -68,6 +71,7 @@ class ObtainTokenView(APIView):
             )
         if user is None:
             return Response({"detail": "The username or password is wrong."}, status=status.HTTP_400_BAD_REQUEST)
+        log_sign_in(request._request, user=user, way=AccessLog.Way.API)
         raw, token = issue_token(user)
         return Response({"token": raw, "expires_at": token.expires_at}, status=status.HTTP_201_CREATED)
 

@@ -10,6 +10,7 @@ from typing import IO
 from django.core.files.base import ContentFile, File
 from django.utils import timezone
 
+from tracker.core.access_log import consultation_scope, consulted
 from tracker.core.errors import DomainError
 from tracker.core.imports.limits import Limits
 from tracker.core.imports.reading import FileRefused, RowError, open_table
@@ -60,7 +61,11 @@ def preview_import(kind: ImportKind, file: IO[bytes] | bytes, filename: str, *, 
 
     Not atomic on purpose: checking a long file must hold no transaction (on SQLite,
     no write lock) while other people save their work. The job row is one insert."""
-    outcome = check_file(kind, file, filename, by=by, dry_run=True)
+    with consultation_scope() as check:
+        outcome = check_file(kind, file, filename, by=by, dry_run=True)
+    # The people the check consulted: logged for this request, and kept on the job
+    # so that each view of the check page names them too.
+    consulted(people=check.people, action=check.action, way=check.way)
     job = ImportJob(
         kind=kind.slug,
         file_name=filename[:255],
@@ -68,6 +73,7 @@ def preview_import(kind: ImportKind, file: IO[bytes] | bytes, filename: str, *, 
         status=ImportJob.Status.PREVIEWED if outcome.ok else ImportJob.Status.REFUSED,
     )
     _store(job, outcome)
+    job.people_checked = sorted(check.people)
     stored = ContentFile(file) if isinstance(file, bytes) else file if isinstance(file, File) else File(file)
     job.file.save(filename, stored, save=False)
     job.save()

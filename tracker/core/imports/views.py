@@ -8,11 +8,12 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from tracker.core.access_log import consulted
 from tracker.core.http import AuthenticatedHttpRequest
 from tracker.core.imports import registry
 from tracker.core.imports.reading import max_bytes
 from tracker.core.imports.services import ImportError_, confirm_import, job_errors, preview_import
-from tracker.core.models import ImportJob, User
+from tracker.core.models import AccessLog, ImportJob, User
 from tracker.core.permissions import IMPORTS, roles_required
 
 
@@ -68,6 +69,8 @@ def import_preview(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     user: User = request.user
     job, kind = _job_for(user, pk)
     errors = job_errors(job)
+    # The check's findings are about the people it compared rows with.
+    consulted(people=job.people_checked, action=AccessLog.Action.IMPORT, way=AccessLog.Way.IMPORT)
     problems = max(job.problems, len(errors))
     context = {"job": job, "kind": kind, "errors": errors, "problems": problems, "not_shown": problems - len(errors)}
     return render(request, "core/imports/preview.html", context)
