@@ -13,6 +13,7 @@ from tracker.core.api import views as core_api
 from tracker.core.api.authentication import HasRole
 from tracker.core.api.outcomes import OutcomeViewSet
 from tracker.core.permissions import ANY_ROLE
+from tracker.dataprotection.retention_api import DisposeOffenderView
 from tracker.reports.api import BoardFiguresView
 
 
@@ -57,6 +58,7 @@ class DocsView(SpectacularSwaggerSplitView):
 urlpatterns = [
     path("api/v1/auth/token/", core_api.ObtainTokenView.as_view(), name="api-token"),
     path("api/v1/reports/board/", BoardFiguresView.as_view(), name="api-report-board"),
+    path("api/v1/offenders/<int:pk>/dispose/", DisposeOffenderView.as_view(), name="api-offender-dispose"),
     path("api/v1/", include(router.urls)),
     path("api/schema/", SchemaView.as_view(), name="api-schema"),
     path(
