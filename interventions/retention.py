@@ -176,8 +176,9 @@ def purge_old_drafts(*, now: datetime | None = None) -> int:
     Returns how many were deleted; running it again deletes nothing more."""
     cutoff = (now or timezone.now()) - timedelta(days=settings.DRAFT_RETENTION_DAYS)
     drafts = list(Referral.objects.filter(status=Status.DRAFT, created_at__lt=cutoff))
+    ids = [draft.pk for draft in drafts]  # delete() clears each instance's pk
     for draft in drafts:
         draft.delete()
-    if drafts:
-        Referral.history.filter(id__in=[d.pk for d in drafts]).update(notes="")
-    return len(drafts)
+    if ids:
+        Referral.history.filter(id__in=ids).update(notes="")
+    return len(ids)
