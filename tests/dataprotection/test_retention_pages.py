@@ -149,3 +149,11 @@ def test_the_queue_takes_the_same_queries_at_any_size(
     with django_assert_max_num_queries(10):
         response = client.get(QUEUE)
     assert f"{size} reviews due" in response.text
+
+
+def test_the_dpo_finds_any_person_by_case_reference(referral_factory: Any, dpo: Any, client: Client) -> None:
+    person = referral_factory("started").offender  # not due: a referral is open
+    client.force_login(dpo)
+    page = client.get(QUEUE, {"reference": person.case_reference.lower()}).text
+    assert f'href="{reverse("dataprotection:retention-person", args=[person.pk])}"' in page
+    assert "Nobody has the case reference NOPE" in client.get(QUEUE, {"reference": "NOPE"}).text

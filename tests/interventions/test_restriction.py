@@ -121,3 +121,13 @@ def test_only_the_dpo_and_administrators_restrict_and_each_step_needs_a_reason(
     with pytest.raises(RetentionError, match="already restricted"):
         restrict_processing(person, by=dpo, reason="Dispute")
     assert PersonDataEvent.objects.filter(person=person).count() == 1
+
+
+def test_a_disposed_persons_stub_cannot_be_given_details_again(referral_factory: Any, liaison: Any, dpo: Any) -> None:
+    from interventions.retention import dispose_of_person
+    from interventions.services import ReferralError, update_offender
+
+    person = dispose_of_person(referral_factory("withdrawn").offender, by=dpo, reason="Erasure request")
+    with pytest.raises(ReferralError, match="disposed of"):
+        update_offender(person, by=liaison, expected_version=person.version, changes={"first_name": "Sam"})
+    assert Offender.objects.get(pk=person.pk).first_name == "Disposed"

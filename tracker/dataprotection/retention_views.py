@@ -32,11 +32,22 @@ def queue(request: AuthenticatedHttpRequest) -> HttpResponse:
     page = Paginator(retention.reviews_due(), QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
     people = list(page.object_list)
     rows = [(person, retention.due_on(person)) for person in people]
-    log_access(request.user, people, action=AccessLog.Action.LIST, request=request)
+    # Any person, due or not (to restrict processing, or an erasure request), by case
+    # reference: the same reference may be in several organisations' books.
+    reference = request.GET.get("reference", "").strip()[:30]
+    found = list(Offender.objects.filter(case_reference__iexact=reference).order_by("id")[:20]) if reference else []
+    log_access(request.user, people + found, action=AccessLog.Action.LIST, request=request)
     return render(
         request,
         "dataprotection/retention/queue.html",
-        {"title": "Retention reviews due", "page": page, "rows": rows, "years": retention.review_years()},
+        {
+            "title": "Retention reviews due",
+            "page": page,
+            "rows": rows,
+            "years": retention.review_years(),
+            "reference": reference,
+            "found": found,
+        },
     )
 
 
@@ -60,7 +71,10 @@ def person(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "due_on": retention.due_on(subject),
             "is_due": retention.reviews_due().filter(pk=subject.pk).exists(),
             "held": retention.holdings(subject),
-            "decisions": RetentionDecision.objects.filter(person=subject).select_related("by"),
+            # A disposal is shown once, by its event; keep decisions have no other record.
+            "decisions": RetentionDecision.objects.filter(
+                person=subject, decision=RetentionDecision.Decision.KEEP
+            ).select_related("by"),
             "events": PersonDataEvent.objects.filter(person=subject).select_related("by"),
         },
     )
