@@ -160,6 +160,8 @@ def seed(*, scale: int, log: Callable[[str], None]) -> None:
     people = _seed_offenders(150 * scale, users)
     made = _seed_referrals(250 * scale, people, organisations, users)
     log(f"interventions: {len(PROGRAMMES)} programmes, {len(people)} people, {made} new referrals")
+    due = _seed_reviews_due(organisations, users)
+    log(f"interventions: {due} people whose retention review is due")
 
 
 def _parties(n: int, users: dict[str, User]) -> tuple[str, str, User, random.Random]:
@@ -343,3 +345,79 @@ def _seed_referrals(
         if rows:
             bulk_create_with_history(rows, model, default_user=users["officer"])
     return len(created_rows)
+
+
+# People whose last referral closed more than RETENTION_REVIEW_YEARS (6) ago, so the
+# data protection officer's review queue has work: (first, last, years and days since
+# it closed, final status). Their references are not DEMO ones, so the counts above
+# stay as they are; their referrals fall in quarters years before the others'.
+REVIEWS_DUE = [
+    ("Colin", "Ashby", 6, 40, Status.WITHDRAWN),
+    ("Denise", "Fairweather", 6, 200, Status.DECLINED),
+    ("Gordon", "Hatherley", 7, 90, Status.WITHDRAWN),
+    ("Maureen", "Selsby", 8, 10, Status.DECLINED),
+]
+
+
+def _seed_reviews_due(organisations: dict[str, Organisation], users: dict[str, User]) -> int:
+    liaison = users.get("liaison") or users["admin"]
+    existing = set(Offender.objects.filter(case_reference__startswith="ARCH").values_list("case_reference", flat=True))
+    now = timezone.now()
+    area = Area.objects.order_by("name").first()
+    programme = Programme.objects.filter(provider=organisations[PROBATION]).order_by("order", "name").first()
+    reason = ReasonCode.objects.order_by("order", "name").first()
+    people, plans = [], []
+    for n, (first, last, years, days, status) in enumerate(REVIEWS_DUE, start=1):
+        reference = f"ARCH{n:05d}"
+        if reference in existing or area is None or programme is None:
+            continue
+        organisation_id, kept_by_id = offender_book(liaison)
+        person = Offender(
+            case_reference=reference,
+            first_name=first,
+            last_name=last,
+            date_of_birth=date(1970 + n, n, 10 + n),
+            created_by=liaison,
+            holding_organisation_id=organisation_id,
+            kept_by_id=kept_by_id,
+        )
+        set_history_user(person, liaison)
+        people.append(person)
+        ended = now - timedelta(days=365 * years + days)
+        plans.append((reference, status, ended - timedelta(days=30), ended))
+    if not people:
+        return 0
+    bulk_create_with_history(people, Offender)
+    saved = {p.case_reference: p for p in Offender.objects.filter(case_reference__in=[p[0] for p in plans])}
+    referrals = []
+    for reference, status, created, ended in plans:
+        referrals.append(
+            Referral(
+                offender=saved[reference],
+                programme=programme,
+                offence_date=timezone.localdate(created) - timedelta(days=60),
+                area=area,
+                victim_role=Referral.VictimRole.POLICE_OFFICER,
+                referring_organisation_id=liaison.organisation_id,
+                referred_by=liaison,
+                handling_organisation=organisations[PROBATION],
+                notes="Referred after a conviction for assaulting an emergency worker.",
+                status=status,
+                submitted_at=created + timedelta(days=1),
+                ended_at=ended,
+            )
+        )
+    bulk_create_with_history(referrals, Referral, default_user=liaison)
+    rows = list(Referral.objects.filter(offender__case_reference__in=saved).order_by("id"))
+    transitions = []
+    for row, (_reference, status, created, ended) in zip(rows, plans, strict=True):
+        row.created_at = created
+        transitions += [
+            ReferralTransition(referral=row, from_status=Status.DRAFT, to_status=Status.SUBMITTED, by=liaison,
+                               at=created + timedelta(days=1)),
+            ReferralTransition(referral=row, from_status=Status.SUBMITTED, to_status=status, by=liaison, at=ended,
+                               reason=reason),
+        ]  # fmt: skip
+    Referral.objects.bulk_update(rows, ["created_at"])
+    ReferralTransition.objects.bulk_create(transitions)
+    return len(people)

@@ -76,6 +76,12 @@ class Offender(VersionedModel):
     # uniqueness constraints (the services still refuse any new clash, which is always
     # with a record the user can see); changing its case reference clears the flag.
     shares_reference = models.BooleanField(default=False, editable=False)
+    # Data protection (interventions/retention.py): processing restricted while a
+    # dispute is resolved hides the person from everyone but the data protection
+    # officer and administrators (querysets.py); a disposed person is a pseudonymous
+    # stub whose referrals still count in every figure.
+    processing_restricted = models.BooleanField(default=False, editable=False)
+    disposed_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
@@ -309,3 +315,26 @@ class FollowUp(VersionedModel):
 
     def __str__(self) -> str:
         return f"Follow-up due {self.due:%d %b %Y}"
+
+
+class PersonDataEvent(models.Model):
+    """A data protection step taken on a person's records (disposal, restriction set or
+    lifted): who, when and why. Holds no personal data, so disposal leaves it whole;
+    written once by interventions/retention.py, never edited."""
+
+    class Kind(models.TextChoices):
+        DISPOSED = "disposed", "Personal data disposed of"
+        RESTRICTED = "restricted", "Processing restricted"
+        RESTRICTION_LIFTED = "restriction_lifted", "Restriction lifted"
+
+    person = models.ForeignKey(Offender, on_delete=models.PROTECT, related_name="data_events")
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    reason = models.TextField()
+    by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} (person {self.person_id})"

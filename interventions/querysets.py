@@ -7,6 +7,10 @@ from it, so no path can show more.
   submitted (a draft is still its referrer's own).
 - Whoever referred (a partnership officer or a liaison) sees the referrals they made.
 - A user holding several roles sees the union; board members see none.
+- A person whose processing is restricted (a data protection dispute being
+  resolved, interventions/retention.py) is hidden, with their referrals, from
+  everyone but administrators (and the data protection officer, whose pages read
+  them directly). Figures still count them: they are aggregates, not a consultation.
 
 People (offenders) are recorded per *book*, and a case reference is unique within a
 book only (see `offender_book`):
@@ -56,7 +60,7 @@ class ReferralQuerySet(models.QuerySet[Any]):
         if user.is_administrator:
             return self.all()
         scope = _referral_scope(user)
-        return self.none() if scope is None else self.filter(scope)
+        return self.none() if scope is None else self.filter(scope, offender__processing_restricted=False)
 
     def open(self) -> ReferralQuerySet:
         return self.filter(status__in=OPEN_STATUSES)
@@ -93,14 +97,15 @@ class OffenderQuerySet(models.QuerySet[Any]):
         own_book = Q(kept_by_id=user.pk)
         if user.is_probation_liaison:
             own_book |= Q(holding_organisation_id=user.organisation_id, kept_by=None)
-        return self.filter(through_referral | own_book)
+        return self.filter(through_referral | own_book, processing_restricted=False)
 
     def in_book(self, user: User) -> OffenderQuerySet:
         """The people in the book `user` adds to (all of them visible to `user`)."""
         organisation_id, kept_by_id = offender_book(user)
+        people = self if user.is_administrator else self.filter(processing_restricted=False)
         if kept_by_id is not None:
-            return self.filter(kept_by_id=kept_by_id)
-        return self.filter(holding_organisation_id=organisation_id, kept_by=None)
+            return people.filter(kept_by_id=kept_by_id)
+        return people.filter(holding_organisation_id=organisation_id, kept_by=None)
 
 
 def offender_book(user: User) -> tuple[int, int | None]:

@@ -39,6 +39,7 @@ def available_moves(referral: Referral, user: User) -> list[tuple[str, Move]]:
 
 
 REFERENCE_TAKEN = "A person you can see already has this case reference: check the reference, or use their record"
+DISPOSED = "This person's personal data has been disposed of: their record cannot be changed"
 REFERENCE_NOT_YOURS = "Only the organisation that recorded this person can change their case reference"
 
 
@@ -110,6 +111,8 @@ def update_offender(offender: Offender, *, by: User, expected_version: int, chan
     Anyone who can see the person may correct them, but only a user who sees the
     person's whole book may change the case reference: for anyone else the check
     could only be made against records they cannot see."""
+    if offender.disposed_at is not None:
+        raise ReferralError(DISPOSED)
     if "case_reference" in changes:
         changes["case_reference"] = str(changes["case_reference"]).strip()
         if changes["case_reference"] == offender.case_reference:

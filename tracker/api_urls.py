@@ -14,6 +14,7 @@ from tracker.core.api.authentication import HasRole
 from tracker.core.api.outcomes import OutcomeViewSet
 from tracker.core.permissions import ANY_ROLE
 from tracker.dataprotection.api import AccessLogViewSet
+from tracker.dataprotection.retention_api import DisposeOffenderView
 from tracker.dataprotection.subject_access_api import SubjectAccessView
 from tracker.reports.api import BoardFiguresView
 
@@ -62,6 +63,7 @@ urlpatterns = [
     path("api/v1/auth/token/", core_api.ObtainTokenView.as_view(), name="api-token"),
     path("api/v1/reports/board/", BoardFiguresView.as_view(), name="api-report-board"),
     path("api/v1/offenders/<int:id>/subject-access/", SubjectAccessView.as_view(), name="api-subject-access"),
+    path("api/v1/offenders/<int:pk>/dispose/", DisposeOffenderView.as_view(), name="api-offender-dispose"),
     path("api/v1/", include(router.urls)),
     path("api/schema/", SchemaView.as_view(), name="api-schema"),
     path(

@@ -240,14 +240,18 @@ IMPORT_MAX_CELL_CHARS = env.int("IMPORT_MAX_CELL_CHARS", default=32_767)
 IMPORT_MAX_UNPACKED_MB = env.int("IMPORT_MAX_UNPACKED_MB", default=200)
 IMPORT_MAX_COMPRESSION_RATIO = env.int("IMPORT_MAX_COMPRESSION_RATIO", default=100)
 IMPORT_PROBLEMS_SHOWN = env.int("IMPORT_PROBLEMS_SHOWN", default=100)
-# Refused uploads may hold personal data: `delete_refused_imports` deletes their files
-# once they are this old.
-IMPORT_REFUSED_FILE_HOURS = env.int("IMPORT_REFUSED_FILE_HOURS", default=24)
 # The consultation log (tracker.dataprotection.consultations): rows older than this are
 # pruned by the daily duties (default 7 years), and a user who viewed more distinct
 # people than this in one day is flagged for the data protection officer.
 ACCESS_LOG_RETENTION_DAYS = env.int("ACCESS_LOG_RETENTION_DAYS", default=2557)
 ACCESS_LOG_DAILY_PEOPLE_THRESHOLD = env.int("ACCESS_LOG_DAILY_PEOPLE_THRESHOLD", default=50)
+# Retention policy (issue #14), applied by `manage.py data_protection_duties` daily:
+# a person's records are reviewed this many years after their last referral closed;
+# referral drafts never submitted are purged after this many days; refused uploads
+# (which may hold personal data) have their files deleted after this many days.
+RETENTION_REVIEW_YEARS = env.int("RETENTION_REVIEW_YEARS", default=6)
+DRAFT_RETENTION_DAYS = env.int("DRAFT_RETENTION_DAYS", default=90)
+REFUSED_IMPORT_RETENTION_DAYS = env.int("REFUSED_IMPORT_RETENTION_DAYS", default=7)
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "tracker.core.api.authentication.TokenAuthentication",

@@ -349,17 +349,17 @@ def test_a_write_failing_half_way_writes_nothing(officer: Any, areas: Any, monke
 # Refused uploads -----------------------------------------------------------------------
 
 
-def test_refused_upload_files_are_deleted_after_the_configured_hours(officer: Any, areas: Any, settings: Any) -> None:
-    settings.IMPORT_REFUSED_FILE_HOURS = 6
+def test_refused_upload_files_are_deleted_after_the_configured_days(officer: Any, areas: Any, settings: Any) -> None:
+    settings.REFUSED_IMPORT_RETENTION_DAYS = 7
     refused = preview_import(incidents(), hostile_files.shift_jis(), "people.csv", by=officer)
     kept = preview_import(incidents(), hostile_files.GOOD_CSV.encode(), "good.csv", by=officer)
     assert refused.status == ImportJob.Status.REFUSED and kept.status == ImportJob.Status.PREVIEWED
     storage, name = refused.file.storage, refused.file.name
     assert storage.exists(name)
-    with time_machine.travel(timedelta(hours=5, minutes=59), tick=False):
+    with time_machine.travel(timedelta(days=6, hours=23, minutes=59), tick=False):
         call_command("delete_refused_imports")
     assert storage.exists(name)
-    with time_machine.travel(timedelta(hours=6, minutes=1), tick=False):
+    with time_machine.travel(timedelta(days=7, minutes=1), tick=False):
         call_command("delete_refused_imports")
         call_command("delete_refused_imports")  # again: nothing left to do, no error
     assert not storage.exists(name)

@@ -97,7 +97,9 @@ def test_demo_data_is_complete_and_idempotent(settings: Any) -> None:
     settings.DEBUG = True
     call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
     counts = (Offender.objects.count(), Programme.objects.count(), Referral.objects.count(), Session.objects.count())
-    assert counts[:3] == (150, 8, 250)
+    # 150 people and 250 referrals, and 4 people (one referral each) whose retention review is due.
+    assert counts[:3] == (154, 8, 254)
+    assert Offender.objects.filter(case_reference__startswith="DEMO").count() == 150
     statuses = set(Referral.objects.values_list("status", flat=True))
     assert statuses == {
         "draft",

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tracker.dataprotection import log_views, subject_access_views, views
+from tracker.dataprotection import log_views, retention_views, subject_access_views, views
 
 app_name = "dataprotection"
 
@@ -18,4 +18,13 @@ urlpatterns = [
     path("subject-access/<int:pk>/pack.pdf", subject_access_views.pack_pdf, name="sar-pdf"),
     path("subject-access/<int:pk>/pack.json", subject_access_views.pack_json, name="sar-json"),
     path("subject-access/<int:pk>/close/", subject_access_views.request_close, name="sar-close"),
+]
+
+# Retention review ---------------------------------------------------------------
+urlpatterns += [
+    path("retention/", retention_views.queue, name="retention-queue"),
+    path("retention/<int:pk>/", retention_views.person, name="retention-person"),
+    path("retention/<int:pk>/keep/", retention_views.keep, name="retention-keep"),
+    path("retention/<int:pk>/dispose/", retention_views.dispose, name="retention-dispose"),
+    path("retention/<int:pk>/restriction/", retention_views.restrict, name="retention-restriction"),
 ]

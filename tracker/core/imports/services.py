@@ -4,7 +4,7 @@ check a file (a preview), then import it once."""
 from __future__ import annotations
 
 from dataclasses import asdict
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import IO
 
 from django.core.files.base import ContentFile, File
@@ -111,12 +111,12 @@ def job_errors(job: ImportJob) -> list[RowError]:
     return [RowError(**e) for e in job.errors]
 
 
-def delete_refused_files(*, older_than: timedelta) -> int:
+def delete_refused_files(*, older_than: timedelta, now: datetime | None = None) -> int:
     """Delete the stored files of refused uploads at least `older_than` old: they
     may hold personal data and will never be imported. The jobs stay (what was
     refused, by whom, when, and why). Returns how many files were deleted; running
     it again deletes nothing more."""
-    cutoff = timezone.now() - older_than
+    cutoff = (now or timezone.now()) - older_than
     jobs = ImportJob.objects.filter(status=ImportJob.Status.REFUSED, uploaded_at__lt=cutoff).exclude(file="")
     deleted = 0
     for job in jobs.iterator():
