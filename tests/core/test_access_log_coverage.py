@@ -35,9 +35,12 @@ from tests.interventions.conftest import (  # noqa: F401 - fixtures
     reason,
     referral_factory,
 )
+from tracker.core.access_log import log_access
 from tracker.core.imports.services import preview_import
 from tracker.core.middleware import is_api_view
 from tracker.core.models import AccessLog, ImportJob, Outcome
+from tracker.dataprotection.models import SubjectAccessRequest
+from tracker.dataprotection.subject_access import record_request as record_subject_access
 
 pytestmark = pytest.mark.django_db
 PAGE, API, EXPORT, PDF, IMPORT = (
@@ -107,6 +110,22 @@ class World:
             f"{referral.programme.name},2026-05-01,{referral.area.name},police_officer,yes,no"
         )
         return f"{header}\n{row}\n".encode()
+
+    @cached_property
+    def viewed(self) -> Referral:
+        """A referral someone has viewed: the consultation log names its person."""
+        referral = self.referral("started")
+        log_access(self.users["liaison"], [referral], action=AccessLog.Action.VIEW)
+        return referral
+
+    @cached_property
+    def subject_access(self) -> SubjectAccessRequest:
+        return record_subject_access(
+            person=self.referral("started").offender, received_on=date(2026, 11, 20), by=self.users["dpo"]
+        )
+
+    def started_reference(self) -> str:
+        return self.referral("started").offender.case_reference
 
     @cached_property
     def import_job(self) -> ImportJob:
@@ -333,6 +352,80 @@ PAGES: dict[str, NoPersonalData | list[Shows]] = {
     ],
     "partners:partnership-pdf": NoPersonalData("A venue partnership summary: no people referred."),
     "dataprotection:index": NoPersonalData("The data protection officer's landing page: links only."),
+    # The data protection officer's pages name the people of the log, of subject access
+    # requests and of retention reviews: they are consultations like any other.
+    "dataprotection:log": [
+        Shows("dpo", lambda w: (w.viewed, _page("dataprotection:log"))[1], lambda w: w.person("started")),
+    ],
+    "dataprotection:log-people": [
+        Shows(
+            "dpo",
+            lambda w: _page("dataprotection:log-people") + "?q=" + w.started_reference(),
+            lambda w: w.person("started"),
+        ),
+    ],
+    "dataprotection:log-person": [
+        Shows(
+            "dpo",
+            lambda w: _page("dataprotection:log-person", w.viewed.offender_id),
+            lambda w: w.person("started"),
+        ),
+    ],
+    "dataprotection:log-unusual-volume": NoPersonalData("Users and how many people they viewed; nobody named."),
+    "dataprotection:sar-list": [
+        Shows("dpo", lambda w: (w.subject_access, _page("dataprotection:sar-list"))[1], lambda w: w.person("started")),
+    ],
+    "dataprotection:sar-new": [
+        Shows(
+            "dpo",
+            lambda w: _page("dataprotection:sar-new") + "?q=" + w.started_reference(),
+            lambda w: w.person("started"),
+        ),
+    ],
+    "dataprotection:sar": [
+        Shows("dpo", lambda w: _page("dataprotection:sar", w.subject_access.pk), lambda w: w.person("started")),
+    ],
+    "dataprotection:sar-pdf": [
+        Shows(
+            "dpo",
+            lambda w: _page("dataprotection:sar-pdf", w.subject_access.pk),
+            lambda w: w.person("started"),
+            way=PDF,
+            method="post",
+        ),
+    ],
+    "dataprotection:sar-json": [
+        Shows(
+            "dpo",
+            lambda w: _page("dataprotection:sar-json", w.subject_access.pk),
+            lambda w: w.person("started"),
+            way=API,
+            method="post",
+        ),
+    ],
+    "dataprotection:sar-close": NoPersonalData("Closes a request and goes back to it; shows nobody itself."),
+    "dataprotection:retention-queue": [
+        Shows(
+            "dpo",
+            lambda w: _page("dataprotection:retention-queue") + "?reference=" + w.started_reference(),
+            lambda w: w.person("started"),
+        ),
+    ],
+    **{
+        name: [
+            Shows(
+                "dpo",
+                lambda w, name=name: _page(name, w.referral("started").offender_id),  # type: ignore[misc]
+                lambda w: w.person("started"),
+            ),
+        ]
+        for name in [
+            "dataprotection:retention-person",
+            "dataprotection:retention-keep",
+            "dataprotection:retention-dispose",
+            "dataprotection:retention-restriction",
+        ]
+    },
     "api-schema": NoPersonalData("The OpenAPI description of the API."),
     "api-docs": NoPersonalData("The API's documentation page."),
 }
@@ -454,6 +547,16 @@ OPERATIONS: dict[str, NoPersonalData | Shows] = {
     "v1_auth_tokens_list": NoPersonalData("The caller's tokens (prefixes and dates)."),
     "v1_auth_tokens_destroy": NoPersonalData("Revokes a token."),
     "reports_board_figures": NoPersonalData("Board figures: aggregates, small counts suppressed."),
+    "offenders_dispose": NoPersonalData("Answers the pseudonymous stub left once the person's data is erased."),
+    "v1_access_log_list": Shows(
+        "dpo", lambda w: (w.viewed, "/api/v1/access-log/")[1], lambda w: w.person("started"), way=API
+    ),
+    "offenders_subject_access": Shows(
+        "dpo",
+        lambda w: f"/api/v1/offenders/{w.referral('started').offender_id}/subject-access/",
+        lambda w: w.person("started"),
+        way=API,
+    ),
     # Outcomes of a referral are about its person; other subjects are not people.
     "v1_outcomes_list": Shows("liaison", _api("outcomes/"), lambda w: w.person("completed"), way=API),
     "v1_outcomes_retrieve": Shows(
@@ -666,8 +769,14 @@ API_CASES = [pytest.param(case, id=name) for name, case in OPERATIONS.items() if
 
 
 @pytest.fixture
-def world(users: dict[str, Any], referral_factory: Any, offender_factory: Any) -> World:  # noqa: F811
-    return World(users, referral_factory, offender_factory)
+def world(
+    users: dict[str, Any],
+    referral_factory: Any,
+    offender_factory: Any,  # noqa: F811
+    user_factory: Callable[..., Any],
+) -> World:
+    dpo = user_factory("data_protection_officer", username="dpo")
+    return World({**users, "dpo": dpo}, referral_factory, offender_factory)
 
 
 def _one_row_naming(world: World, case: Shows, request: Callable[[str, dict[str, Any]], Any]) -> None:
