@@ -15,7 +15,7 @@ from django.db import models, transaction
 from django.db.models import QuerySet
 
 from tracker.core import validation
-from tracker.core.forms import DateInput, VersionedModelForm, choice_field, model_choice_field
+from tracker.core.forms import VersionedModelForm, choice_field, model_choice_field
 from tracker.core.history import set_history_user
 from tracker.core.models import Outcome, OutcomeType, User
 from tracker.core.versioning import save_changes
@@ -119,7 +119,7 @@ class OutcomeForm(VersionedModelForm):
     class Meta:
         model = Outcome
         fields = ["date", "outcome_type", "rating", "description", "measure"]
-        widgets = {"date": DateInput, "rating": forms.RadioSelect}
+        widgets = {"rating": forms.RadioSelect}
         labels = {"outcome_type": "Type of outcome"}
 
     def __init__(self, *args: Any, **kwargs: Any):
