@@ -32,7 +32,7 @@ def form_page(
 
 def outcome_page(request: AuthenticatedHttpRequest, subject: models.Model, *, back_url: str) -> HttpResponse:
     """Record an outcome on `subject` through the core outcomes mechanism."""
-    form = OutcomeForm(request.POST or None)
+    form = OutcomeForm(request.POST or None, subject_model=type(subject))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
