@@ -71,7 +71,7 @@ def outcome_types_for(model: type[models.Model]) -> QuerySet[OutcomeType]:
 def _check_applies(outcome_type: OutcomeType, subject_model: type[models.Model]) -> None:
     if not outcome_types_for(subject_model).filter(pk=outcome_type.pk).exists():
         subject = subject_for(subject_model)
-        what = subject.label.lower() if subject else subject_model._meta.verbose_name
+        what = subject.label.lower() if subject else str(subject_model._meta.verbose_name)
         article = "an" if what[:1] in "aeiou" else "a"
         raise ValidationError(
             {"outcome_type": f"“{outcome_type}” is not an outcome of {article} {what}: select another type of outcome"}
