@@ -17,7 +17,7 @@ from django.db.models import QuerySet
 
 from tracker.core import validation
 from tracker.core.forms import VersionedModelForm, choice_field, model_choice_field
-from tracker.core.history import set_history_user
+from tracker.core.history import HistoryEntry, related_entries, set_history_user
 from tracker.core.models import Outcome, OutcomeType, User
 from tracker.core.versioning import save_changes
 
@@ -83,6 +83,13 @@ def outcomes_for(subject: models.Model) -> QuerySet[Outcome]:
     return Outcome.objects.filter(content_type=content_type, object_id=subject.pk).select_related(
         "outcome_type", "recorded_by"
     )
+
+
+def outcome_history(subject: models.Model) -> list[HistoryEntry]:
+    """The history of `subject`'s outcomes, for its timeline: one query."""
+    content_type = ContentType.objects.get_for_model(subject)
+    rows = Outcome.history.filter(content_type=content_type, object_id=subject.pk)
+    return related_entries(rows.select_related("outcome_type"), noun="Outcome", name=lambda row: str(row.outcome_type))
 
 
 def outcomes_for_model(model: type[models.Model]) -> QuerySet[Outcome]:
