@@ -82,7 +82,7 @@ def engagement_history(engagement: Engagement) -> list[HistoryEntry]:
         related_entries(
             EngagementMaterial.history.filter(engagement_id=engagement.pk).select_related("material"),
             noun="Material",
-            name=lambda row: str(row.material),
+            name=lambda row: f"{row.material}: {row.quantity}",
             hidden=["engagement", "material"],
         ),
         related_entries(

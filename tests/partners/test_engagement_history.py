@@ -75,7 +75,7 @@ def test_the_timeline_shows_links_materials_follow_ups_and_outcomes(
     ]
     stories = {(e.action, e.subject) for e in entries}
     assert {
-        ("Material added", "Leaflet"),
+        ("Material added", "Leaflet: 20"),
         ("Follow-up action added", "Send more posters"),
         ("Follow-up action changed", "Send more posters"),
         ("Outcome added", "Campaign message shared"),

@@ -30,7 +30,8 @@ class DatePartsInput(forms.MultiWidget):
             part: forms.TextInput(attrs={"inputmode": "numeric"}) for part in DATE_PARTS
         }
         if with_time:
-            widgets["time"] = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+            # A text box: the browser's time picker shows 12 or 24 hours by locale.
+            widgets["time"] = forms.TextInput(attrs={"autocomplete": "off"})
         super().__init__(widgets, attrs)
 
     def decompress(self, value: Any) -> list[Any]:
@@ -41,7 +42,7 @@ class DatePartsInput(forms.MultiWidget):
                 return [None] * len(self.widgets)
         if isinstance(value, datetime):
             local = timezone.localtime(value) if timezone.is_aware(value) else value
-            return [local.day, local.month, local.year, local.time().replace(second=0, microsecond=0)]
+            return [local.day, local.month, local.year, f"{local:%H:%M}"]
         if isinstance(value, date):
             return [value.day, value.month, value.year, *([None] if self.with_time else [])]
         return [None] * len(self.widgets)
@@ -153,7 +154,8 @@ class GovUKDateField(forms.Field):
 
     def validate(self, value: Any) -> None:
         if value in self.empty_values and self.required:
-            raise DatePartsError(self._message("required"), code="required", parts=DATE_PARTS)
+            parts = (*DATE_PARTS, "time") if self.with_time else DATE_PARTS
+            raise DatePartsError(self._message("required"), code="required", parts=parts)
 
     def has_changed(self, initial: Any, data: Any) -> bool:
         try:
@@ -184,7 +186,7 @@ class GovUKDateTimeField(GovUKDateField):
         if not moment:
             raise DatePartsError(self._message("invalid_time"), code="invalid_time", parts=("time",))
         try:
-            at = time.fromisoformat(moment)
+            at = time.fromisoformat(moment.replace(".", ":").zfill(5))
         except ValueError:
             raise DatePartsError(self._message("invalid_time"), code="invalid_time", parts=("time",)) from None
         return timezone.make_aware(datetime.combine(day, at))
