@@ -53,13 +53,6 @@ class DateInput(forms.DateInput):
         super().__init__(attrs, format="%Y-%m-%d")
 
 
-class DateTimeInput(forms.DateTimeInput):
-    input_type = "datetime-local"
-
-    def __init__(self, attrs: dict[str, Any] | None = None):
-        super().__init__(attrs, format="%Y-%m-%dT%H:%M")
-
-
 class GovUKBoundField(BoundField):
     """Adds GOV.UK classes and the aria-describedby links for hint and error."""
 
@@ -89,11 +82,6 @@ class GovUKBoundField(BoundField):
     @property
     def is_date_input(self) -> bool:
         return self.widget_type == "dateparts"
-
-    @property
-    def is_fieldset(self) -> bool:
-        """Rendered as a fieldset with a legend (several inputs, one question)."""
-        return self.is_choice_group or self.is_date_input
 
     def error_parts(self) -> tuple[str, ...]:
         """The parts of a date input to mark: those its errors name, else all."""
