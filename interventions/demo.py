@@ -139,6 +139,9 @@ def seed(*, scale: int, log: Callable[[str], None]) -> None:
         OutcomeType.objects.get_or_create(name=name, defaults={"order": 20 + i})[0]
         for i, name in enumerate(OUTCOME_TYPES)
     ]
+    referrals = ContentType.objects.get_for_model(Referral)
+    for outcome_type in types:  # a programme's outcomes: offered on referrals only
+        outcome_type.applies_to.add(referrals)
     for order, (name, group) in enumerate(REASONS):
         ReasonCode.objects.get_or_create(name=name, defaults={"group": group, "order": order})
     for order, (name, provider, setting, planned, wanted) in enumerate(PROGRAMMES):

@@ -9,7 +9,13 @@ from django import forms
 from django.db.models import Q
 
 from tracker.core.access_log import ConsultedChoiceIterator
-from tracker.core.forms import DateInput, RecordVersionMixin, VersionedModelForm, choice_field, model_choice_field
+from tracker.core.forms import (
+    GovUKModelForm,
+    RecordVersionMixin,
+    VersionedModelForm,
+    choice_field,
+    model_choice_field,
+)
 from tracker.core.models import Organisation, Outcome, User
 
 from .models import FollowUp, Offender, Programme, Referral, Session
@@ -19,13 +25,17 @@ from .services import REFERENCE_NOT_YOURS, duplicate_exists
 YES_NO = [(True, "Yes"), (False, "No")]
 
 
-def _yes_no(label: str) -> forms.TypedChoiceField:
+def _yes_no(label: str, required: str) -> forms.TypedChoiceField:
     return forms.TypedChoiceField(
-        label=label, choices=YES_NO, coerce=lambda v: v in {True, "True"}, widget=forms.RadioSelect
+        label=label,
+        choices=YES_NO,
+        coerce=lambda v: v in {True, "True"},
+        widget=forms.RadioSelect,
+        error_messages={"required": required},
     )
 
 
-class OffenderForm(forms.ModelForm[Offender]):
+class OffenderForm(GovUKModelForm):
     confirm_duplicate = forms.BooleanField(
         label="I have checked: this is a different person with the same name and date of birth",
         required=False,
@@ -34,7 +44,6 @@ class OffenderForm(forms.ModelForm[Offender]):
     class Meta:
         model = Offender
         fields = ["case_reference", "first_name", "last_name", "date_of_birth"]
-        widgets = {"date_of_birth": DateInput}
 
     def __init__(self, *args: Any, user: User, **kwargs: Any):
         super().__init__(*args, **kwargs)
@@ -68,7 +77,6 @@ class OffenderEditForm(VersionedModelForm):
     class Meta:
         model = Offender
         fields = ["case_reference", "first_name", "last_name", "date_of_birth"]
-        widgets = {"date_of_birth": DateInput}
 
     def __init__(self, *args: Any, user: User, **kwargs: Any):
         super().__init__(*args, **kwargs)
@@ -80,8 +88,11 @@ class OffenderEditForm(VersionedModelForm):
 
 
 class ReferralForm(VersionedModelForm):
-    injury = _yes_no("Was the victim injured?")
-    charged_under_act = _yes_no("Was the person charged under the Assaults on Emergency Workers (Offences) Act 2018?")
+    injury = _yes_no("Was the victim injured?", "Select yes if the victim was injured")
+    charged_under_act = _yes_no(
+        "Was the person charged under the Assaults on Emergency Workers (Offences) Act 2018?",
+        "Select yes if the person was charged under the Act",
+    )
 
     class Meta:
         model = Referral
@@ -97,8 +108,9 @@ class ReferralForm(VersionedModelForm):
             "priority",
             "notes",
         ]
-        widgets = {"offence_date": DateInput, "victim_role": forms.RadioSelect, "priority": forms.RadioSelect}
-        labels = {"handling_organisation": "Organisation handling the referral"}
+        widgets = {"victim_role": forms.RadioSelect, "priority": forms.RadioSelect}
+        labels = {"handling_organisation": "Organisation handling the referral", "offender": "Person"}
+        error_messages = {"offender": {"required": "Select the person the referral is about"}}
 
     def __init__(self, *args: Any, user: User, **kwargs: Any):
         super().__init__(*args, **kwargs)
@@ -148,28 +160,49 @@ class CompleteForm(RecordVersionMixin, forms.Form):
         }
 
 
-class SessionForm(forms.ModelForm[Session]):
-    happened = _yes_no("Did the session take place?")
+class SessionForm(GovUKModelForm):
+    happened = _yes_no("Did the session take place?", "Select yes if the session took place")
     concern = forms.BooleanField(label="There is a concern the referrer should know about", required=False)
+
+    # Asked only when they apply, each under the answer that makes it needed.
+    reveals = {
+        "attendance": ("happened", "True"),
+        "behaviour": ("happened", "True"),
+        "absence": ("attendance", Session.Attendance.DID_NOT_ATTEND.value),
+        "concern_note": ("concern", True),
+    }
+    revealed_optional = frozenset({"behaviour"})
 
     class Meta:
         model = Session
         fields = ["scheduled_on", "happened", "attendance", "absence", "behaviour", "concern", "concern_note", "notes"]
         widgets = {
-            "scheduled_on": DateInput,
             "attendance": forms.RadioSelect,
             "absence": forms.RadioSelect,
             "behaviour": forms.RadioSelect,
             "concern_note": forms.Textarea(attrs={"rows": 2}),
             "notes": forms.Textarea(attrs={"rows": 3}),
         }
-        help_texts = {"absence": "Only if the person did not attend."}
+        labels = {"absence": "Was the absence acceptable?", "concern_note": "Describe the concern"}
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
         choice_field(self, "attendance").choices = Session.Attendance.choices
         choice_field(self, "absence").choices = Session.Absence.choices
         choice_field(self, "behaviour").choices = Session.Behaviour.choices
+        for name in ("attendance", "absence", "behaviour", "concern_note"):
+            self.fields[name].required = False  # required only when revealed: see clean()
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("happened"):
+            if not data.get("attendance") and not self.has_error("attendance"):
+                self.add_error("attendance", "Select whether the person attended")
+            if data.get("attendance") == Session.Attendance.DID_NOT_ATTEND and not data.get("absence"):
+                self.add_error("absence", "Select whether the absence was acceptable")
+        if data.get("concern") and not str(data.get("concern_note") or "").strip():
+            self.add_error("concern_note", "Describe the concern")
+        return data
 
 
 class AssignForm(RecordVersionMixin, forms.Form):

@@ -31,7 +31,9 @@ from partners.models import (
     Venue,
 )
 from partners.services import default_review_date
+from tracker.core import demo as core_demo
 from tracker.core.models import Area, Outcome, OutcomeType, User
+from tracker.core.outcomes import outcome_types_for
 
 ENGAGEMENT_KINDS = [
     "Meeting",
@@ -126,8 +128,17 @@ def _aware(day: date, hour: int, minute: int = 0) -> datetime:
     return timezone.make_aware(datetime.combine(day, time(hour, minute)))
 
 
+def _outcome_types() -> None:
+    """The core demo's outcome types are the partnership work's: recorded on
+    engagements and partnerships, not offered on referrals."""
+    kinds = [ContentType.objects.get_for_model(model) for model in (Engagement, Partnership)]
+    for outcome_type in OutcomeType.objects.filter(name__in=core_demo.OUTCOME_TYPES):
+        outcome_type.applies_to.add(*kinds)
+
+
 def seed(*, scale: int, log: Callable[[str], None]) -> None:
     _managed_lists()
+    _outcome_types()
     if CommunityGroup.objects.exists() or Venue.objects.exists():
         log("partners: demo records already present, nothing added")
         return
@@ -377,7 +388,7 @@ def _engagements(
 def _outcomes(rng: random.Random, subjects: list[Any], by: User, when: Callable[[Any], date]) -> None:
     if not subjects:
         return
-    types = list(OutcomeType.objects.filter(active=True))
+    types = list(outcome_types_for(type(subjects[0])).filter(active=True))
     if not types:
         return
     content_type = ContentType.objects.get_for_model(type(subjects[0]))

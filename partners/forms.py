@@ -20,8 +20,16 @@ from partners.models import (
     Partnership,
     Venue,
 )
+from partners.services import due_before_engagement
 from tracker.core import validation
-from tracker.core.forms import DateInput, DateTimeInput, RecordVersionMixin, VersionedModelForm, model_choice_field
+from tracker.core.forms import (
+    GovUKDateField,
+    GovUKForm,
+    GovUKModelForm,
+    RecordVersionMixin,
+    VersionedModelForm,
+    model_choice_field,
+)
 from tracker.core.models import User
 
 MULTI_HINT = "Hold Ctrl (or Cmd on a Mac) to choose more than one."
@@ -44,7 +52,7 @@ class GroupForm(VersionedModelForm):
         help_texts = {"active": "Untick when the group no longer meets or stops working with us."}
 
 
-class ContactForm(RecordVersionMixin, forms.ModelForm[GroupContact]):
+class ContactForm(RecordVersionMixin, GovUKModelForm):
     """A contact added to a group: a change to the group, so it carries the group's version."""
 
     class Meta:
@@ -67,9 +75,9 @@ class VenueForm(VersionedModelForm):
         return str(self.cleaned_data["postcode"]).upper().strip()
 
 
-class PartnershipStartForm(forms.Form):
+class PartnershipStartForm(GovUKForm):
     lead_officer = forms.ModelChoiceField(queryset=User.objects.none())
-    started_on = forms.DateField(label="Start date", widget=DateInput)
+    started_on = GovUKDateField(label="Start date")
 
     def __init__(self, *args: Any, user: User, **kwargs: Any):
         super().__init__(*args, **kwargs)
@@ -82,7 +90,6 @@ class PartnershipEditForm(VersionedModelForm):
     class Meta:
         model = Partnership
         fields = ["lead_officer", "next_review_on"]
-        widgets = {"next_review_on": DateInput}
         help_texts = {"next_review_on": "After a review, set the date of the next one."}
 
     def __init__(self, *args: Any, **kwargs: Any):
@@ -101,14 +108,11 @@ def move_fields(verb: str) -> dict[str, forms.Field]:
     """The partnership's own fields on the core move page: the day the move took
     effect, and the next review when signing up. The page adds reason and note."""
     fields: dict[str, forms.Field] = {
-        "on": forms.DateField(
-            label="Date", widget=DateInput, initial=timezone.localdate, validators=[not_in_the_future]
-        )
+        "on": GovUKDateField(label="Date", initial=timezone.localdate, validators=[not_in_the_future])
     }
     if verb == "sign_up":
-        fields["next_review_on"] = forms.DateField(
+        fields["next_review_on"] = GovUKDateField(
             label="Next review date",
-            widget=DateInput,
             required=False,
             validators=[validation.REVIEW_DATE],
             help_text="Leave blank for 12 months after signing up.",
@@ -130,22 +134,30 @@ class CommitmentsForm(RecordVersionMixin, forms.Form):
             self.fields[f"{prefix}_ticked"] = forms.BooleanField(
                 label=f"{kind.name}: confirmed", required=False, initial=item is not None
             )
-            self.fields[f"{prefix}_on"] = forms.DateField(
-                label="Date confirmed", widget=DateInput, required=False, initial=item.confirmed_on if item else None
+            self.fields[f"{prefix}_on"] = GovUKDateField(
+                label="Date confirmed", required=False, initial=item.confirmed_on if item else None
             )
             self.fields[f"{prefix}_evidence"] = forms.CharField(
                 label="Evidence note", required=False, initial=item.evidence if item else ""
             )
             if kind.needs_training_date:
-                self.fields[f"{prefix}_training"] = forms.DateField(
+                self.fields[f"{prefix}_training"] = GovUKDateField(
                     label="Staff training date",
-                    widget=DateInput,
                     required=False,
                     initial=item.staff_training_date if item else None,
                 )
 
+        # The date, evidence and training date are asked under the ticked box.
+        self.reveals = {
+            name: (f"{name.split('_')[0]}_ticked", True)
+            for name in self.fields
+            if name.startswith("c") and not name.endswith("_ticked")
+        }
+        self.revealed_optional = frozenset(name for name in self.fields if name.endswith("_evidence"))
+
     def groups(self) -> list[tuple[CommitmentType, list[forms.BoundField]]]:
-        return [(kind, [self[name] for name in self.fields if name.startswith(f"c{kind.pk}_")]) for kind in self.types]
+        """Each commitment type with its box; the box's field template shows the rest under it."""
+        return [(kind, [self[f"c{kind.pk}_ticked"]]) for kind in self.types]
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
@@ -176,14 +188,16 @@ class EngagementForm(VersionedModelForm):
         model = Engagement
         fields = ["starts_at", "kind", "lead_officer", "area", "groups", "venues", "attendance", "summary"]
         widgets = {
-            "starts_at": DateTimeInput,
             "groups": forms.SelectMultiple(attrs={"size": 8}),
             "venues": forms.SelectMultiple(attrs={"size": 8}),
             "summary": forms.Textarea(attrs={"rows": 4}),
         }
         labels = {"kind": "Kind of engagement", "groups": "Community groups"}
         help_texts = {"groups": MULTI_HINT, "venues": MULTI_HINT}
-        error_messages = {"attendance": validation.count_form_messages(validation.ATTENDANCE)}
+        error_messages = {
+            "attendance": validation.count_form_messages(validation.ATTENDANCE),
+            "starts_at": {"required": "Enter the date and time of the engagement"},
+        }
 
     def __init__(self, *args: Any, user: User, **kwargs: Any):
         super().__init__(*args, **kwargs)
@@ -228,16 +242,24 @@ class MaterialsForm(RecordVersionMixin, forms.Form):
         return {m: self.cleaned_data.get(f"m{m.pk}") or 0 for m in self.materials}
 
 
-class FollowUpForm(RecordVersionMixin, forms.ModelForm[FollowUpAction]):
+class FollowUpForm(RecordVersionMixin, GovUKModelForm):
     """A follow-up added to an engagement: carries the engagement's version."""
 
     class Meta:
         model = FollowUpAction
         fields = ["description", "owner", "due_on"]
-        widgets = {"due_on": DateInput}
-        labels = {"owner": "Who will do it"}
+        labels = {"owner": "Who will do it", "description": "What needs doing"}
+        error_messages = {"owner": {"required": "Select who will do it"}}
 
-    def __init__(self, *args: Any, user: User, **kwargs: Any):
-        super().__init__(*args, **kwargs)
+    def __init__(self, *args: Any, user: User, versioned: Engagement, **kwargs: Any):
+        super().__init__(*args, versioned=versioned, **kwargs)
+        self.engagement = versioned
         model_choice_field(self, "owner").queryset = officers()
         self.fields["owner"].initial = user.pk
+
+    def clean_due_on(self) -> date:
+        due: date = self.cleaned_data["due_on"]
+        problem = due_before_engagement(self.engagement, due)
+        if problem:
+            raise forms.ValidationError(problem)
+        return due

@@ -230,16 +230,19 @@ class Engagement(VersionedModel):
     starts_at = models.DateTimeField("date and time", validators=[validation.ENGAGEMENT_DATE])
     kind = models.ForeignKey(EngagementKind, on_delete=models.PROTECT, related_name="engagements")
     lead_officer = models.ForeignKey(User, on_delete=models.PROTECT, related_name="led_engagements")
-    groups = models.ManyToManyField(CommunityGroup, blank=True, related_name="engagements")
+    groups = models.ManyToManyField(
+        CommunityGroup, blank=True, related_name="engagements", verbose_name="community groups"
+    )
     venues = models.ManyToManyField(Venue, blank=True, related_name="engagements")
     area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="engagements")
     attendance = models.PositiveIntegerField(
         null=True, blank=True, help_text="How many people took part.", validators=[validation.ATTENDANCE]
     )
     summary = models.TextField(blank=True)
-    # Group and venue links are not in the field history: simple-history diffs them
-    # with a query per entry, which would make the timeline grow with the edits.
-    history = HistoricalRecords()
+    # Which groups and venues were linked is kept with each history row; the timeline
+    # reads those snapshots in one query per link type (tracker.core.history), never
+    # one per entry.
+    history = HistoricalRecords(m2m_fields=[groups, venues])
 
     objects = EngagementQuerySet.as_manager()
 

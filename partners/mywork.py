@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
+from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils import timezone
 
-from partners.models import Engagement, FollowUpAction, Partnership
+from partners.models import CommunityGroup, Engagement, FollowUpAction, Partnership, Venue
 from partners.querysets import EngagementQuerySet, FollowUpQuerySet, PartnershipQuerySet
 from tracker.core.models import User
 from tracker.core.mywork import WorkItem, WorkSection
@@ -42,13 +44,44 @@ def _engagements(user: User, today: date) -> EngagementQuerySet:
     return Engagement.objects.visible_to(user).filter(lead_officer=user, starts_at__gte=start, starts_at__lt=end)
 
 
+def _with_whom(prefix: str) -> list[Prefetch[Any]]:
+    """The groups and venues an engagement was with: two queries for the whole list."""
+    return [
+        Prefetch(f"{prefix}groups", queryset=CommunityGroup.objects.only("id", "name").order_by("name")),
+        Prefetch(f"{prefix}venues", queryset=Venue.objects.order_by("name")),
+    ]
+
+
+def with_whom(engagement: Engagement) -> str:
+    """ "Hereford Faith Forum and The Plough, Leominster": what the engagement was with."""
+    names = [str(g) for g in engagement.groups.all()] + [str(v) for v in engagement.venues.all()]
+    if len(names) > 3:
+        names = [*names[:2], f"{len(names) - 2} more"]
+    return " and ".join([", ".join(names[:-1]), names[-1]]) if len(names) > 1 else "".join(names)
+
+
+def _engagement_name(engagement: Engagement) -> str:
+    whom = with_whom(engagement)
+    when = timezone.localtime(engagement.starts_at)
+    return f"{engagement.kind} with {whom}, {when.day} {when:%b %Y}" if whom else str(engagement)
+
+
 def sections(user: User) -> list[WorkSection]:
     today = timezone.localdate()
     follow_ups = (
-        _follow_ups(user, today).with_overdue(today).select_related("engagement__kind").order_by("due_on", "id")
+        _follow_ups(user, today)
+        .with_overdue(today)
+        .select_related("engagement__kind")
+        .prefetch_related(*_with_whom("engagement__"))
+        .order_by("due_on", "id")
     )
     reviews = _reviews(user, today).with_review_overdue(today).select_related("venue").order_by("next_review_on", "id")
-    engagements = _engagements(user, today).select_related("kind", "area").order_by("starts_at", "id")
+    engagements = (
+        _engagements(user, today)
+        .select_related("kind", "area")
+        .prefetch_related(*_with_whom(""))
+        .order_by("starts_at", "id")
+    )
     return [
         WorkSection(
             "Follow-up actions due within 7 days or overdue",
@@ -58,7 +91,7 @@ def sections(user: User) -> list[WorkSection]:
                     url=reverse("partners:engagement-detail", args=[a.engagement_id]),
                     due=a.due_on,
                     overdue=a.overdue,
-                    detail=f"From {a.engagement}",
+                    detail=f"From: {_engagement_name(a.engagement)}",
                 )
                 for a in follow_ups
             ],
@@ -82,7 +115,7 @@ def sections(user: User) -> list[WorkSection]:
             "Engagements you lead this week",
             [
                 WorkItem(
-                    label=str(e),
+                    label=f"{e.kind} with {with_whom(e)}" if with_whom(e) else str(e.kind),
                     url=reverse("partners:engagement-detail", args=[e.pk]),
                     due=timezone.localtime(e.starts_at).date(),
                     detail=f"{timezone.localtime(e.starts_at):%H:%M}, {e.area}",

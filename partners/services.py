@@ -345,6 +345,14 @@ def _apply_materials(engagement: Engagement, *, by: User, quantities: Mapping[Ca
         line.save()
 
 
+def due_before_engagement(engagement: Engagement, due_on: date) -> str:
+    """Why `due_on` cannot be a follow-up's due date (it falls before the engagement), or ""."""
+    held_on = timezone.localtime(engagement.starts_at).date()
+    if due_on < held_on:
+        return f"The due date must be on or after the date of the engagement, {held_on.day} {held_on:%B %Y}"
+    return ""
+
+
 @transaction.atomic
 def add_follow_up(
     engagement: Engagement, *, by: User, expected_version: int, description: str, owner: User, due_on: date
@@ -352,6 +360,7 @@ def add_follow_up(
     """Add a follow-up action to an engagement; the engagement's version moves."""
     action = FollowUpAction(engagement=engagement, description=description, owner=owner, due_on=due_on)
     action.full_clean()
+    _refuse([problem] if (problem := due_before_engagement(engagement, due_on)) else [])
     claim_version(engagement, expected_version)
     _stamp(action, by)
     action.save()

@@ -19,7 +19,7 @@ partners_only = roles_required(PARTNERS)
 
 def outcome_page(request: AuthenticatedHttpRequest, subject: models.Model, *, back_url: str) -> HttpResponse:
     """Record an outcome on `subject` through the core outcomes mechanism."""
-    form = OutcomeForm(posted(request))
+    form = OutcomeForm(posted(request), subject_model=type(subject))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import pytest
@@ -14,6 +15,16 @@ def sign_in(page: Any, live_server: Any, username: str, password: str) -> None:
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_load_state()
+
+
+def fill_date(page: Any, legend: str, day: date, at: str = "") -> None:
+    """Type a date into the GOV.UK date input `legend` (and its time box, if `at`)."""
+    group = page.get_by_role("group", name=legend, exact=True)
+    group.get_by_label("Day").fill(str(day.day))
+    group.get_by_label("Month").fill(str(day.month))
+    group.get_by_label("Year").fill(str(day.year))
+    if at:
+        group.get_by_label("Time, like 14:30").fill(at)
 
 
 def assert_accessible(page: Any) -> None:

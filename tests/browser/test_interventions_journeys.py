@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import assert_accessible, sign_in
+from tests.browser.conftest import assert_accessible, fill_date, sign_in
 
 
 def _referral(status: str = "submitted", handler: str = "Probation Service – West Mercia") -> Any:
@@ -50,16 +50,16 @@ def _referral(status: str = "submitted", handler: str = "Probation Service – W
 def _record_session(page: Any, day: str, attendance: str, concern: str = "") -> None:
     page.get_by_role("link", name="Record a session").click()
     assert_accessible(page)
-    page.get_by_label("Scheduled date").fill(day)
+    fill_date(page, "Scheduled date", date.fromisoformat(day))
     page.get_by_role("group", name="Did the session take place?").get_by_label("Yes").check()
     page.get_by_role("group", name="Attendance").get_by_label(attendance, exact=True).check()
     if attendance == "Did not attend":
-        page.get_by_role("group", name="Reason for absence").get_by_label("Unacceptable").check()
+        page.get_by_role("group", name="Was the absence acceptable?").get_by_label("Unacceptable").check()
     else:
         page.get_by_role("group", name="Behaviour rating").get_by_label("4 – good").check()
     if concern:
         page.get_by_label("There is a concern the referrer should know about").check()
-        page.get_by_label("Concern note").fill(concern)
+        page.get_by_label("Describe the concern").fill(concern)
     page.get_by_role("button", name="Save session").click()
     expect(page.get_by_text("Session recorded.")).to_be_visible()
 
@@ -168,7 +168,7 @@ def test_every_page_of_the_strand_passes_axe(page: Any, live_server: Any, demo_u
     page.get_by_label("Case reference").fill("JOURNEY-new")
     page.get_by_label("First name").fill(existing.first_name)
     page.get_by_label("Last name").fill(existing.last_name)
-    page.get_by_label("Date of birth").fill(existing.date_of_birth.isoformat())
+    fill_date(page, "Date of birth", existing.date_of_birth)
     page.get_by_role("button", name="Add person").click()
     expect(page.get_by_text("A record with this name and date of birth already exists").first).to_be_visible()
     assert_accessible(page)

@@ -3,13 +3,13 @@ axe run on every page on the way."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from tests.browser.conftest import assert_accessible, sign_in
+from tests.browser.conftest import assert_accessible, fill_date, sign_in
 
 
 def test_officer_logs_an_engagement_with_two_groups_and_follows_it_through(
@@ -25,7 +25,7 @@ def test_officer_logs_an_engagement_with_two_groups_and_follows_it_through(
     page.get_by_role("button", name="Save engagement").click()  # empty: errors
     expect(page.locator(".govuk-error-summary")).to_be_visible()
     assert_accessible(page)
-    page.get_by_label("Date and time").fill("2026-11-20T19:00")
+    fill_date(page, "Date and time", date(2026, 11, 20), at="19:00")
     page.get_by_label("Kind of engagement").select_option(label="Workshop")
     page.get_by_label("Area").select_option(label="Shropshire")
     page.get_by_label("Community groups").select_option(label=[first.name, second.name])
@@ -47,8 +47,8 @@ def test_officer_logs_an_engagement_with_two_groups_and_follows_it_through(
 
     page.get_by_role("link", name="Add a follow-up action").click()
     assert_accessible(page)
-    page.get_by_label("Description").fill("Send posters to the youth leaders")
-    page.get_by_label("Due date").fill((timezone.localdate() + timedelta(days=3)).isoformat())
+    page.get_by_label("What needs doing").fill("Send posters to the youth leaders")
+    fill_date(page, "Due date", timezone.localdate() + timedelta(days=3))
     page.get_by_role("button", name="Save action").click()
     page.goto(f"{live_server.url}/my-work/")
     expect(page.get_by_role("link", name="Send posters to the youth leaders")).to_be_visible()
@@ -62,7 +62,7 @@ def test_officer_logs_an_engagement_with_two_groups_and_follows_it_through(
     page.get_by_label("Type of outcome").select_option(label="Campaign message shared")
     page.get_by_label("Achieved", exact=True).check()
     page.get_by_label("Description").fill("Both groups shared the campaign video")
-    page.get_by_label("Date").fill("2026-11-21")
+    fill_date(page, "Date", date(2026, 11, 21))
     page.get_by_role("button", name="Save outcome").click()
     expect(page.get_by_text("Both groups shared the campaign video")).to_be_visible()
     assert_accessible(page)
@@ -97,16 +97,16 @@ def test_officer_signs_up_a_venue_ticks_commitments_and_sees_the_review_in_my_wo
 
     page.get_by_role("link", name="Start a partnership").click()
     assert_accessible(page)
-    page.get_by_label("Start date").fill((today - timedelta(days=400)).isoformat())
+    fill_date(page, "Start date", today - timedelta(days=400))
     page.get_by_role("button", name="Start partnership").click()
     expect(page.get_by_text("started as a prospect")).to_be_visible()
     assert_accessible(page)
     page.get_by_role("link", name="Record as engaged").click()
-    page.get_by_label("Date", exact=True).fill((today - timedelta(days=380)).isoformat())
+    fill_date(page, "Date", today - timedelta(days=380))
     page.get_by_role("button", name="Confirm").click()
     page.get_by_role("link", name="Sign up").click()
     assert_accessible(page)
-    page.get_by_label("Date", exact=True).fill((today - timedelta(days=350)).isoformat())
+    fill_date(page, "Date", today - timedelta(days=350))
     page.get_by_role("button", name="Confirm").click()
     expect(page.get_by_text("Partnership is now signed up")).to_be_visible()
 
@@ -115,13 +115,14 @@ def test_officer_signs_up_a_venue_ticks_commitments_and_sees_the_review_in_my_wo
     for name in ("Campaign posters displayed", 'Welfare scheme / "Ask for Angela"'):
         kind = CommitmentType.objects.get(name=name)
         page.get_by_label(f"{name}: confirmed").check()
-        page.locator(f"#id_c{kind.pk}_on").fill((today - timedelta(days=340)).isoformat())
+        # The date and evidence are asked under the ticked box.
+        fill_date(page.locator(f"#conditional-id_c{kind.pk}_ticked"), "Date confirmed", today - timedelta(days=340))
         page.locator(f"#id_c{kind.pk}_evidence").fill("Seen on the visit")
     page.get_by_role("button", name="Save commitments").click()
     assert page.locator(".govuk-error-summary").is_visible()  # the Ask for Angela training date
     assert_accessible(page)
     angela = CommitmentType.objects.get(needs_training_date=True)
-    page.locator(f"#id_c{angela.pk}_training").fill((today - timedelta(days=345)).isoformat())
+    fill_date(page.locator(f"#conditional-id_c{angela.pk}_ticked"), "Staff training date", today - timedelta(days=345))
     page.get_by_role("button", name="Save commitments").click()
     expect(page.get_by_text("Commitments saved")).to_be_visible()
     expect(page.get_by_role("cell", name="Campaign posters displayed")).to_be_visible()
@@ -133,7 +134,7 @@ def test_officer_signs_up_a_venue_ticks_commitments_and_sees_the_review_in_my_wo
     review.click()
     page.get_by_role("link", name="Change lead officer or review date").click()
     assert_accessible(page)
-    page.get_by_label("Next review date").fill((today + timedelta(days=365)).isoformat())
+    fill_date(page, "Next review date (optional)", today + timedelta(days=365))
     page.get_by_role("button", name="Save").click()
     page.goto(f"{live_server.url}/my-work/")
     assert page.get_by_role("link", name="Review partnership with The Wrekin Arms").count() == 0

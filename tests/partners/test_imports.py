@@ -55,7 +55,10 @@ def test_the_example_files_import_cleanly_with_history(examples: Any) -> None:
         ("Public leaflet", 30),
         ("Public poster 1", 5),
     }
-    assert meeting.history.get().history_user == examples
+    # Created, then its links recorded (issue #15: the timeline shows the groups and
+    # venues linked): every row names the importer.
+    assert meeting.history.order_by("history_id").first().history_type == "+"
+    assert {row.history_user for row in meeting.history.all()} == {examples}
     assert EngagementMaterial.history.filter(history_user=examples).count() == 3
 
 

@@ -12,6 +12,7 @@ import time_machine
 from django.urls import reverse
 
 from partners import mywork, services
+from partners.models import FollowUpAction
 from tests.partners.conftest import local
 
 pytestmark = pytest.mark.django_db
@@ -79,7 +80,7 @@ def work(
     make_engagement(groups=[group], starts_at=local(2026, 6, 8, 0, 30), summary="Monday")
     make_engagement(groups=[group], starts_at=local(2026, 6, 14, 23, 30), summary="Sunday")
     make_engagement(groups=[group], starts_at=local(2026, 6, 15, 0, 30), summary="Next week")
-    return {"due": due, "late": late, "far": far}
+    return {"due": due, "late": late, "far": far, "group": group}
 
 
 def test_my_work_lists_what_is_due_for_the_officer(officer: Any, work: dict[str, Any]) -> None:
@@ -123,3 +124,65 @@ def test_nothing_due_for_another_officer(user_factory: Any, work: dict[str, Any]
     newcomer = user_factory("partnership_officer")
     with time_machine.travel(TODAY, tick=False):
         assert mywork.count(newcomer) == 0
+
+
+def test_items_name_the_groups_and_venues_they_are_about(officer: Any, work: dict[str, Any]) -> None:
+    with time_machine.travel(TODAY, tick=False):
+        follow_ups, reviews, engagements = mywork.sections(officer)
+    group = work["group"]
+    assert follow_ups.items[0].detail == f"From: Meeting with {group.name}, 1 May 2026"
+    assert [i.label for i in engagements.items] == [f"Meeting with {group.name}"] * 2
+    assert all(str(p.venue) in i.label for p, i in zip([work["late"], work["due"]], reviews.items, strict=True))
+
+
+def test_an_officer_sees_only_their_own_partnership_work(
+    officer: Any, work: dict[str, Any], user_factory: Any, make_partnership: Any, make_engagement: Any, make_group: Any
+) -> None:
+    """Another officer's follow-ups, partnerships and engagements stay off this list."""
+    other = FollowUpAction.objects.get(description="Someone else's").owner
+    theirs = make_partnership("signed_up")
+    services.update_partnership(
+        theirs,
+        by=officer,
+        expected_version=theirs.version,
+        changes={"lead_officer": other, "next_review_on": date(2026, 6, 1)},
+    )
+    make_engagement(groups=[make_group()], starts_at=local(2026, 6, 9, 10), lead_officer=other, summary="Theirs")
+    with time_machine.travel(TODAY, tick=False):
+        follow_ups, reviews, engagements = mywork.sections(officer)
+        assert "Someone else's" not in [i.label for i in follow_ups.items]
+        assert str(theirs.venue) not in " ".join(i.label for i in reviews.items)
+        assert len(engagements.items) == 2
+        assert [i.label for i in mywork.sections(other)[0].items] == ["Someone else's"]
+
+
+@pytest.mark.parametrize("size", [2, 12])
+def test_my_work_query_count_does_not_grow_with_items(
+    size: int,
+    client: Any,
+    officer: Any,
+    make_engagement: Any,
+    make_group: Any,
+    make_venue: Any,
+    django_assert_max_num_queries: Any,
+) -> None:
+    for n in range(size):
+        engagement = make_engagement(
+            groups=[make_group(), make_group()], venues=[make_venue()], starts_at=local(2026, 6, 9, 10, n)
+        )
+        services.add_follow_up(
+            engagement,
+            by=officer,
+            expected_version=engagement.version,
+            description=f"Call {n}",
+            owner=officer,
+            due_on=date(2026, 6, 12),
+        )
+    client.force_login(officer)
+    # 1 session, 2 user, 3 follow-ups, 4-5 their engagements' groups and venues, 6 reviews,
+    # 7 engagements, 8-9 their groups and venues, 10-11 the referrer's concerns and
+    # follow-ups, 12 access log, 13-17 badge counts, 18 organisation in the banner,
+    # 19-21 session save
+    with time_machine.travel(TODAY, tick=False), django_assert_max_num_queries(21):
+        response = client.get(reverse("my-work"))
+    assert response.content.decode().count("Call ") == size

@@ -111,8 +111,10 @@ PAGES = {
     "venue": ("partners:venue-detail", "venue", 4),
     # partnership (venue, area, lead, reason joined), visits, commitments, moves, outcomes, history
     "partnership": ("partners:partnership-detail", "partnership", 6),
-    # engagement (kind, lead, area joined), groups, venues, materials, follow-ups, outcomes, history
-    "engagement": ("partners:engagement-detail", "engagement", 7),
+    # engagement (kind, lead, area joined), groups, venues, materials, follow-ups, outcomes,
+    # history, and for its timeline (issue #15): the groups and venues linked at each step,
+    # the history of its materials, of its follow-ups and of its outcomes
+    "engagement": ("partners:engagement-detail", "engagement", 12),
 }
 
 

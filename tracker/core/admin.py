@@ -1,12 +1,15 @@
 from typing import Any
 
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
+from tracker.core import outcomes
 from tracker.core.models import AccessLog, Area, Organisation, OutcomeType, User
 
 # Roles are fields on the user, not groups.
@@ -89,9 +92,35 @@ class UserAdmin(DjangoUserAdmin[User], SimpleHistoryAdmin):
 
 @admin.register(OutcomeType)
 class OutcomeTypeAdmin(SimpleHistoryAdmin):
-    list_display = ["name", "active", "order"]
+    list_display = ["name", "applies_to_list", "active", "order"]
     list_editable = ["active", "order"]
     search_fields = ["name"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[OutcomeType]:
+        queryset: QuerySet[OutcomeType] = super().get_queryset(request)
+        return queryset.prefetch_related("applies_to")
+
+    @admin.display(description="Applies to")
+    def applies_to_list(self, obj: OutcomeType) -> str:
+        return ", ".join(sorted(label_of(ct) for ct in obj.applies_to.all())) or "Every kind of record"
+
+    def formfield_for_manytomany(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == "applies_to":
+            # Only the kinds of record outcomes can be recorded on, by their names.
+            kinds = [ContentType.objects.get_for_model(s.model).pk for s in outcomes.subject_types()]
+            kwargs["queryset"] = ContentType.objects.filter(pk__in=kinds)
+            kwargs["widget"] = forms.CheckboxSelectMultiple
+            field = super().formfield_for_manytomany(db_field, request, **kwargs)
+            field.label_from_instance = label_of
+            return field
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+def label_of(content_type: ContentType) -> str:
+    """The outcome subject's name for a kind of record ("Engagement", "Referral")."""
+    model = content_type.model_class()
+    subject = outcomes.subject_for(model) if model else None
+    return subject.label if subject else str(content_type)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin[Any]):

@@ -8,12 +8,17 @@ from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.contrib import messages
+from django.db import models
 from django.forms.boundfield import BoundField
+from django.forms.models import ModelFormMetaclass
 from django.forms.renderers import TemplatesSetting
 from django.http import HttpRequest
 from django.utils.html import conditional_escape, escape
 from django.utils.safestring import SafeString, mark_safe
 
+from tracker.core.date_fields import DATE_PARTS, DatePartsError
+from tracker.core.date_fields import GovUKDateField as GovUKDateField  # the strands take it from here
+from tracker.core.date_fields import GovUKDateTimeField as GovUKDateTimeField
 from tracker.core.errors import DomainError
 from tracker.core.versioning import EditConflict
 
@@ -40,17 +45,12 @@ WIDGET_CLASSES: dict[str, tuple[str, str]] = {
 
 
 class DateInput(forms.DateInput):
+    """The browser's date box, for list filters only; forms use GovUKDateField."""
+
     input_type = "date"
 
     def __init__(self, attrs: dict[str, Any] | None = None):
         super().__init__(attrs, format="%Y-%m-%d")
-
-
-class DateTimeInput(forms.DateTimeInput):
-    input_type = "datetime-local"
-
-    def __init__(self, attrs: dict[str, Any] | None = None):
-        super().__init__(attrs, format="%Y-%m-%dT%H:%M")
 
 
 class GovUKBoundField(BoundField):
@@ -69,13 +69,61 @@ class GovUKBoundField(BoundField):
             described.append(f"{self.auto_id}-hint")
         if self.errors:
             described.append(f"{self.auto_id}-error")
-        if described and widget_type not in {"checkboxselectmultiple", "radioselect"}:
+        if described and widget_type not in {"checkboxselectmultiple", "radioselect", "dateparts"}:
             attrs["aria-describedby"] = " ".join(described)
+        if widget_type == "dateparts" and self.errors:
+            attrs["error_parts"] = " ".join(self.error_parts())  # read by DatePartsInput
         return attrs
 
     @property
     def is_choice_group(self) -> bool:
         return self.widget_type in {"checkboxselectmultiple", "radioselect"}
+
+    @property
+    def is_date_input(self) -> bool:
+        return self.widget_type == "dateparts"
+
+    def error_parts(self) -> tuple[str, ...]:
+        """The parts of a date input to mark: those its errors name, else all."""
+        parts: set[str] = set()
+        for error in getattr(self.form.errors.get(self.name), "data", []):
+            parts.update(error.parts if isinstance(error, DatePartsError) else (*DATE_PARTS, "time"))
+        return tuple(parts)
+
+    @property
+    def error_target_id(self) -> str:
+        """The id an error summary link points at: the input itself, a group's
+        first option, a date input's day box."""
+        if self.is_choice_group or self.is_date_input:
+            return f"{self.auto_id}_0"
+        return str(self.id_for_label or self.auto_id)
+
+    @property
+    def revealed_by(self) -> tuple[str, Any] | None:
+        """(controlling field, value) when this field is shown under a choice."""
+        reveals: dict[str, tuple[str, Any]] = getattr(self.form, "reveals", {})
+        return reveals.get(self.name)
+
+    @property
+    def shows_optional(self) -> bool:
+        """Labelled "(optional)": optional in every case. A field required once its
+        box is ticked is revealed under that box instead, without the word."""
+        if self.field.required:
+            return False
+        return self.revealed_by is None or self.name in getattr(self.form, "revealed_optional", ())
+
+    def revealed_fields(self, value: Any = True) -> list[BoundField]:
+        """The fields shown under this field's choice `value` (a ticked box: True)."""
+        reveals: dict[str, tuple[str, Any]] = getattr(self.form, "reveals", {})
+        return [self.form[name] for name, (control, when) in reveals.items() if control == self.name and when == value]
+
+    def options_with_reveals(self) -> list[tuple[Any, list[BoundField]]]:
+        """A radio group's options, each with the fields its choice reveals."""
+        return [(option, self.revealed_fields(_choice_value(option.data["value"]))) for option in self]
+
+
+def _choice_value(value: Any) -> Any:
+    return str(value) if value is not None else ""
 
 
 SELECT_TEMPLATE = "django/forms/widgets/select.html"
@@ -130,6 +178,135 @@ class GovUKFormRenderer(TemplatesSetting):
         return super().render(template_name, context, request)
 
 
+# The mixins below are combined with a form class; mypy checks them as one.
+if TYPE_CHECKING:
+    _FormBase = forms.BaseForm
+else:
+    _FormBase = object
+
+
+# Django's own messages, which say neither which field nor what to do.
+def _default_messages(field: forms.Field) -> dict[str, Any]:
+    defaults: dict[str, Any] = {}
+    for cls in reversed(type(field).__mro__):
+        defaults.update(getattr(cls, "default_error_messages", {}))
+    return defaults
+
+
+def _lower_first(label: str) -> str:
+    """'Date of birth' → 'date of birth'; 'CSV file' stays as it is."""
+    if len(label) > 1 and label[1].isupper():
+        return label
+    return label[:1].lower() + label[1:]
+
+
+def _the(label: str) -> str:
+    text = _lower_first(label)
+    return text if text.split(" ", 1)[0] in {"the", "a", "an", "your", "who", "what", "when", "how"} else f"the {text}"
+
+
+def required_message(field: forms.Field, label: str) -> str:
+    """The GOV.UK "say what to do" message for an empty field, from its label and kind:
+    "Enter the date of birth", "Select the programme", "Choose the file"."""
+    widget = field.widget
+    if isinstance(field, forms.BooleanField):
+        return f"Tick the box to confirm: {_lower_first(label)}"
+    if isinstance(field, forms.FileField):
+        return f"Choose {_the(label)} to upload"
+    if isinstance(widget, forms.SelectMultiple | forms.CheckboxSelectMultiple):
+        return f"Select at least one of {_the(label)}"
+    if isinstance(field, forms.ChoiceField | forms.ModelChoiceField) or isinstance(widget, forms.RadioSelect):
+        return f"Select {_the(label)}"
+    return f"Enter {_the(label)}"
+
+
+def derived_messages(field: forms.Field, label: str) -> dict[str, str]:
+    """Messages for each way `field` can be wrong, naming it; only those Django
+    would otherwise give in its generic words (a message set on the field wins)."""
+    label = label.rstrip(":?").strip()
+    name = (label[:1].upper() + label[1:]).replace("%", "%%")  # these messages are %-formatted
+    from_list = f"Select {_the(label)} from the list"  # noqa: S608 - a message, not SQL
+    messages = {
+        "required": required_message(field, label),
+        "invalid_choice": from_list,
+        "max_length": f"{name} must be %(limit_value)d characters or fewer",
+        "min_length": f"{name} must be %(limit_value)d characters or more",
+        "min_value": f"{name} must be %(limit_value)s or more",
+        "max_value": f"{name} must be %(limit_value)s or less",
+        "max_digits": f"{name} must have no more than %(max)s digits",
+        "max_decimal_places": f"{name} must have no more than %(max)s decimal places",
+        "max_whole_digits": f"{name} must have no more than %(max)s digits before the decimal point",
+        "invalid_list": from_list,
+        "empty": f"The file for {_lower_first(label)} is empty",
+        "missing": f"Choose {_the(label)} to upload",
+    }
+    if isinstance(field, forms.IntegerField):
+        messages["invalid"] = f"{name} must be a whole number"
+    elif isinstance(field, forms.DecimalField | forms.FloatField):
+        messages["invalid"] = f"{name} must be a number"
+    elif isinstance(field, forms.EmailField):
+        messages["invalid"] = "Enter an email address in the correct format, like name@example.com"
+    elif isinstance(field, forms.TimeField):
+        messages["invalid"] = f"{name} must be a real time, like 14:30"
+    elif isinstance(field, forms.DateField | forms.DateTimeField):
+        messages["invalid"] = f"{name} must be a real date"
+    return messages
+
+
+class GovUKMessagesMixin(_FormBase):
+    """Every field's errors name the field and say what to do. Applied when the form
+    validates, so fields a form adds in its own `__init__` are covered too. Set a
+    field's own `error_messages` (or Meta.error_messages) to say it better."""
+
+    # A field shown under a choice: {field: (controlling field, choice value)}, the
+    # value True for a ticked box or the option's value as a string. Such a field
+    # is required when revealed (the form's clean says so) unless it is listed in
+    # `revealed_optional`.
+    reveals: dict[str, tuple[str, Any]] = {}
+    revealed_optional: frozenset[str] = frozenset()
+
+    def full_clean(self) -> None:
+        for name, field in self.fields.items():
+            label = str(self[name].label)
+            if isinstance(field, GovUKDateField):
+                field.error_label = label[:1].upper() + label[1:]
+            defaults = _default_messages(field)
+            for code, message in derived_messages(field, label).items():
+                # Validators' codes (min_value, max_length) are read from here too.
+                if field.error_messages.get(code, defaults.get(code)) == defaults.get(code):
+                    field.error_messages[code] = message
+        super().full_clean()
+
+
+def govuk_formfield(db_field: models.Field[Any, Any], **kwargs: Any) -> forms.Field | None:
+    """Model form fields as the service shows them: dates as GOV.UK date inputs."""
+    if isinstance(db_field, models.DateTimeField):
+        kwargs.pop("widget", None)
+        return db_field.formfield(form_class=GovUKDateTimeField, **kwargs)
+    if isinstance(db_field, models.DateField):
+        kwargs.pop("widget", None)
+        return db_field.formfield(form_class=GovUKDateField, **kwargs)
+    return db_field.formfield(**kwargs)
+
+
+class GovUKModelFormMetaclass(ModelFormMetaclass):
+    """Gives every model form's Meta the GOV.UK form field callback unless it has one."""
+
+    def __new__(mcs, name: str, bases: tuple[type, ...], attrs: dict[str, Any]) -> Any:  # noqa: N804
+        meta = attrs.get("Meta")
+        if meta is not None and not hasattr(meta, "formfield_callback"):
+            meta.formfield_callback = staticmethod(govuk_formfield)
+        return super().__new__(mcs, name, bases, attrs)
+
+
+class GovUKForm(GovUKMessagesMixin, forms.Form):
+    """A plain form of the service."""
+
+
+class GovUKModelForm(GovUKMessagesMixin, forms.ModelForm[Any], metaclass=GovUKModelFormMetaclass):
+    """A model form of the service."""
+
+
 def choice_field(form: forms.BaseForm, name: str) -> forms.ChoiceField:
     """The form's field `name`, typed as the choice field it is, to set its choices."""
     return cast(forms.ChoiceField, form.fields[name])
@@ -146,14 +323,7 @@ def version_field() -> forms.IntegerField:
     )
 
 
-# The mixins below are combined with a form class; mypy checks them as one.
-if TYPE_CHECKING:
-    _FormBase = forms.BaseForm
-else:
-    _FormBase = object
-
-
-class ConflictMixin(_FormBase):
+class ConflictMixin(GovUKMessagesMixin):
     """`add_conflict()`: show what changed and let a second save knowingly replace it."""
 
     def add_conflict(self, conflict: EditConflict) -> None:
@@ -165,7 +335,7 @@ class ConflictMixin(_FormBase):
         form.data = data
 
 
-class VersionedModelForm(ConflictMixin, forms.ModelForm[Any]):
+class VersionedModelForm(ConflictMixin, forms.ModelForm[Any], metaclass=GovUKModelFormMetaclass):
     """A model form for an editable record: carries the version it was loaded at.
 
     The view passes `cleaned_data["version"]` to the service as `expected_version`

@@ -142,6 +142,14 @@ class ManagedList(models.Model):
 
 
 class OutcomeType(ManagedList):
+    # The kinds of record (engagement, venue partnership, referral: the registered
+    # outcome subjects) it can be recorded on; none ticked means every kind.
+    applies_to = models.ManyToManyField(
+        ContentType,
+        blank=True,
+        related_name="+",
+        help_text="The kinds of record this outcome can be recorded on. Leave empty for every kind.",
+    )
     history = HistoricalRecords()
 
     class Meta(ManagedList.Meta):

@@ -11,12 +11,13 @@ from typing import Any
 
 from django import forms
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import QuerySet
 
 from tracker.core import validation
-from tracker.core.forms import DateInput, VersionedModelForm, choice_field, model_choice_field
-from tracker.core.history import set_history_user
+from tracker.core.forms import VersionedModelForm, choice_field, model_choice_field
+from tracker.core.history import HistoryEntry, related_entries, set_history_user
 from tracker.core.models import Outcome, OutcomeType, User
 from tracker.core.versioning import save_changes
 
@@ -75,11 +76,39 @@ def people_of_outcomes(outcomes: Iterable[Outcome]) -> set[int]:
     return people
 
 
+def outcome_types_for(model: type[models.Model]) -> QuerySet[OutcomeType]:
+    """The outcome types that can be recorded on records of `model`: those marked as
+    applying to it, and those marked for no kind in particular."""
+    links = OutcomeType.applies_to.through.objects
+    content_type = ContentType.objects.get_for_model(model)
+    return OutcomeType.objects.filter(
+        models.Q(pk__in=links.filter(contenttype=content_type).values("outcometype_id"))
+        | ~models.Q(pk__in=links.values("outcometype_id"))
+    )
+
+
+def _check_applies(outcome_type: OutcomeType, subject_model: type[models.Model]) -> None:
+    if not outcome_types_for(subject_model).filter(pk=outcome_type.pk).exists():
+        subject = subject_for(subject_model)
+        what = subject.label.lower() if subject else str(subject_model._meta.verbose_name)
+        article = "an" if what[:1] in "aeiou" else "a"
+        raise ValidationError(
+            {"outcome_type": f"“{outcome_type}” is not an outcome of {article} {what}: select another type of outcome"}
+        )
+
+
 def outcomes_for(subject: models.Model) -> QuerySet[Outcome]:
     content_type = ContentType.objects.get_for_model(subject)  # cached after the first call
     return Outcome.objects.filter(content_type=content_type, object_id=subject.pk).select_related(
         "outcome_type", "recorded_by"
     )
+
+
+def outcome_history(subject: models.Model) -> list[HistoryEntry]:
+    """The history of `subject`'s outcomes, for its timeline: one query."""
+    content_type = ContentType.objects.get_for_model(subject)
+    rows = Outcome.history.filter(content_type=content_type, object_id=subject.pk)
+    return related_entries(rows.select_related("outcome_type"), noun="Outcome", name=lambda row: str(row.outcome_type))
 
 
 def outcomes_for_model(model: type[models.Model]) -> QuerySet[Outcome]:
@@ -115,6 +144,7 @@ def record_outcome(
         recorded_by=by,
     )
     outcome.full_clean()
+    _check_applies(outcome_type, type(subject))
     validation.check_rules({"date": date}, OUTCOME_RULES)
     set_history_user(outcome, by)
     outcome.save()
@@ -124,6 +154,10 @@ def record_outcome(
 def update_outcome(outcome: Outcome, *, by: User, expected_version: int, **changes: Any) -> Outcome:
     if "date" in changes and changes["date"] != outcome.date:
         validation.check_rules({"date": changes["date"]}, OUTCOME_RULES)
+    if "outcome_type" in changes and changes["outcome_type"].pk != outcome.outcome_type_id:
+        subject_model = outcome.content_type.model_class()
+        if subject_model is not None:
+            _check_applies(changes["outcome_type"], subject_model)
     return save_changes(outcome, by=by, expected_version=expected_version, changes=changes)
 
 
@@ -138,13 +172,14 @@ class OutcomeForm(VersionedModelForm):
     class Meta:
         model = Outcome
         fields = ["date", "outcome_type", "rating", "description", "measure"]
-        widgets = {"date": DateInput, "rating": forms.RadioSelect}
+        widgets = {"rating": forms.RadioSelect}
         labels = {"outcome_type": "Type of outcome"}
 
-    def __init__(self, *args: Any, **kwargs: Any):
+    def __init__(self, *args: Any, subject_model: type[models.Model], **kwargs: Any):
         super().__init__(*args, **kwargs)
         current = self.instance.outcome_type_id if self.instance.pk else None
-        model_choice_field(self, "outcome_type").queryset = OutcomeType.objects.filter(
+        # Only the types that fit this kind of record: no "Reduced alcohol use" on a meeting.
+        model_choice_field(self, "outcome_type").queryset = outcome_types_for(subject_model).filter(
             models.Q(active=True) | models.Q(pk=current)
         )
         choice_field(self, "rating").choices = Outcome.Rating.choices  # no blank radio

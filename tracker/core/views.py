@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import sys
+from typing import Any
 
+from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.forms import AuthenticationForm
@@ -16,6 +18,7 @@ from django.views.decorators.http import require_GET
 
 from tracker.core import mywork
 from tracker.core.access_log import log_sign_in
+from tracker.core.forms import GovUKMessagesMixin
 from tracker.core.http import AuthenticatedHttpRequest
 from tracker.core.navigation import sections_for
 from tracker.core.permissions import MY_WORK, any_role, roles_required
@@ -78,11 +81,25 @@ def locked_out(request: HttpRequest, original_response: HttpResponse | None, cre
     return render(request, "registration/locked_out.html", status=429)
 
 
+class SignInForm(GovUKMessagesMixin, AuthenticationForm):
+    """Its errors show in the page's error summary, naming the field."""
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["username"].error_messages["required"] = "Enter your username"
+        self.fields["password"].error_messages["required"] = "Enter your password"
+
+
+class PasswordChangeForm(GovUKMessagesMixin, auth_forms.PasswordChangeForm):
+    """Django's password change form with errors that name the field."""
+
+
 class LoginView(auth_views.LoginView):
     """The sign-in page; every sign-in and every refused attempt is recorded in the
     access log (tracker.core.access_log.log_sign_in)."""
 
     template_name = "registration/login.html"
+    form_class = SignInForm
     redirect_authenticated_user = True
 
     def form_valid(self, form: AuthenticationForm) -> HttpResponse:

@@ -139,9 +139,16 @@ class OrganisationSerializer(serializers.ModelSerializer[Organisation]):
 
 
 class OutcomeTypeSerializer(serializers.ModelSerializer[OutcomeType]):
+    applies_to = serializers.SerializerMethodField(
+        help_text="The subject types (e.g. partners.engagement) it can be recorded on; empty: every type."
+    )
+
     class Meta:
         model = OutcomeType
-        fields = ["id", "name", "description", "active"]
+        fields = ["id", "name", "description", "active", "applies_to"]
+
+    def get_applies_to(self, obj: OutcomeType) -> list[str]:
+        return sorted(f"{ct.app_label}.{ct.model}" for ct in obj.applies_to.all())
 
 
 class ReadOnlyListViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TrackerViewSet):
@@ -201,4 +208,4 @@ class OutcomeTypeViewSet(ReadOnlyListViewSet):
     queryset = OutcomeType.objects.none()
 
     def get_queryset(self) -> Any:
-        return OutcomeType.objects.order_by("order", "name")
+        return OutcomeType.objects.prefetch_related("applies_to").order_by("order", "name")

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from tracker.core.access_log import consulted
+from tracker.core.forms import GovUKForm
 from tracker.core.http import AuthenticatedHttpRequest
 from tracker.core.imports import registry
 from tracker.core.imports.reading import max_bytes
@@ -17,8 +18,12 @@ from tracker.core.models import AccessLog, ImportJob, User
 from tracker.core.permissions import IMPORTS, roles_required
 
 
-class UploadForm(forms.Form):
-    file = forms.FileField(label="File", help_text="A CSV (.csv) or Excel workbook (.xlsx) with a header row.")
+class UploadForm(GovUKForm):
+    file = forms.FileField(
+        label="File",
+        help_text="A CSV (.csv) or Excel workbook (.xlsx) with a header row.",
+        error_messages={"required": "Choose a CSV or Excel file to import"},
+    )
 
     def clean_file(self) -> object:
         upload = self.cleaned_data["file"]
