@@ -35,6 +35,7 @@ from .forms import (
     OffenderForm,
     ReferralForm,
     SessionForm,
+    accept_fields,
 )
 from .importing import ReferralImportResource
 from .lifecycle import LIFECYCLE
@@ -182,6 +183,7 @@ def referral_move(request: AuthenticatedHttpRequest, pk: int, move: str) -> Http
         title=f"{label}: {referral.reference}",
         caption=str(referral.offender),
         submit=label,
+        extra_fields=accept_fields(user, referral) if move == "accept" else None,
     )
 
 
@@ -192,7 +194,10 @@ def referral_complete(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
     referral = get_referral_for(user, pk)
     permissions.check(permissions.may_move(user, referral, "complete"))
     outcome_types = list(referral.programme.desired_outcomes.all())
-    form = CompleteForm(_posted(request), outcome_types=outcome_types, versioned=referral)
+    attended, planned = services.progress(referral, list(referral.sessions.all()))
+    form = CompleteForm(
+        _posted(request), outcome_types=outcome_types, attended=attended, planned=planned, versioned=referral
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.complete(
@@ -201,6 +206,7 @@ def referral_complete(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
                 expected_version=form.expected_version(),
                 ratings=form.ratings(),
                 note=form.cleaned_data["note"],
+                confirm_fewer_sessions=form.confirmed_fewer_sessions(),
             )
         except EditConflict as conflict:
             form.add_conflict(conflict)
@@ -307,6 +313,7 @@ class OffenderListView(PersonalDataListView):
     filterset_class = OffenderFilter
     resource_class = OffenderResource
     export_name = "offenders"
+    export_title = "People referred"
     template_name = "interventions/offender_list.html"
 
     def get_queryset(self) -> QuerySet[Any]:
