@@ -124,6 +124,7 @@ class CompleteForm(RecordVersionMixin, forms.Form):
     def __init__(self, *args: Any, outcome_types: list[Any], attended: int, planned: int, **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.outcome_types = outcome_types
+        self._add_ratings(outcome_types)
         if attended < planned:
             # Asked only when the person attended fewer sessions than planned; the
             # status change records the confirmation.
@@ -135,6 +136,13 @@ class CompleteForm(RecordVersionMixin, forms.Form):
                     "attended, or record the missing sessions first"
                 },
             )
+        # The confirmation last, just above the button.
+        self.order_fields(
+            [name for name in self.fields if name not in {"note", "confirm_fewer_sessions"}]
+            + ["note", "confirm_fewer_sessions"]
+        )
+
+    def _add_ratings(self, outcome_types: list[Any]) -> None:
         for outcome_type in outcome_types:
             self.fields[f"rating_{outcome_type.pk}"] = forms.ChoiceField(
                 label=f"{outcome_type.name}: how far was it achieved?",

@@ -151,3 +151,35 @@ def test_the_api_accept_assigns_the_caller_or_the_named_liaison(
     body = {"version": second.version, "assignee": colleague.pk}
     answer = api.post(f"/api/v1/referrals/{second.pk}/accept/", body, format="json")
     assert (answer.status_code, answer.json()["assigned_liaison"]) == (200, colleague.pk)
+
+
+@pytest.mark.parametrize("size", [3, 30])
+@pytest.mark.parametrize("query", [{"tab": "open"}, {"tab": "mine"}, {"q": "R00002"}, {"sort": "priority"}])
+def test_the_work_queues_and_the_number_search_do_not_grow_with_the_data(
+    client: Any,
+    liaison: Any,
+    referral_factory: Callable[..., Referral],
+    django_assert_max_num_queries: Any,
+    monkeypatch: pytest.MonkeyPatch,
+    size: int,
+    query: dict[str, str],
+) -> None:
+    from tracker.core import mywork
+
+    # Only this strand's My work badge (the other strands' counts are theirs to test).
+    monkeypatch.setattr(mywork, "_providers", {"interventions": mywork._providers["interventions"]})
+    for n in range(size):
+        referral = referral_factory("submitted", priority=("urgent", "high", "normal")[n % 3])
+        services.accept(referral, by=liaison, expected_version=referral.version)
+    client.force_login(liaison)
+    url = reverse("interventions:referrals")
+    client.get(url, query)  # warm the per-process caches, as on a running server
+    # 1 session, 2 user, 3 count, 4 page of referrals (offender, programme, area,
+    # organisation and liaison joined; the priority rank a CASE in the same query),
+    # 5-6 access log (request, people shown), 7-9 My work badge, 10 organisation in
+    # the banner, 11-13 filter choices (programme, area, the organisations of visible
+    # referrals as one query with a subquery), 14-16 session save
+    with django_assert_max_num_queries(16):
+        response = client.get(url, query)
+    assert response.status_code == 200
+    assert response.context["object_list"]
