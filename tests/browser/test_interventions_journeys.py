@@ -88,7 +88,7 @@ def test_a_liaison_works_a_referral_from_submission_to_completion(page: Any, liv
     _record_session(page, "2026-09-08", "Did not attend", concern="Phoned the office making threats")
     _record_session(page, "2026-09-15", "Late")
     expect(page.get_by_text("Progress: 2 of")).to_be_visible()
-    expect(page.locator("#sessions ~ table").get_by_text("Concern")).to_be_visible()
+    expect(page.get_by_role("region", name="Sessions").get_by_text("Concern")).to_be_visible()
     assert_accessible(page)
 
     page.get_by_role("link", name="Complete", exact=True).click()
