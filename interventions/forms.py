@@ -19,7 +19,8 @@ from tracker.core.forms import (
 from tracker.core.models import Organisation, Outcome, User
 
 from .models import FollowUp, Offender, Programme, Referral, Session
-from .querysets import holds
+from .permissions import may_be_assigned
+from .querysets import assignable_liaisons, holds
 from .services import REFERENCE_NOT_YOURS, duplicate_exists
 
 YES_NO = [(True, "Yes"), (False, "No")]
@@ -137,9 +138,28 @@ class CompleteForm(RecordVersionMixin, forms.Form):
 
     note = forms.CharField(label="Summary note", widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
-    def __init__(self, *args: Any, outcome_types: list[Any], **kwargs: Any):
+    def __init__(self, *args: Any, outcome_types: list[Any], attended: int, planned: int, **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.outcome_types = outcome_types
+        self._add_ratings(outcome_types)
+        if attended < planned:
+            # Asked only when the person attended fewer sessions than planned; the
+            # status change records the confirmation.
+            self.fields["confirm_fewer_sessions"] = forms.BooleanField(
+                label=f"I confirm the referral is complete although the person attended {attended} of the "
+                f"{planned} planned sessions",
+                error_messages={
+                    "required": f"Confirm that the referral is complete with {attended} of {planned} sessions "
+                    "attended, or record the missing sessions first"
+                },
+            )
+        # The confirmation last, just above the button.
+        self.order_fields(
+            [name for name in self.fields if name not in {"note", "confirm_fewer_sessions"}]
+            + ["note", "confirm_fewer_sessions"]
+        )
+
+    def _add_ratings(self, outcome_types: list[Any]) -> None:
         for outcome_type in outcome_types:
             self.fields[f"rating_{outcome_type.pk}"] = forms.ChoiceField(
                 label=f"{outcome_type.name}: how far was it achieved?",
@@ -152,6 +172,9 @@ class CompleteForm(RecordVersionMixin, forms.Form):
                 widget=forms.Textarea(attrs={"rows": 2}),
                 error_messages={"required": f"Add a comment on “{outcome_type.name}”"},
             )
+
+    def confirmed_fewer_sessions(self) -> bool:
+        return bool(self.cleaned_data.get("confirm_fewer_sessions"))
 
     def ratings(self) -> dict[int, tuple[str, str]]:
         return {
@@ -212,9 +235,23 @@ class AssignForm(RecordVersionMixin, forms.Form):
 
     def __init__(self, *args: Any, referral: Referral, **kwargs: Any):
         super().__init__(*args, versioned=referral, **kwargs)
-        model_choice_field(self, "liaison").queryset = User.objects.filter(
-            organisation_id=referral.handling_organisation_id, is_probation_liaison=True, is_active=True
+        model_choice_field(self, "liaison").queryset = assignable_liaisons(referral)
+
+
+def accept_fields(user: User, referral: Referral) -> dict[str, forms.Field]:
+    """The accept move's own field: who takes the case on, by default the accepting liaison."""
+    mine = may_be_assigned(user, referral)
+    return {
+        "assignee": forms.ModelChoiceField(
+            label="Assign to",
+            queryset=assignable_liaisons(referral),
+            required=False,
+            empty_label="Nobody for now",
+            initial=user.pk if mine else referral.assigned_liaison_id,
+            help_text="The liaison who will work the referral."
+            + (" It is you unless you choose someone else." if mine else ""),
         )
+    }
 
 
 class FollowUpForm(VersionedModelForm):

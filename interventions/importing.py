@@ -42,6 +42,7 @@ REQUIRED = (
     "victim_role", "injury", "charged",
 )  # fmt: skip
 OPTIONAL = ("handling_organisation", "priority", "notes", "status", "referral")
+FOR_READING = ("assigned_to",)
 IMPORTED_STATUSES = ("draft", "submitted")
 REFERENCE = re.compile(r"R(\d{1,12})", re.IGNORECASE)
 
@@ -67,11 +68,16 @@ class ReferralImportResource(TrackerResource):
     priority = fields.Field(attribute="priority", column_name="priority")
     notes = fields.Field(attribute="notes", column_name="notes")
     status = fields.Field(attribute="status", column_name="status")
+    # For people to read; the import ignores it (assigning is done in the service).
+    assigned_to = fields.Field(attribute="assigned_liaison", column_name="assigned_to", readonly=True)
 
     class Meta(TrackerResource.Meta):
         model = Referral
-        fields = (*REQUIRED, *OPTIONAL)
-        export_order = ("referral", *REQUIRED, "handling_organisation", "priority", "notes", "status")
+        fields = (*REQUIRED, *OPTIONAL, *FOR_READING)
+        export_order = ("referral", *REQUIRED, "handling_organisation", "priority", "notes", "status", *FOR_READING)
+
+    def dehydrate_assigned_to(self, referral: Referral) -> str:
+        return str(referral.assigned_liaison or "")
 
     def get_queryset(self) -> Any:
         return Referral.objects.for_list().order_by("id")
@@ -355,6 +361,7 @@ KIND = registry.ImportKind(
     "Liaisons import into their own organisation.",
     required_columns=REQUIRED,
     optional_columns=OPTIONAL,
+    export_only_columns=FOR_READING,
     example="fixtures/referrals-example.csv",
 )
 

@@ -83,16 +83,40 @@ def months_later(day: date, months: int) -> date:
 
 class ReferralLifecycle(Lifecycle[Referral]):
     """Stamps are the moment of the move; reasons are offered grouped. Completing
-    is only through services.complete(), which rates the outcomes first."""
+    is only through services.complete(), which rates the outcomes first. Accepting
+    assigns the referral: to `assignee` if given (None: nobody), else to the
+    accepting liaison."""
+
+    def apply(self, record: Referral, verb: str, *, by: User, **kwargs: Any) -> Referral:
+        if verb == "accept" and "assignee" not in kwargs and permissions.may_be_assigned(by, record):
+            # Whoever accepts takes the case on, unless they are not a liaison who may
+            # hold it (an administrator): then it stays with whoever holds it.
+            kwargs["assignee"] = by
+        return super().apply(record, verb, by=by, **kwargs)
+
+    def transition_details(self, record: Referral, move: Move, *, details: dict[str, Any]) -> dict[str, Any]:
+        if move.target != Status.COMPLETED:
+            return {}
+        return {
+            "sessions_attended": details.pop("sessions_attended", None),
+            "fewer_sessions_confirmed": details.pop("fewer_sessions_confirmed", False),
+        }
 
     def prepare(
         self, record: Referral, move: Move, *, when: datetime, on: date, reason: Any, details: dict[str, Any]
     ) -> dict[str, Any]:
         rated = details.pop("outcomes_rated", False)
+        changes: dict[str, Any] = {}
+        if move.target == Status.ACCEPTED and "assignee" in details:
+            assignee = details.pop("assignee")
+            if assignee is not None and not permissions.may_be_assigned(assignee, record):
+                raise ReferralError("Assign the referral to a liaison of the organisation that handles it.")
+            if getattr(assignee, "pk", None) != record.assigned_liaison_id:
+                changes["assigned_liaison"] = assignee
         super().prepare(record, move, when=when, on=on, reason=reason, details=details)
         if move.target == Status.COMPLETED and not rated:
             raise ReferralError("Complete a referral with its summary: rate each of the programme's outcomes.")
-        return {}
+        return changes
 
     def after(self, record: Referral, move: Move, *, by: User, when: datetime) -> None:
         if move.target in {Status.COMPLETED, Status.NOT_COMPLETED}:

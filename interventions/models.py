@@ -236,6 +236,12 @@ class ReferralTransition(TransitionRecord):
     from_status = models.CharField(max_length=20, choices=Status.choices)
     to_status = models.CharField(max_length=20, choices=Status.choices)
     reason = models.ForeignKey(ReasonCode, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    # On completion: the sessions attended then, and whether the liaison confirmed
+    # completing with fewer than the programme plans.
+    sessions_attended = models.PositiveSmallIntegerField(null=True, blank=True)
+    fewer_sessions_confirmed = models.BooleanField(
+        "completed with fewer sessions than planned, confirmed", default=False
+    )
 
     class Meta:
         ordering = ["at", "id"]

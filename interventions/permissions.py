@@ -61,6 +61,15 @@ def may_assign(user: User, referral: Referral) -> bool:
     return is_handler(user, referral) and referral.is_open and referral.status != Status.DRAFT
 
 
+def may_be_assigned(liaison: User, referral: Referral) -> bool:
+    """Whether `liaison` may hold the referral: an active liaison of the handling organisation."""
+    return bool(
+        liaison.is_probation_liaison
+        and liaison.is_active
+        and liaison.organisation_id == referral.handling_organisation_id
+    )
+
+
 def may_follow_up(user: User, referral: Referral) -> bool:
     return is_referrer(user, referral)
 

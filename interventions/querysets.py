@@ -134,6 +134,15 @@ def holds(user: User, offender: Any) -> bool:
     return bool(user.is_probation_liaison and offender.holding_organisation_id == user.organisation_id)
 
 
+def assignable_liaisons(referral: Any) -> models.QuerySet[Any]:
+    """The users who may hold `referral` (permissions.may_be_assigned): the active
+    liaisons of its handling organisation."""
+    user_model = apps.get_model("core", "User")
+    return user_model.objects.filter(
+        organisation_id=referral.handling_organisation_id, is_probation_liaison=True, is_active=True
+    )
+
+
 def get_referral_for(user: User, pk: int) -> Any:
     """The referral if `user` may see it, else 404. Write checks are the services'
     (interventions.permissions), which answer 403."""

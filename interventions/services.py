@@ -193,10 +193,19 @@ def submit(referral: Referral, *, by: User, expected_version: int, note: str = "
     return apply_move(referral, "submit", by=by, expected_version=expected_version, note=note)
 
 
+# Leaves the choice of assignee to the lifecycle: the accepting liaison.
+ACCEPTER: Any = object()
+
+
 @transaction.atomic
-def accept(referral: Referral, *, by: User, expected_version: int, note: str = "") -> Referral:
-    """The handling organisation takes the referral on (submitted → accepted)."""
-    return apply_move(referral, "accept", by=by, expected_version=expected_version, note=note)
+def accept(
+    referral: Referral, *, by: User, expected_version: int, note: str = "", assignee: User | None = ACCEPTER
+) -> Referral:
+    """The handling organisation takes the referral on (submitted → accepted) and
+    assigns it: to the accepting liaison unless `assignee` names another liaison of
+    the handling organisation (or None: nobody yet)."""
+    details = {} if assignee is ACCEPTER else {"assignee": assignee}
+    return apply_move(referral, "accept", by=by, expected_version=expected_version, note=note, **details)
 
 
 @transaction.atomic
@@ -240,12 +249,16 @@ def complete(
     ratings: dict[int, tuple[str, str]],
     note: str = "",
     on: date | None = None,
+    confirm_fewer_sessions: bool = False,
 ) -> Referral:
     """Complete a started referral with its end-of-intervention summary.
 
     `ratings` maps each of the programme's desired outcome types (by id) to
     (rating, comment). Each rating is stored as a core Outcome on the referral, so
-    reports count intervention outcomes the same way as every other strand's."""
+    reports count intervention outcomes the same way as every other strand's.
+    With fewer sessions attended than the programme plans, completing needs
+    `confirm_fewer_sessions`; the transition records the sessions attended and the
+    confirmation."""
     LIFECYCLE.check(referral, "complete", by=by)
     desired = list(referral.programme.desired_outcomes.all())
     missing = [t.name for t in desired if t.pk not in ratings]
@@ -257,7 +270,20 @@ def complete(
             raise ReferralError("Choose achieved, partly achieved or not achieved for each outcome.")
         if not comment.strip():
             raise ReferralError("Add a comment for each outcome.")
-    apply_move(referral, "complete", by=by, expected_version=expected_version, note=note, outcomes_rated=True)
+    attended, planned = progress(referral, list(referral.sessions.all()))
+    short = attended < planned
+    if short and not confirm_fewer_sessions:
+        raise ReferralError(fewer_sessions_message(attended, planned))
+    apply_move(
+        referral,
+        "complete",
+        by=by,
+        expected_version=expected_version,
+        note=note,
+        outcomes_rated=True,
+        sessions_attended=attended,
+        fewer_sessions_confirmed=short,
+    )
     day = on or timezone.localdate()
     for outcome_type in desired:
         rating, comment = ratings[outcome_type.pk]
@@ -269,11 +295,7 @@ def complete(
 def assign(referral: Referral, *, by: User, expected_version: int, liaison: User | None) -> Referral:
     """Give the referral to a liaison of the handling organisation (or nobody)."""
     permissions.check(permissions.may_assign(by, referral))
-    if liaison is not None and (
-        not liaison.is_probation_liaison
-        or liaison.organisation_id != referral.handling_organisation_id
-        or not liaison.is_active
-    ):
+    if liaison is not None and not permissions.may_be_assigned(liaison, referral):
         raise ReferralError("Assign the referral to a liaison of the organisation that handles it.")
     claim_version(referral, expected_version)
     referral.assigned_liaison = liaison
@@ -356,6 +378,13 @@ def record_follow_up(follow_up: FollowUp, *, by: User, expected_version: int, re
         by=by,
         expected_version=expected_version,
         changes={"result": result, "note": note, "recorded_at": timezone.now(), "recorded_by": by},
+    )
+
+
+def fewer_sessions_message(attended: int, planned: int) -> str:
+    return (
+        f"The person attended {attended} of the {planned} sessions the programme plans. "
+        "Confirm that the referral is complete all the same"
     )
 
 

@@ -38,6 +38,7 @@ from .forms import (
     OffenderForm,
     ReferralForm,
     SessionForm,
+    accept_fields,
 )
 from .importing import ReferralImportResource
 from .lifecycle import LIFECYCLE
@@ -180,6 +181,7 @@ def referral_move(request: AuthenticatedHttpRequest, pk: int, move: str) -> Http
         title=f"{label}: {referral.reference}",
         caption=str(referral.offender),
         submit=label,
+        extra_fields=accept_fields(user, referral) if move == "accept" else None,
     )
 
 
@@ -190,7 +192,10 @@ def referral_complete(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
     referral = get_referral_for(user, pk)
     permissions.check(permissions.may_move(user, referral, "complete"))
     outcome_types = list(referral.programme.desired_outcomes.all())
-    form = CompleteForm(posted(request), outcome_types=outcome_types, versioned=referral)
+    attended, planned = services.progress(referral, list(referral.sessions.all()))
+    form = CompleteForm(
+        posted(request), outcome_types=outcome_types, attended=attended, planned=planned, versioned=referral
+    )
     return form_page(
         request,
         form,
@@ -205,6 +210,7 @@ def referral_complete(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
             expected_version=form.expected_version(),
             ratings=form.ratings(),
             note=form.cleaned_data["note"],
+            confirm_fewer_sessions=form.confirmed_fewer_sessions(),
         ),
         saved=f"{referral.reference} is completed. A 12-month follow-up is now due.",
     )
@@ -301,6 +307,7 @@ class OffenderListView(PersonalDataListView):
     filterset_class = OffenderFilter
     resource_class = OffenderResource
     export_name = "offenders"
+    export_title = "People referred"
     template_name = "interventions/offender_list.html"
 
     def get_queryset(self) -> QuerySet[Any]:

@@ -7,9 +7,9 @@ from typing import Any
 
 import django_filters
 from django import forms
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from partners.models import CommunityGroup, Engagement, EngagementKind, Partnership, Venue
+from partners.models import OPEN_STATUSES, CommunityGroup, Engagement, EngagementKind, Partnership, Venue
 from tracker.core.filters import FilterSet, IdFilter, Select
 from tracker.core.forms import DateInput
 from tracker.core.models import Area, User
@@ -28,6 +28,9 @@ def _search(fields: list[str]) -> Callable[[QuerySet[Any], str, str], QuerySet[A
         return queryset.filter(condition)
 
     return method
+
+
+NO_PARTNERSHIP = "none"
 
 
 class GroupFilter(FilterSet):
@@ -58,6 +61,14 @@ class VenueFilter(FilterSet):
     )
     kind = django_filters.ChoiceFilter(choices=Venue.Kind.choices, empty_label="Any kind")
     area = django_filters.ModelChoiceFilter(queryset=Area.objects.all(), empty_label="Any area")
+    partnership = django_filters.ChoiceFilter(
+        label="Partnership",
+        help_text="“No partnership”: none open now (never had one, or it lapsed or was withdrawn)",
+        choices=[(NO_PARTNERSHIP, "No partnership")]
+        + [(value, label) for value, label in Partnership.Status.choices if value in OPEN_STATUSES],
+        empty_label="Any partnership status",
+        method="filter_partnership",
+    )
     sort = django_filters.OrderingFilter(
         fields=(
             ("name", "name"),
@@ -80,7 +91,15 @@ class VenueFilter(FilterSet):
 
     class Meta:
         model = Venue
-        fields = ["q", "kind", "area"]
+        fields = ["q", "kind", "area", "partnership"]
+
+    def filter_partnership(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
+        """Venues by the status of their open partnership (a venue has at most one),
+        or with none open: the venues an officer can sign up."""
+        open_now = Partnership.objects.filter(venue=OuterRef("pk")).open()
+        if value == NO_PARTNERSHIP:
+            return queryset.filter(~Exists(open_now))
+        return queryset.filter(Exists(open_now.filter(status=value)))
 
 
 class PartnershipFilter(FilterSet):

@@ -29,6 +29,9 @@ GROUP_COLUMNS = ("name", "kind", "area")
 GROUP_OPTIONAL = ("active",)
 ENGAGEMENT_COLUMNS = ("starts_at", "kind", "lead_officer", "area")
 ENGAGEMENT_OPTIONAL = ("id", "groups", "venues", "attendance", "summary", "materials")
+# Written by an export for people to read and ignored by the import, which links the
+# officer by `lead_officer` (username) and venues by `venues` (licence numbers).
+ENGAGEMENT_FOR_READING = ("lead_officer_name", "venue_names")
 Raw = dict[str, Any]
 # A checked row: the stored record it updates (None for a new one) and its values.
 Matched = tuple[Any, dict[str, Any]]
@@ -332,6 +335,7 @@ KINDS = (
         "and materials. Rows with an id from an export update that engagement; rows without add one.",
         required_columns=ENGAGEMENT_COLUMNS,
         optional_columns=ENGAGEMENT_OPTIONAL,
+        export_only_columns=ENGAGEMENT_FOR_READING,
         example="fixtures/engagements-example.csv",
     ),
 )

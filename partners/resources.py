@@ -42,6 +42,16 @@ class ManyWidget(widgets.ManyToManyWidget):
         return "; ".join(str(getattr(r, self.field)) for r in value.all())
 
 
+def _name_of(attribute: str, column: str) -> fields.Field:
+    """A person by their name, for reading (the import uses the username column beside it)."""
+    return fields.Field(attribute=attribute, column_name=column, readonly=True, widget=PersonWidget())
+
+
+class PersonWidget(widgets.Widget):
+    def render(self, value: Any, obj: Any = None, **kwargs: Any) -> str:
+        return "" if value is None else str(value)
+
+
 def _text(attribute: str) -> fields.Field:
     return fields.Field(attribute=attribute, column_name=attribute, widget=widgets.CharWidget())
 
@@ -104,12 +114,12 @@ class PartnershipResource(TrackerResource):
     next_review_on = _date("next_review_on")
     ended_on = _date("ended_on")
     end_reason = fields.Field(attribute="end_reason__name", column_name="end_reason", readonly=True)
-    lead_officer = _user("lead_officer")
+    lead_officer = _name_of("lead_officer", "lead_officer")
 
     class Meta(TrackerResource.Meta):
         model = Partnership
         fields = (
-            "venue", "venue_name", "area", "status", "started_on", "signed_up_on", "next_review_on", "ended_on",
+            "venue_name", "venue", "area", "status", "started_on", "signed_up_on", "next_review_on", "ended_on",
             "end_reason", "lead_officer",
         )  # fmt: skip
 
@@ -120,9 +130,14 @@ class EngagementResource(TrackerResource):
         attribute="starts_at", column_name="starts_at", widget=widgets.DateTimeWidget("%Y-%m-%d %H:%M")
     )
     kind = fields.Field(attribute="kind", column_name="kind", widget=widgets.ForeignKeyWidget(EngagementKind, "name"))
+    lead_officer_name = _name_of("lead_officer", "lead_officer_name")
     lead_officer = _user("lead_officer")
     area = _area()
     groups = fields.Field(attribute="groups", column_name="groups", widget=ManyWidget(CommunityGroup, "name"))
+    # Venues by name for people, and by licence number (what the import links by).
+    venue_names = fields.Field(
+        attribute="venues", column_name="venue_names", readonly=True, widget=ManyWidget(Venue, "name")
+    )
     venues = fields.Field(attribute="venues", column_name="venues", widget=ManyWidget(Venue, "licence_number"))
     attendance = fields.Field(attribute="attendance", column_name="attendance", widget=widgets.IntegerWidget())
     summary = _text("summary")
@@ -131,8 +146,8 @@ class EngagementResource(TrackerResource):
     class Meta(TrackerResource.Meta):
         model = Engagement
         fields = (
-            "id", "starts_at", "kind", "lead_officer", "area", "groups", "venues", "attendance", "summary",
-            "materials",
+            "id", "starts_at", "kind", "lead_officer_name", "lead_officer", "area", "groups", "venue_names", "venues",
+            "attendance", "summary", "materials",
         )  # fmt: skip
         import_id_fields = ("id",)
 

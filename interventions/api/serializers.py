@@ -15,6 +15,7 @@ from tracker.core.api.base import MoveSerializer, VersionedSerializerMixin, requ
 from tracker.core.models import Organisation, Outcome, OutcomeType, User
 
 from ..models import FollowUp, Offender, Programme, ReasonCode, Referral, Session
+from ..querysets import assignable_liaisons
 
 HANDLING_KINDS = [Organisation.Kind.PROBATION, Organisation.Kind.PRISON]
 
@@ -159,6 +160,25 @@ class ReasonMoveSerializer(MoveSerializer):
     )
 
 
+class AcceptSerializer(MoveSerializer):
+    """Accepting assigns the referral: to you, unless `assignee` names another liaison
+    of the handling organisation (or is null: nobody yet)."""
+
+    assignee = serializers.PrimaryKeyRelatedField(
+        queryset=User.objects.none(),
+        allow_null=True,
+        required=False,
+        help_text="A liaison of the handling organisation; left out, the referral is assigned to you.",
+    )
+
+    def get_fields(self) -> dict[str, serializers.Field[Any, Any, Any, Any]]:
+        fields = super().get_fields()
+        referral: Referral | None = self.context.get("referral")
+        if referral is not None:
+            set_related_queryset(fields, "assignee", assignable_liaisons(referral))
+        return fields
+
+
 class RatingSerializer(serializers.Serializer[Any]):
     outcome_type = serializers.PrimaryKeyRelatedField(queryset=OutcomeType.objects.all())
     rating = serializers.ChoiceField(choices=Outcome.Rating.choices)
@@ -171,6 +191,12 @@ class CompleteSerializer(MoveSerializer):
 
     # many=True passes max_length on to the ListSerializer; the stubs do not know it.
     ratings = RatingSerializer(many=True, max_length=100)  # type: ignore[call-arg]
+    confirm_fewer_sessions = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="Send true to complete a referral whose person attended fewer sessions than the programme "
+        "plans; without it such a completion is refused with 409. The status change records it.",
+    )
 
     def validate_ratings(self, value: list[dict[str, Any]]) -> list[dict[str, Any]]:
         referral: Referral = self.context["referral"]
@@ -204,13 +230,7 @@ class AssignSerializer(serializers.Serializer[Any]):
         fields = super().get_fields()
         referral: Referral | None = self.context.get("referral")
         if referral is not None:
-            set_related_queryset(
-                fields,
-                "liaison",
-                User.objects.filter(
-                    organisation_id=referral.handling_organisation_id, is_probation_liaison=True, is_active=True
-                ),
-            )
+            set_related_queryset(fields, "liaison", assignable_liaisons(referral))
         return fields
 
 

@@ -33,6 +33,7 @@ from .. import permissions, services
 from ..filters import OffenderFilter, ProgrammeFilter, ReasonCodeFilter, ReferralFilter, SessionFilter
 from ..models import Offender, Programme, ReasonCode, Referral, Session
 from .serializers import (
+    AcceptSerializer,
     AssignSerializer,
     CompleteSerializer,
     FollowUpRecordSerializer,
@@ -186,7 +187,16 @@ class ReferralViewSet(
         }
         if name == "complete":
             # Completing rates the programme's outcomes as well as making the move.
-            services.complete(referral, ratings=cast(CompleteSerializer, body).rating_map(), **kwargs)
+            services.complete(
+                referral,
+                ratings=cast(CompleteSerializer, body).rating_map(),
+                confirm_fewer_sessions=body.validated_data["confirm_fewer_sessions"],
+                **kwargs,
+            )
+        elif name == "accept":
+            if "assignee" in body.validated_data:
+                kwargs["assignee"] = body.validated_data["assignee"]
+            services.accept(referral, **kwargs)
         else:
             apply_move(referral, name, reason=body.validated_data.get("reason"), **kwargs)
         return self._answer(referral)
@@ -197,11 +207,12 @@ class ReferralViewSet(
         """Send a draft to the handling organisation (draft → submitted)."""
         return self._move(request, "submit", MoveSerializer)
 
-    @extend_schema(request=MoveSerializer, responses=ReferralSerializer)
+    @extend_schema(request=AcceptSerializer, responses=ReferralSerializer)
     @action(detail=True, methods=["post"])
     def accept(self, request: Request, pk: str) -> Response:
-        """The handling organisation takes the referral on (submitted → accepted)."""
-        return self._move(request, "accept", MoveSerializer)
+        """The handling organisation takes the referral on (submitted → accepted) and
+        assigns it: to the caller, unless `assignee` names another liaison (null: nobody)."""
+        return self._move(request, "accept", AcceptSerializer)
 
     @extend_schema(request=ReasonMoveSerializer, responses=ReferralSerializer)
     @action(detail=True, methods=["post"])

@@ -312,7 +312,8 @@ class Liaison:
         if self.rng.random() < 0.7:
             desired = self.ref["programmes"][str(referral["programme"])]
             ratings = [{"outcome_type": t, "rating": "achieved", "comment": "Load test summary."} for t in desired]
-            body = {"version": referral["version"], "ratings": ratings}
+            # Simulated people attend some sessions only: they confirm completing short.
+            body = {"version": referral["version"], "ratings": ratings, "confirm_fewer_sessions": True}
             action = "complete"
         else:
             body = {"version": referral["version"], "reason": self.rng.choice(self.ref["reasons"])}

@@ -80,10 +80,15 @@ def test_liaison_works_a_referral_from_caseload_to_completion_with_a_token(
         {"outcome_type": desired[0], "rating": "achieved", "comment": "Names the harm done"},
         {"outcome_type": desired[1], "rating": "partly_achieved", "comment": "Uses strategies when prompted"},
     ]
-    referral = ok(
-        api.post(url + "complete/", {"version": referral["version"], "ratings": ratings, "note": "Done"}, format="json")
-    )
+    body = {"version": referral["version"], "ratings": ratings, "note": "Done"}
+    # Two sessions attended (one late) of more planned: refused until confirmed.
+    refused = api.post(url + "complete/", body, format="json")
+    assert refused.status_code == 409
+    assert "attended 2 of the" in refused.json()["detail"]
+    referral = ok(api.post(url + "complete/", {**body, "confirm_fewer_sessions": True}, format="json"))
     assert referral["status"] == "completed"
+    completion = waiting.transitions.get(to_status="completed")
+    assert (completion.sessions_attended, completion.fewer_sessions_confirmed) == (2, True)
     assert referral["follow_up"]["result"] == ""
     outcomes = ok(api.get("/api/v1/outcomes/", {"subject_type": "interventions.referral", "subject_id": waiting.pk}))
     assert sorted(o["rating"] for o in outcomes["results"]) == ["achieved", "partly_achieved"]

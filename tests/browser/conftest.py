@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import pytest
+import pytest_playwright_axe
 from pytest_playwright_axe import OPTIONS_WCAG_22AA, Axe
+from pytest_playwright_axe.axe import WCAG_22AA_RULESET
+
+AXE_SOURCE = Path(pytest_playwright_axe.__file__).parent / "resources" / "axe.min.js"
 
 
 def sign_in(page: Any, live_server: Any, username: str, password: str) -> None:
@@ -36,6 +41,26 @@ def assert_accessible(page: Any) -> None:
         f"{v['id']}: {v['help']} ({', '.join(n['target'][0] for n in v['nodes'][:3])})" for v in results["violations"]
     ]
     assert not problems, f"{page.url}: " + "; ".join(problems)
+
+
+def load_axe_on_every_page(context: Any) -> None:
+    """Add axe-core to every page `context` opens, for `accessibility_problems()`."""
+    context.add_init_script(path=str(AXE_SOURCE))
+
+
+def accessibility_problems(page: Any) -> list[str]:
+    """The WCAG 2.2 A and AA violations on the page as it stands, like
+    `assert_accessible()` but run in place by the axe-core the context loads
+    (`load_axe_on_every_page`): about a second a page where the helper above, which
+    loads axe afresh and combines the results in a page of its own, takes several.
+    For walks over many pages; the page has no frames to scan."""
+    page.wait_for_load_state("load")
+    violations = page.evaluate(
+        """async (tags) => (await axe.run(document, {runOnly: {type: "tag", values: tags}})).violations
+            .map(v => `${v.id}: ${v.help} (${v.nodes.slice(0, 3).map(n => n.target[0]).join(", ")})`)""",
+        list(WCAG_22AA_RULESET),
+    )
+    return [f"{page.url}: {violation}" for violation in violations]
 
 
 @pytest.fixture

@@ -42,7 +42,7 @@ def test_officer_logs_an_engagement_with_two_groups_and_follows_it_through(
     page.get_by_label("Custody poster").fill("10")
     page.get_by_label("Public leaflet").fill("150")
     page.get_by_role("button", name="Save materials").click()
-    materials = page.locator("#materials + table")
+    materials = page.get_by_role("region", name="Campaign materials handed out")
     assert "Custody poster" in materials.inner_text() and "150" in materials.inner_text()
 
     page.get_by_role("link", name="Add a follow-up action").click()

@@ -426,6 +426,8 @@ PAGES: dict[str, NoPersonalData | list[Shows]] = {
             "dataprotection:retention-restriction",
         ]
     },
+    "import-template": NoPersonalData("An empty template: a kind's columns."),
+    "import-example": NoPersonalData("A kind's example file: made-up rows."),
     "api-schema": NoPersonalData("The OpenAPI description of the API."),
     "api-docs": NoPersonalData("The API's documentation page."),
 }

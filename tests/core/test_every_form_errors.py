@@ -51,6 +51,8 @@ NOT_A_FORM_PAGE = {
     "imports": "a list of import kinds",
     "import-preview": "a preview with one confirm button",
     "import-confirm": "a button",
+    "import-template": "a file",
+    "import-example": "a file",
     "partners:group-list": "a list (its filters are GET forms)",
     "partners:group-detail": "a record page",
     "partners:contact-remove": "a button",

@@ -148,6 +148,8 @@ def _ratings(r: Any) -> dict[str, Any]:
     return {
         **{f"rating_{t.pk}": "achieved" for t in types},
         **{f"comment_{t.pk}": "Good" for t in types},
+        # No sessions recorded: completing short of the plan is confirmed.
+        "confirm_fewer_sessions": "on",
     }
 
 
@@ -277,7 +279,8 @@ API: list[Case] = [
     Case("move:start", "api", "referral.start", "liaison", lambda w: w.referral("accepted")),
     Case("move:complete", "api", "referral.complete", "liaison", lambda w: w.referral("started"),
          lambda w, r: {"ratings": [{"outcome_type": t.pk, "rating": "achieved", "comment": "Good"}
-                                   for t in r.programme.desired_outcomes.all()]}),
+                                   for t in r.programme.desired_outcomes.all()],
+                       "confirm_fewer_sessions": True}),
     Case("move:mark_not_completed", "api", "referral.mark_not_completed", "liaison",
          lambda w: w.referral("started"), _referral_reason),
     Case("move:withdraw", "api", "referral.withdraw", "officer", lambda w: w.referral("submitted"),

@@ -101,7 +101,9 @@ def referral_factory(
         if status == "not_completed":
             return services.mark_not_completed(referral, by=worker, expected_version=referral.version, reason=reason)
         ratings = {t.pk: ("achieved", "Good progress") for t in referral.programme.desired_outcomes.all()}
-        return services.complete(referral, by=worker, expected_version=referral.version, ratings=ratings)
+        return services.complete(
+            referral, by=worker, expected_version=referral.version, ratings=ratings, confirm_fewer_sessions=True
+        )
 
     def _liaison_of(organisation: Any) -> Any:
         from tracker.core.models import User

@@ -36,7 +36,9 @@ ALLOWED = {
 def _make_move(referral: Referral, move: str, by: Any, reason: ReasonCode) -> Referral:
     if move == "complete":
         ratings = {t.pk: ("partly_achieved", "Some progress") for t in referral.programme.desired_outcomes.all()}
-        return services.complete(referral, by=by, expected_version=referral.version, ratings=ratings)
+        return services.complete(
+            referral, by=by, expected_version=referral.version, ratings=ratings, confirm_fewer_sessions=True
+        )
     if MOVES[move].needs_reason:
         return getattr(services, move)(referral, by=by, expected_version=referral.version, reason=reason)
     return getattr(services, move)(referral, by=by, expected_version=referral.version)
@@ -154,6 +156,7 @@ def test_completion_needs_a_rating_for_every_desired_outcome(
         by=liaison,
         expected_version=referral.version,
         ratings={first.pk: ("achieved", "Clear insight"), second.pk: ("not_achieved", "Still volatile")},
+        confirm_fewer_sessions=True,
     )
     referral.refresh_from_db()
     assert referral.status == Status.COMPLETED
@@ -178,7 +181,9 @@ def test_follow_up_falls_due_twelve_months_after_the_end(
     referral = referral_factory("started")
     with time_machine.travel("2028-02-29 12:00 +00:00", tick=False):
         ratings = {t.pk: ("achieved", "ok") for t in referral.programme.desired_outcomes.all()}
-        services.complete(referral, by=liaison, expected_version=referral.version, ratings=ratings)
+        services.complete(
+            referral, by=liaison, expected_version=referral.version, ratings=ratings, confirm_fewer_sessions=True
+        )
     assert FollowUp.objects.get(referral=referral).due == date(2029, 2, 28)
 
 

@@ -42,7 +42,9 @@ def test_liaisons_see_waiting_referrals_overdue_after_seven_days(
 def test_unassigned_open_referrals_are_listed_for_the_handling_liaisons(
     referral_factory: Callable[..., Referral], liaison: Any
 ) -> None:
-    referral = referral_factory("accepted")
+    referral = referral_factory("submitted")
+    # Accepting assigns the accepting liaison unless they choose nobody.
+    services.accept(referral, by=liaison, expected_version=referral.version, assignee=None)
     assert _titles(liaison)["Open referrals nobody is assigned to"] == [
         f"{referral.reference}: {referral.offender.full_name}"
     ]

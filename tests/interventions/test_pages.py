@@ -88,20 +88,31 @@ def test_a_liaison_works_a_referral_through_the_pages(
     )
     assert incomplete.status_code == 200
     assert f"Rate “{second.name}”" in incomplete.content.decode()
+    # No session attended of the programme's plan: completing asks for a confirmation.
+    planned = referral.programme.planned_sessions
+    assert f"Confirm that the referral is complete with 0 of {planned} sessions attended" in incomplete.content.decode()
+    summary = {
+        f"rating_{first.pk}": "achieved",
+        f"comment_{first.pk}": "Good",
+        f"rating_{second.pk}": "partly_achieved",
+        f"comment_{second.pk}": "Some",
+        "version": loaded + 2,
+    }
+    unconfirmed = client.post(reverse("interventions:referral-complete", args=[referral.pk]), summary)
+    assert unconfirmed.status_code == 200
+    assert "Confirm that the referral is complete" in unconfirmed.content.decode()
+    referral.refresh_from_db()
+    assert referral.status == Status.STARTED
     client.post(
-        reverse("interventions:referral-complete", args=[referral.pk]),
-        {
-            f"rating_{first.pk}": "achieved",
-            f"comment_{first.pk}": "Good",
-            f"rating_{second.pk}": "partly_achieved",
-            f"comment_{second.pk}": "Some",
-            "version": loaded + 2,
-        },
+        reverse("interventions:referral-complete", args=[referral.pk]), {**summary, "confirm_fewer_sessions": "on"}
     )
     referral.refresh_from_db()
     assert referral.status == Status.COMPLETED
+    completion = referral.transitions.get(to_status=Status.COMPLETED)
+    assert (completion.sessions_attended, completion.fewer_sessions_confirmed) == (0, True)
     page = client.get(reverse("interventions:referral", args=[referral.pk])).content.decode()
     assert "Partly achieved" in page and "12-month follow-up" in page
+    assert f"Completed with 0 of {planned} planned sessions attended, confirmed by" in page
 
 
 def test_a_wrong_move_is_a_message_not_a_500(

@@ -148,3 +148,29 @@ def test_export_query_count_does_not_grow_with_the_data(
     with django_assert_max_num_queries(shell + 8):
         response = client.get(reverse(PAGES[which][0]) + f"?export={fmt}")
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize("status", ["none", "signed_up"])
+@pytest.mark.parametrize("size", [3, 30])
+def test_venue_list_filtered_by_partnership_does_not_grow_with_the_data(
+    client: Any,
+    officer: Any,
+    world: Any,
+    make_venue: Any,
+    django_assert_max_num_queries: Any,
+    status: str,
+    size: int,
+) -> None:
+    records = world(size)
+    for _ in range(size):
+        make_venue()  # venues with no partnership at all
+    client.force_login(officer)
+    shell = shell_queries(client, records["group"])
+    url = reverse("partners:venue-list") + f"?partnership={status}"
+    client.get(url)
+    # count, areas for the filter, page of venues (area joined; the partnership filter
+    # and each venue's open partnership are subqueries of the same query)
+    with django_assert_max_num_queries(shell + 3):
+        response = client.get(url)
+    assert response.status_code == 200
+    assert len(response.context["object_list"]) == min(size, 25)

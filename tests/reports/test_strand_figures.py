@@ -132,7 +132,14 @@ def test_offender_figures(referral_factory: Any, liaison: Any, officer: Any, pro
         )  # fmt: skip
     with time_machine.travel(_at(2026, 6, 1, 9), tick=False):
         ratings = {t.pk: ("achieved", "Clear progress") for t in programme.desired_outcomes.all()}
-        referrals.complete(done, by=liaison, expected_version=done.version, ratings=ratings, on=date(2026, 6, 1))
+        referrals.complete(
+            done,
+            by=liaison,
+            expected_version=done.version,
+            ratings=ratings,
+            on=date(2026, 6, 1),
+            confirm_fewer_sessions=True,
+        )
         referrals.mark_not_completed(dropped, by=liaison, expected_version=dropped.version, reason=legal)
 
     figures = strands.offenders(QUARTER)

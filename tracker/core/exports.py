@@ -7,6 +7,7 @@ import re
 from datetime import datetime
 from typing import Any
 
+import tablib
 from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.utils import timezone
@@ -82,12 +83,29 @@ class SafeExportResource(resources.ModelResource):
         return neutralise(value)
 
 
+def sheet_title(name: str) -> str:
+    """A list's name as a sheet's: "community-groups" → "Community groups"."""
+    return name.replace("-", " ").replace("_", " ").strip().capitalize()
+
+
+def export_dataset(
+    resource: resources.ModelResource, queryset: QuerySet[Any] | None, *, fmt: str, title: str
+) -> tablib.Dataset:
+    """The rows of `queryset` (None: the resource's own) as a dataset titled after the
+    list, the name its XLSX sheet takes. In XLSX, numbers, dates and times stay
+    numbers, dates and times (the importer reads such cells back); CSV is text."""
+    dataset = resource.export(queryset, force_native_type=fmt == "xlsx")
+    dataset.title = title
+    return dataset
+
+
 def export_response(
-    resource: resources.ModelResource, queryset: QuerySet[Any], *, fmt: str, filename: str
+    resource: resources.ModelResource, queryset: QuerySet[Any], *, fmt: str, filename: str, title: str = ""
 ) -> HttpResponse:
-    """The rows of `queryset`, in its order, as a CSV or XLSX download."""
+    """The rows of `queryset`, in its order, as a CSV or XLSX download; the sheet is
+    named `title` (by default after `filename`)."""
     file_format = FORMATS[fmt]()
-    dataset = resource.export(queryset)
+    dataset = export_dataset(resource, queryset, fmt=fmt, title=title or sheet_title(filename))
     content = file_format.export_data(dataset)
     stamp = timezone.localtime().strftime("%Y-%m-%d")
     response = HttpResponse(content, content_type=file_format.get_content_type())

@@ -131,6 +131,12 @@ class Lifecycle[R: VersionedModel]:
             raise TypeError(f"Unexpected details for {self.noun}: {', '.join(details)}")
         return {}
 
+    def transition_details(self, record: R, move: Move, *, details: dict[str, Any]) -> dict[str, Any]:
+        """Fields of the strand's transition record that the move's arguments give
+        (a confirmation, say): pop them from `details` and return them. Runs before
+        `prepare()`."""
+        return {}
+
     def stamp_value(self, *, when: datetime, on: date) -> Any:
         """What the move's `stamp` field keeps."""
         return when
@@ -241,6 +247,7 @@ class Lifecycle[R: VersionedModel]:
             raise self.error("That reason is no longer in use; choose another.")
         when = at or timezone.now()
         on = on or timezone.localdate(when)
+        recorded = self.transition_details(record, move, details=details)
         changes = self.prepare(record, move, when=when, on=on, reason=reason, details=details)
         from_status = record.status  # type: ignore[attr-defined]  # every lifecycle record has a status
         changes["status"] = move.target
@@ -259,6 +266,7 @@ class Lifecycle[R: VersionedModel]:
             reason=reason if move.needs_reason else None,
             note=note,
             **self.transition_values(when=when, on=on),
+            **recorded,
         )
         self.after(record, move, by=by, when=when)
         return record

@@ -24,6 +24,8 @@ class FilteredListView(RolesRequiredMixin, FilterView):
     paginate_by = 25
     resource_class: type[resources.ModelResource]
     export_name = "export"
+    # The exported sheet's name; by default the export's ("community-groups" → "Community groups").
+    export_title = ""
     strict = False  # an invalid filter shows its error above an empty list
     # The role middleware admits only signed-in users holding one of `allowed_roles`.
     request: AuthenticatedHttpRequest
@@ -33,7 +35,13 @@ class FilteredListView(RolesRequiredMixin, FilterView):
         if fmt in FORMATS:
             filterset = self.get_filterset(self.get_filterset_class())
             rows: QuerySet[Any] = filterset.qs if filterset.is_valid() else filterset.queryset.none()
-            return export_response(self.get_resource(), self.export_queryset(rows), fmt=fmt, filename=self.export_name)
+            return export_response(
+                self.get_resource(),
+                self.export_queryset(rows),
+                fmt=fmt,
+                filename=self.export_name,
+                title=self.export_title,
+            )
         return cast(HttpResponse, super().get(request, *args, **kwargs))
 
     def get_resource(self) -> resources.ModelResource:

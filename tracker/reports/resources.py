@@ -10,7 +10,7 @@ from tracker.reports.models import IssuedReport
 
 class IssuedReportResource(SafeExportResource):
     area = fields.Field(attribute="area_label", column_name="area")
-    issued_by = fields.Field(attribute="issued_by__username", column_name="issued by")
+    issued_by = fields.Field(attribute="issued_by", column_name="issued by")
 
     class Meta:
         model = IssuedReport

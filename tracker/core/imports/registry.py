@@ -32,6 +32,9 @@ class ImportKind:
     # Columns a file must have; any other column is refused as unknown.
     required_columns: tuple[str, ...] = ()
     optional_columns: tuple[str, ...] = ()
+    # Columns an export adds for people to read (names beside the keys the import
+    # uses); a file may keep them, and the import ignores them.
+    export_only_columns: tuple[str, ...] = ()
     example: str = ""  # a file under fixtures/ to show the layout
     exportable: bool = True
     extra: dict[str, Any] = field(default_factory=dict, compare=False)

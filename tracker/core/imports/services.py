@@ -35,7 +35,9 @@ def check_file(
     """Read and check (or with dry_run=False, import) a file outside the web workflow.
     `file` is an open binary file (read as a stream, left open) or the bytes of one."""
     try:
-        table = open_table(file, filename, required=kind.required_columns, optional=kind.optional_columns)
+        table = open_table(
+            file, filename, required=kind.required_columns, optional=kind.optional_columns + kind.export_only_columns
+        )
     except FileRefused as refused:
         return ImportOutcome(errors=refused.errors)
     try:

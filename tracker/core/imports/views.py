@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import tablib
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from tracker.core.access_log import consulted
+from tracker.core.downloads import attachment
+from tracker.core.exports import FORMATS, sheet_title
 from tracker.core.forms import GovUKForm
 from tracker.core.http import AuthenticatedHttpRequest
 from tracker.core.imports import registry
@@ -49,6 +53,31 @@ def import_index(request: AuthenticatedHttpRequest) -> HttpResponse:
         :20
     ]
     return render(request, "core/imports/index.html", {"kinds": kinds, "jobs": jobs})
+
+
+@roles_required(IMPORTS)
+def import_template(request: AuthenticatedHttpRequest, slug: str, fmt: str) -> HttpResponse:
+    """A kind's empty file: the header row of every column it reads, to fill in."""
+    kind = _kind_for(request.user, slug)
+    if fmt not in FORMATS:
+        raise Http404
+    file_format = FORMATS[fmt]()
+    dataset = tablib.Dataset(headers=list(kind.columns), title=sheet_title(kind.slug))
+    response = HttpResponse(file_format.export_data(dataset), content_type=file_format.get_content_type())
+    attachment(response, f"{kind.slug}-template.{fmt}")
+    return response
+
+
+@roles_required(IMPORTS)
+def import_example(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
+    """A kind's example file (under fixtures/), as the import reads it."""
+    kind = _kind_for(request.user, slug)
+    if not kind.example:
+        raise Http404
+    path = settings.BASE_DIR / kind.example
+    response = HttpResponse(path.read_bytes(), content_type="text/csv; charset=utf-8")
+    attachment(response, path.name)
+    return response
 
 
 @roles_required(IMPORTS)

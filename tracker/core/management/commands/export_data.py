@@ -8,6 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from import_export.formats.base_formats import CSV, XLSX
 
+from tracker.core.exports import export_dataset, sheet_title
 from tracker.core.imports import registry
 
 FORMATS = {".csv": CSV, ".xlsx": XLSX}
@@ -30,7 +31,7 @@ class Command(BaseCommand):
         if file_format is None:
             raise CommandError("The file name must end in .csv or .xlsx.")
         resource = chosen.resource(user=None)
-        dataset = resource.export()
+        dataset = export_dataset(resource, None, fmt=file.suffix.lower().lstrip("."), title=sheet_title(chosen.slug))
         content = file_format().export_data(dataset)
         file.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
         self.stdout.write(self.style.SUCCESS(f"Wrote {len(dataset)} rows to {file}."))
