@@ -9,6 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from partners import services
@@ -142,7 +143,7 @@ def _build(
             expected_version=engagement.version,
             description="Call back",
             owner=officer,
-            due_on=partnership.started_on,
+            due_on=timezone.localdate(engagement.starts_at),  # not before the engagement
         )
 
 

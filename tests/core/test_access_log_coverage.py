@@ -463,7 +463,7 @@ def _ratings(w: World) -> dict[str, Any]:
         {"outcome_type": t.pk, "rating": "achieved", "comment": "Done"}
         for t in referral.programme.desired_outcomes.all()
     ]
-    return {"version": referral.version, "ratings": ratings}
+    return {"version": referral.version, "ratings": ratings, "confirm_fewer_sessions": True}
 
 
 def _follow_up(w: World) -> dict[str, Any]:

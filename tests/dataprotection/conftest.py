@@ -105,7 +105,9 @@ def make_case(
     ratings = {
         t.pk: ("achieved", "Understands the harm to PC Jones") for t in completed.programme.desired_outcomes.all()
     }
-    services.complete(completed, by=liaison, expected_version=completed.version, ratings=ratings)
+    services.complete(
+        completed, by=liaison, expected_version=completed.version, ratings=ratings, confirm_fewer_sessions=True
+    )
     declined = referral_factory("declined", offender=person)
     other = offender_factory(first_name="Zebedee", last_name=OTHER, case_reference="OTHER-1")
     other_referral = referral_factory("started", offender=other, notes=f"{OTHER} referral note")
