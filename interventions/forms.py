@@ -10,9 +10,11 @@ from django.db.models import Q
 
 from tracker.core.forms import DateInput, RecordVersionMixin, VersionedModelForm, choice_field, model_choice_field
 from tracker.core.models import Organisation, Outcome, User
+from tracker.core.pickers import PickerChoiceField
 
 from .models import FollowUp, Offender, Programme, Referral, Session
 from .querysets import holds
+from .search import person_label, search_offenders
 from .services import REFERENCE_NOT_YOURS, duplicate_exists
 
 YES_NO = [(True, "Yes"), (False, "No")]
@@ -79,6 +81,15 @@ class OffenderEditForm(VersionedModelForm):
 
 
 class ReferralForm(VersionedModelForm):
+    offender = PickerChoiceField(
+        Offender.objects.none(),
+        label="Person referred",
+        help_text="Type their case reference or part of their name and choose them from the list.",
+        search=search_offenders,
+        search_url_name="search-people",
+        noun="person",
+        describe=person_label,
+    )
     injury = _yes_no("Was the victim injured?")
     charged_under_act = _yes_no("Was the person charged under the Assaults on Emergency Workers (Offences) Act 2018?")
 

@@ -25,6 +25,7 @@ class IssuedReportFilter(FilterSet):
         fields=(("issued_at", "issued"), ("period_start", "period")),
         field_labels={"issued_at": "Date issued", "period_start": "Period"},
         label="Sort by",
+        empty_label="Default order",
     )
 
     class Meta:
