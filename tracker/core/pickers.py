@@ -132,6 +132,12 @@ class PickerMixin:
         message = f"Choose a {noun} from the search results"
         field.error_messages.update(invalid_choice=message, invalid_pk_value=message, invalid_list=message)
 
+    def prepare_value(self, value: Any) -> Any:
+        # Keep the typed text with the posted ids, for the widget to show matches.
+        if isinstance(value, Picked):
+            return value
+        return cast(forms.ModelChoiceField[Any], super()).prepare_value(value)  # type: ignore[misc]
+
     def found(self, value: Picked) -> list[str]:
         """The ids posted, plus the one record the typed text names. Text matching
         nothing, or several records, is an error that says what to do. An id that is
