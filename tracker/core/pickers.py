@@ -136,7 +136,7 @@ class PickerMixin:
         # Keep the typed text with the posted ids, for the widget to show matches.
         if isinstance(value, Picked):
             return value
-        return cast(forms.ModelChoiceField[Any], super()).prepare_value(value)  # type: ignore[misc]
+        return cast(forms.ModelChoiceField[Any], super()).prepare_value(value)
 
     def found(self, value: Picked) -> list[str]:
         """The ids posted, plus the one record the typed text names. Text matching
