@@ -99,6 +99,9 @@ class Picker(forms.Widget):
         if find and self.search is not None and queryset is not None:
             chosen_ids = {record.pk for record in chosen}
             candidates = [r for r in self.search(queryset, find)[:PAGE_SIZE] if r.pk not in chosen_ids]
+            if len(candidates) == 1:
+                # The text named one record: it is chosen (the form failed on something else).
+                chosen, candidates, find = [*chosen, *candidates] if self.multiple else candidates, [], ""
         context["widget"].update(
             {
                 "chosen": [(record.pk, self.label(record)) for record in chosen],
@@ -158,7 +161,8 @@ class PickerMixin:
                 f"More than one {self.noun} matches “{value.find}”: tick the one you mean below, "
                 "or type more of its name"
             )
-        return [*ids, str(matches[0])]
+        # Typing a name for a single choice replaces the one chosen before.
+        return [*ids, str(matches[0])] if self.multiple else [str(matches[0])]
 
 
 class PickerChoiceField(PickerMixin, forms.ModelChoiceField[Any]):
