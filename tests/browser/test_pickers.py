@@ -1,6 +1,6 @@
 """Pickers in a real browser: an officer logs an engagement choosing two groups and a
-venue by typing, with the keyboard only; the same form without scripts; and the
-navigation on one line."""
+venue by typing, with the keyboard only; and the navigation on one line. (The form
+without scripts is tested through Django's client in tests/partners/test_pickers.py.)"""
 
 from __future__ import annotations
 
@@ -74,38 +74,6 @@ def test_officer_picks_two_groups_and_a_venue_by_typing_with_the_keyboard(
     assert set(engagement.groups.all()) == {ledbury, leominster}
     assert list(engagement.venues.all()) == [venue]
     expect(page.get_by_role("link", name=str(venue))).to_be_visible()
-
-
-@pytest.mark.browser_context_args(java_script_enabled=False)
-def test_without_scripts_the_engagement_form_finds_by_the_typed_name(
-    browser: Any, live_server: Any, demo_users: str
-) -> None:
-    from partners.models import CommunityGroup, Engagement, Venue
-
-    context = browser.new_context(java_script_enabled=False)
-    page = context.new_page()
-    group = CommunityGroup.objects.filter(active=True).order_by("name").first()
-    venue = Venue.objects.filter(name="Plough Bar").order_by("licence_number").first()
-    assert group is not None and venue is not None
-    sign_in(page, live_server, "officer", demo_users)
-    page.goto(f"{live_server.url}/partners/engagements/new/")
-    page.get_by_label("Date and time").fill("2026-11-21T10:00")
-    page.get_by_label("Kind of engagement").select_option(label="Meeting")
-    page.get_by_label("Area").select_option(label="Shropshire")
-    page.get_by_label("Community groups (optional)", exact=True).fill(group.name)
-    page.get_by_label("Venues (optional)", exact=True).fill("Plough Bar")
-    page.get_by_label("Summary").fill("Without scripts")
-    page.get_by_role("button", name="Save engagement").click()
-    # Several Plough Bars: the page offers them to tick, named apart.
-    expect(page.locator(".govuk-error-summary")).to_contain_text("More than one venue matches “Plough Bar”")
-    page.get_by_label(str(venue) + f" (licence {venue.licence_number})").check()
-    expect(page.get_by_label(group.name, exact=True)).to_be_checked()
-    assert_accessible(page)
-    page.get_by_role("button", name="Save engagement").click()
-    expect(page.get_by_role("heading", name="Meeting on 21 November 2026")).to_be_visible()
-    engagement = Engagement.objects.get(summary="Without scripts")
-    assert list(engagement.groups.all()) == [group] and list(engagement.venues.all()) == [venue]
-    context.close()
 
 
 @pytest.mark.parametrize("username", ["admin", "officer", "liaison", "board", "dpo"])
