@@ -24,4 +24,8 @@ cpSync(join(modules, "govuk-frontend/dist/govuk/assets"), join(out, "assets"), {
 cpSync(join(modules, "@ministryofjustice/frontend/moj/assets"), join(out, "assets"), { recursive: true });
 cpSync(join(modules, "govuk-frontend/dist/govuk/govuk-frontend.min.js"), join(out, "govuk-frontend.min.js"));
 cpSync(join(modules, "@ministryofjustice/frontend/moj/moj-frontend.min.js"), join(out, "moj-frontend.min.js"));
+cpSync(
+  join(modules, "accessible-autocomplete/dist/accessible-autocomplete.min.js"),
+  join(out, "accessible-autocomplete.min.js"),
+);
 console.log(`front-end built in ${out}`);

@@ -18,6 +18,7 @@ class InterventionsConfig(AppConfig):
                 roles=INTERVENTIONS,
                 description="The caseload: referrals to behaviour-change programmes, sessions and outcomes.",
                 order=30,
+                group="Referrals",
             )
         )
         navigation.register(
@@ -27,6 +28,7 @@ class InterventionsConfig(AppConfig):
                 roles=INTERVENTIONS,
                 description="The people you have referred or whose referrals your organisation handles.",
                 order=31,
+                group="Referrals",
             )
         )
         navigation.register(
@@ -36,6 +38,7 @@ class InterventionsConfig(AppConfig):
                 roles=INTERVENTIONS,
                 description="The catalogue of intervention programmes.",
                 order=32,
+                group="Referrals",
             )
         )
         mywork.register(

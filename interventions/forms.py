@@ -8,7 +8,6 @@ from typing import Any
 from django import forms
 from django.db.models import Q
 
-from tracker.core.access_log import ConsultedChoiceIterator
 from tracker.core.forms import (
     GovUKModelForm,
     RecordVersionMixin,
@@ -17,10 +16,12 @@ from tracker.core.forms import (
     model_choice_field,
 )
 from tracker.core.models import Organisation, Outcome, User
+from tracker.core.pickers import PickerChoiceField
 
 from .models import FollowUp, Offender, Programme, Referral, Session
 from .permissions import may_be_assigned
 from .querysets import assignable_liaisons, holds
+from .search import person_label, search_offenders
 from .services import REFERENCE_NOT_YOURS, duplicate_exists
 
 YES_NO = [(True, "Yes"), (False, "No")]
@@ -89,6 +90,15 @@ class OffenderEditForm(VersionedModelForm):
 
 
 class ReferralForm(VersionedModelForm):
+    offender = PickerChoiceField(
+        Offender.objects.none(),
+        label="Person referred",
+        help_text="Type their case reference or part of their name and choose them from the list.",
+        search=search_offenders,
+        search_url_name="search-people",
+        noun="person",
+        describe=person_label,
+    )
     injury = _yes_no("Was the victim injured?", "Select yes if the victim was injured")
     charged_under_act = _yes_no(
         "Was the person charged under the Assaults on Emergency Workers (Offences) Act 2018?",
@@ -116,9 +126,7 @@ class ReferralForm(VersionedModelForm):
     def __init__(self, *args: Any, user: User, **kwargs: Any):
         super().__init__(*args, **kwargs)
         people = model_choice_field(self, "offender")
-        # Every person listed in the picker is shown: the page's log names them. (Set
-        # before the queryset, which hands the widget its choices.)
-        people.iterator = ConsultedChoiceIterator
+        # The picker marks the person it shows as consulted (tracker.core.pickers).
         people.queryset = Offender.objects.visible_to(user)
         current = Q(pk=self.instance.programme_id) if self.instance.pk else Q()
         model_choice_field(self, "programme").queryset = Programme.objects.filter(Q(active=True) | current)

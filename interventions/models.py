@@ -144,6 +144,12 @@ class Programme(ManagedList):
     class Meta(ManagedList.Meta):
         pass
 
+    def __str__(self) -> str:
+        """The name with the setting, unless the name already says it (the
+        catalogue's names often do: "Anger management (community)")."""
+        setting = self.get_setting_display().lower()
+        return self.name if setting in self.name.lower() else f"{self.name} ({setting})"
+
 
 class ReasonCode(ManagedList):
     """Why a referral was declined, withdrawn or not completed."""

@@ -24,7 +24,14 @@ class PartnersConfig(AppConfig):
         ]
         for label, url_name, description, order in sections:
             navigation.register(
-                navigation.Section(label=label, url_name=url_name, roles=PARTNERS, description=description, order=order)
+                navigation.Section(
+                    label=label,
+                    url_name=url_name,
+                    roles=PARTNERS,
+                    description=description,
+                    order=order,
+                    group="Community and venues",
+                )
             )
         self._register_outcome_subjects()
         from partners.lifecycle import LIFECYCLE

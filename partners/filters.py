@@ -10,9 +10,24 @@ from django import forms
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from partners.models import OPEN_STATUSES, CommunityGroup, Engagement, EngagementKind, Partnership, Venue
-from tracker.core.filters import FilterSet, IdFilter, Select
+from partners.search import group_label, search_groups, search_venues, venue_label
+from tracker.core.filters import FilterSet, PickerFilter, Select
 from tracker.core.forms import DateInput
 from tracker.core.models import Area, User
+from tracker.core.search import officer_label, search_users
+
+
+def _lead_officer() -> PickerFilter:
+    # Whoever led work may have left since: any partnership officer, active or not.
+    officers = User.objects.filter(Q(is_partnership_officer=True) | Q(is_administrator=True))
+    return PickerFilter(
+        queryset=officers.select_related("organisation"),
+        label="Lead officer",
+        search=search_users,
+        search_url_name="search-officers",
+        noun="officer",
+        describe=officer_label,
+    )
 
 
 def _searchable(value: str) -> str:
@@ -114,9 +129,7 @@ class PartnershipFilter(FilterSet):
     area = django_filters.ModelChoiceFilter(
         field_name="venue__area", queryset=Area.objects.all(), empty_label="Any area"
     )
-    lead_officer = django_filters.ModelChoiceFilter(
-        queryset=User.objects.filter(Q(is_partnership_officer=True) | Q(is_administrator=True)), empty_label="Anyone"
-    )
+    lead_officer = _lead_officer()
     review_before = django_filters.DateFilter(
         field_name="next_review_on", lookup_expr="lte", label="Review due by", widget=DateInput
     )
@@ -147,13 +160,25 @@ class EngagementFilter(FilterSet):
     q = django_filters.CharFilter(label="Search", help_text="Summary, group or venue name", method="search")
     kind = django_filters.ModelChoiceFilter(queryset=EngagementKind.objects.all(), empty_label="Any kind")
     area = django_filters.ModelChoiceFilter(queryset=Area.objects.all(), empty_label="Any area")
-    lead_officer = django_filters.ModelChoiceFilter(
-        queryset=User.objects.filter(Q(is_partnership_officer=True) | Q(is_administrator=True)), empty_label="Anyone"
+    lead_officer = _lead_officer()
+    group = PickerFilter(
+        field_name="groups",
+        queryset=CommunityGroup.objects.all(),
+        label="Community group",
+        search=search_groups,
+        search_url_name="search-groups",
+        noun="community group",
+        describe=group_label,
     )
-    group = django_filters.ModelChoiceFilter(
-        field_name="groups", queryset=CommunityGroup.objects.all(), empty_label="Any group", label="Community group"
+    venue = PickerFilter(
+        field_name="venues",
+        queryset=Venue.objects.all(),
+        label="Venue",
+        search=search_venues,
+        search_url_name="search-venues",
+        noun="venue",
+        describe=venue_label,
     )
-    venue = IdFilter(field_name="venues", label="Venue", widget=forms.HiddenInput)
     date_from = django_filters.DateFilter(
         field_name="starts_at__date", lookup_expr="gte", label="From", widget=DateInput
     )

@@ -20,6 +20,7 @@ from partners.models import (
     Partnership,
     Venue,
 )
+from partners.search import group_label, search_groups, search_venues, venue_label
 from partners.services import due_before_engagement
 from tracker.core import validation
 from tracker.core.forms import (
@@ -31,13 +32,29 @@ from tracker.core.forms import (
     model_choice_field,
 )
 from tracker.core.models import User
+from tracker.core.pickers import PickerChoiceField, PickerMultipleChoiceField
+from tracker.core.search import PARTNERSHIP_OFFICER, officer_label, search_users
 
-MULTI_HINT = "Hold Ctrl (or Cmd on a Mac) to choose more than one."
+OFFICER_HINT = "Type part of their name and choose them from the list."
 
 
-def officers() -> QuerySet[User]:
-    """People who can lead partnership work or own a follow-up."""
-    return User.objects.filter(Q(is_partnership_officer=True) | Q(is_administrator=True), is_active=True)
+def officers(current_id: int | None = None) -> QuerySet[User]:
+    """People who can lead partnership work or own a follow-up (and whoever does already)."""
+    who = PARTNERSHIP_OFFICER | Q(pk=current_id) if current_id else PARTNERSHIP_OFFICER
+    return User.objects.filter(who).select_related("organisation")
+
+
+def officer_field(label: str = "Lead officer") -> PickerChoiceField:
+    """Picks an officer by typing: there may be thousands nationally."""
+    return PickerChoiceField(
+        User.objects.none(),
+        label=label,
+        help_text=OFFICER_HINT,
+        search=search_users,
+        search_url_name="search-officers",
+        noun="officer",
+        describe=officer_label,
+    )
 
 
 def active_or_current(queryset: QuerySet[Any], current_id: int | None) -> QuerySet[Any]:
@@ -76,7 +93,7 @@ class VenueForm(VersionedModelForm):
 
 
 class PartnershipStartForm(GovUKForm):
-    lead_officer = forms.ModelChoiceField(queryset=User.objects.none())
+    lead_officer = officer_field()
     started_on = GovUKDateField(label="Start date")
 
     def __init__(self, *args: Any, user: User, **kwargs: Any):
@@ -87,6 +104,8 @@ class PartnershipStartForm(GovUKForm):
 
 
 class PartnershipEditForm(VersionedModelForm):
+    lead_officer = officer_field()
+
     class Meta:
         model = Partnership
         fields = ["lead_officer", "next_review_on"]
@@ -94,9 +113,7 @@ class PartnershipEditForm(VersionedModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        model_choice_field(self, "lead_officer").queryset = officers() | User.objects.filter(
-            pk=self.instance.lead_officer_id
-        )
+        model_choice_field(self, "lead_officer").queryset = officers(self.instance.lead_officer_id)
 
 
 def not_in_the_future(day: date) -> None:
@@ -184,16 +201,32 @@ class CommitmentsForm(RecordVersionMixin, forms.Form):
 
 
 class EngagementForm(VersionedModelForm):
+    lead_officer = officer_field()
+    groups = PickerMultipleChoiceField(
+        CommunityGroup.objects.none(),
+        required=False,
+        label="Community groups",
+        help_text="Type part of a group's name and choose it from the list. Add as many as took part.",
+        search=search_groups,
+        search_url_name="search-groups",
+        noun="community group",
+        describe=group_label,
+    )
+    venues = PickerMultipleChoiceField(
+        Venue.objects.none(),
+        required=False,
+        help_text="Type part of a venue's name, its town, postcode or licence number and choose it from the list.",
+        search=search_venues,
+        search_url_name="search-venues",
+        noun="venue",
+        describe=venue_label,
+    )
+
     class Meta:
         model = Engagement
         fields = ["starts_at", "kind", "lead_officer", "area", "groups", "venues", "attendance", "summary"]
-        widgets = {
-            "groups": forms.SelectMultiple(attrs={"size": 8}),
-            "venues": forms.SelectMultiple(attrs={"size": 8}),
-            "summary": forms.Textarea(attrs={"rows": 4}),
-        }
-        labels = {"kind": "Kind of engagement", "groups": "Community groups"}
-        help_texts = {"groups": MULTI_HINT, "venues": MULTI_HINT}
+        widgets = {"summary": forms.Textarea(attrs={"rows": 4})}
+        labels = {"kind": "Kind of engagement"}
         error_messages = {
             "attendance": validation.count_form_messages(validation.ATTENDANCE),
             "starts_at": {"required": "Enter the date and time of the engagement"},
@@ -203,9 +236,7 @@ class EngagementForm(VersionedModelForm):
         super().__init__(*args, **kwargs)
         instance = self.instance
         model_choice_field(self, "kind").queryset = active_or_current(EngagementKind.objects.all(), instance.kind_id)
-        model_choice_field(self, "lead_officer").queryset = officers() | User.objects.filter(
-            pk=instance.lead_officer_id
-        )
+        model_choice_field(self, "lead_officer").queryset = officers(instance.lead_officer_id)
         model_choice_field(self, "groups").queryset = CommunityGroup.objects.visible_to(user).select_related(None)
         model_choice_field(self, "venues").queryset = Venue.objects.visible_to(user)
         if not instance.pk:
@@ -244,6 +275,8 @@ class MaterialsForm(RecordVersionMixin, forms.Form):
 
 class FollowUpForm(RecordVersionMixin, GovUKModelForm):
     """A follow-up added to an engagement: carries the engagement's version."""
+
+    owner = officer_field("Who will do it")
 
     class Meta:
         model = FollowUpAction

@@ -134,7 +134,20 @@ class Venue(VersionedModel):
         ordering = ["name", "licence_number"]
 
     def __str__(self) -> str:
-        return self.name
+        """The name with the town and postcode: several venues share a name."""
+        place = " ".join(part for part in (self.town, self.postcode) if part)
+        return f"{self.name}, {place}" if place else self.name
+
+    @property
+    def town(self) -> str:
+        """The address's last line (addresses are written street first, town last)."""
+        lines = [line.strip() for line in self.address.replace(",", "\n").splitlines() if line.strip()]
+        return lines[-1] if len(lines) > 1 else ""
+
+    @property
+    def picker_label(self) -> str:
+        """How a venue is offered when picking one: with its licence number too."""
+        return f"{self} (licence {self.licence_number})"
 
 
 class PartnershipStatus(models.TextChoices):

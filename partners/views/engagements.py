@@ -32,7 +32,10 @@ def with_links(queryset: QuerySet[Engagement]) -> QuerySet[Engagement]:
     """Groups and venues in two prefetch queries, whatever the number of rows."""
     return queryset.prefetch_related(
         Prefetch("groups", queryset=CommunityGroup.objects.only("id", "name").order_by("name")),
-        Prefetch("venues", queryset=Venue.objects.only("id", "name", "licence_number").order_by("name")),
+        Prefetch(
+            "venues",
+            queryset=Venue.objects.only("id", "name", "licence_number", "address", "postcode").order_by("name"),
+        ),
     )
 
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from tests.browser.conftest import assert_accessible, fill_date, sign_in
+from tests.browser.test_pickers import pick
 
 
 def test_officer_logs_an_engagement_with_two_groups_and_follows_it_through(
@@ -17,9 +18,10 @@ def test_officer_logs_an_engagement_with_two_groups_and_follows_it_through(
 ) -> None:
     from partners.models import CommunityGroup
 
-    first, second = CommunityGroup.objects.filter(area__name="Shropshire").order_by("name")[:2]
+    first, second = CommunityGroup.objects.filter(area__name="Shropshire", active=True).order_by("name")[:2]
     sign_in(page, live_server, "officer", demo_users)
-    page.get_by_role("navigation", name="Menu").get_by_role("link", name="Engagements").click()
+    page.get_by_role("navigation", name="Menu").get_by_role("link", name="Community and venues").click()
+    page.get_by_role("navigation", name="Community and venues").get_by_role("link", name="Engagements").click()
     assert_accessible(page)
     page.get_by_role("link", name="Log an engagement").click()
     page.get_by_role("button", name="Save engagement").click()  # empty: errors
@@ -28,7 +30,8 @@ def test_officer_logs_an_engagement_with_two_groups_and_follows_it_through(
     fill_date(page, "Date and time", date(2026, 11, 20), at="19:00")
     page.get_by_label("Kind of engagement").select_option(label="Workshop")
     page.get_by_label("Area").select_option(label="Shropshire")
-    page.get_by_label("Community groups").select_option(label=[first.name, second.name])
+    pick(page, "Community groups (optional)", first.name, first.name)
+    pick(page, "Community groups (optional)", second.name, second.name)
     page.get_by_label("Attendance").fill("32")
     page.get_by_label("Summary").fill("Workshop on challenging abuse of officers")
     page.get_by_role("button", name="Save engagement").click()
@@ -78,7 +81,8 @@ def test_officer_signs_up_a_venue_ticks_commitments_and_sees_the_review_in_my_wo
 
     today = timezone.localdate()
     sign_in(page, live_server, "officer", demo_users)
-    page.get_by_role("navigation", name="Menu").get_by_role("link", name="Venues").click()
+    page.get_by_role("navigation", name="Menu").get_by_role("link", name="Community and venues").click()
+    page.get_by_role("navigation", name="Community and venues").get_by_role("link", name="Venues").click()
     assert_accessible(page)
     page.get_by_role("link", name="Add a venue").click()
     page.get_by_label("Premises licence number").fill("PL/NEW/0001")

@@ -56,5 +56,6 @@ def test_board_members_and_liaisons_cannot_reach_partners_pages(
     sign_in(page, live_server, username, demo_users)
     nav = page.get_by_role("navigation", name="Menu")
     assert nav.get_by_role("link", name="Venues").count() == 0
+    assert nav.get_by_role("link", name="Community and venues").count() == 0
     response = page.goto(f"{live_server.url}/partners/venues/")
     assert response.status == 403

@@ -22,14 +22,14 @@ def test_each_demo_role_signs_in_and_sees_its_own_navigation(
     expect(page.get_by_role("heading", name="Behind the Badge case tracker")).to_be_visible()
     banner = page.locator(".govuk-phase-banner").inner_text()
     assert "Signed in as" in banner
-    nav = page.get_by_role("navigation", name="Menu")
-    expect(nav.get_by_role("button", name="Sign out")).to_be_visible()
+    account = page.get_by_role("navigation", name="Your account")
+    expect(account.get_by_role("button", name="Sign out")).to_be_visible()
     if expected_heading:
         expect(page.get_by_role("heading", name=expected_heading)).to_be_visible()
     else:
         assert page.get_by_role("heading", name="Administration").count() == 0
     assert_accessible(page)
-    nav.get_by_role("button", name="Sign out").click()
+    account.get_by_role("button", name="Sign out").click()
     page.wait_for_url("**/accounts/login/")
 
 

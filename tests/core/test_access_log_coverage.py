@@ -257,7 +257,12 @@ PAGES: dict[str, NoPersonalData | list[Shows]] = {
     ],
     # The person picker lists every person the user can see.
     "interventions:referral-create": [
-        Shows("officer", lambda w: _page("interventions:referral-create"), lambda w: w.person("draft")),
+        # The person picker shows the person chosen (from their page's "Refer" link).
+        Shows(
+            "officer",
+            lambda w: _page("interventions:referral-create") + f"?offender={w.referral('draft').offender_id}",
+            lambda w: w.person("draft"),
+        ),
     ],
     "interventions:referral": [
         Shows(
@@ -426,6 +431,17 @@ PAGES: dict[str, NoPersonalData | list[Shows]] = {
             "dataprotection:retention-restriction",
         ]
     },
+    "favicon": NoPersonalData("The icon."),
+    "search-groups": NoPersonalData("Community groups matching the typed text."),
+    "search-venues": NoPersonalData("Venues matching the typed text."),
+    "search-officers": NoPersonalData("Staff matching the typed text (users, not people referred)."),
+    "search-people": [
+        Shows(
+            "officer",
+            lambda w: _page("search-people") + "?q=" + w.referral("draft").offender.case_reference,
+            lambda w: w.person("draft"),
+        ),
+    ],
     "import-template": NoPersonalData("An empty template: a kind's columns."),
     "import-example": NoPersonalData("A kind's example file: made-up rows."),
     "api-schema": NoPersonalData("The OpenAPI description of the API."),

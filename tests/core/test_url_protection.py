@@ -18,7 +18,7 @@ from rest_framework.permissions import AllowAny
 from tracker.core.api.authentication import HasRole
 from tracker.core.middleware import declared_roles, is_api_view, is_self_guarded
 
-PUBLIC = {"login", "healthz", "admin:login", "api-token"}
+PUBLIC = {"login", "healthz", "favicon", "admin:login", "api-token"}
 
 SAMPLES = {
     "int": "1",

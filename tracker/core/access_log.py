@@ -29,7 +29,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import models, transaction
-from django.forms.models import ModelChoiceIterator, ModelChoiceIteratorValue
 from django.http import HttpRequest, HttpResponseBase
 
 from tracker.core.client_address import client_address
@@ -107,15 +106,6 @@ def consultation_scope() -> Iterator[Consultation]:
         yield consultation
     finally:
         _current.reset(token)
-
-
-class ConsultedChoiceIterator(ModelChoiceIterator[models.Model]):
-    """Choices of a select that lists people (a person picker): each person is
-    marked as shown as its option is rendered, and only if it is rendered."""
-
-    def choice(self, obj: models.Model) -> tuple[ModelChoiceIteratorValue, str]:
-        consulted([obj])
-        return super().choice(obj)
 
 
 def log_access(

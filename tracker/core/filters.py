@@ -18,6 +18,8 @@ from django.db import models
 from django_filters.filterset import FILTER_FOR_DBFIELD_DEFAULTS
 from django_filters.widgets import BaseCSVWidget
 
+from tracker.core.pickers import PickerChoiceField
+
 # The largest value of a 64-bit column: ids are BigAutoField (DEFAULT_AUTO_FIELD), and
 # no integer column here is wider, so nothing larger can match a row.
 MAX_DB_INTEGER = 2**63 - 1
@@ -82,3 +84,17 @@ class Select(BaseCSVWidget, forms.Select):
     """The sort box of every list (OrderingFilter's widget). Named `Select` so the GOV.UK
     form renderer, which styles widgets by class name, treats it as one (django-filter's
     own is "CSVSelect")."""
+
+
+class PickerFilter(django_filters.ModelChoiceFilter):
+    """A record picked by typing (tracker/core/pickers.py) rather than chosen from a
+    select of every record: pass `search`, `search_url_name`, `noun` and optionally
+    `describe`, as to PickerChoiceField."""
+
+    field_class = PickerChoiceField
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        # Settings of django-filter's own select that a picker has no use for.
+        self.extra.pop("null_label", None)
+        self.extra.pop("empty_label", None)

@@ -11,8 +11,9 @@ from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.forms import AuthenticationForm
 from django.db import connection
 from django.db.utils import DatabaseError
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
+from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -35,6 +36,13 @@ def home(request: HttpRequest) -> HttpResponse:
 def my_work(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Follow-ups, reviews and cases waiting for the signed-in user, from every strand."""
     return render(request, "core/my_work.html", {"sections": mywork.sections_for(request.user)})
+
+
+@login_not_required
+@require_GET
+def favicon(request: HttpRequest) -> HttpResponseRedirect:
+    """Browsers ask for /favicon.ico on pages without our layout (JSON, PDFs, the admin)."""
+    return HttpResponseRedirect(static("build/assets/images/favicon.ico"))
 
 
 @login_not_required

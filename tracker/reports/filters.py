@@ -23,6 +23,7 @@ class IssuedReportFilter(FilterSet):
         field_labels={"issued_at": "Date issued", "period_start": "Period"},
         label="Sort by",
         widget=Select,
+        empty_label="Default order",
     )
 
     class Meta:
