@@ -59,7 +59,8 @@ def test_an_officer_starts_a_partnership_from_the_venues_with_none(
     from partners.models import Partnership, Venue
 
     sign_in(page, live_server, "officer", demo_users)
-    page.get_by_role("navigation", name="Menu").get_by_role("link", name="Venues").press("Enter")
+    page.get_by_role("navigation", name="Menu").get_by_role("link", name="Community and venues").press("Enter")
+    page.get_by_role("navigation", name="Community and venues").get_by_role("link", name="Venues").press("Enter")
     partnership = page.get_by_role("combobox", name=re.compile(r"^Partnership"))
     partnership.focus()
     partnership.select_option(label="No partnership")  # a select takes its choice from the keyboard

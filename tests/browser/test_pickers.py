@@ -4,12 +4,13 @@ without scripts is tested through Django's client in tests/partners/test_pickers
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import assert_accessible, sign_in
+from tests.browser.conftest import assert_accessible, fill_date, sign_in
 
 
 def pick(page: Any, label: str, text: str, option: str) -> None:
@@ -41,7 +42,7 @@ def test_officer_picks_two_groups_and_a_venue_by_typing_with_the_keyboard(
     sign_in(page, live_server, "officer", demo_users)
     page.goto(f"{live_server.url}/partners/engagements/new/")
     assert "Hold Ctrl" not in page.content()
-    page.get_by_label("Date and time").fill("2026-11-20T19:00")
+    fill_date(page, "Date and time", date(2026, 11, 20), at="19:00")
     page.get_by_label("Kind of engagement").select_option(label="Meeting")
     page.get_by_label("Area").select_option(label="Shropshire")
 

@@ -62,7 +62,8 @@ def test_no_list_offers_dashes_or_hold_ctrl(client: Client, admin_user: Any, url
 
 def test_the_favicon_is_linked_and_answers_at_the_root(client: Client, officer: Any) -> None:
     response = Client().get("/favicon.ico")
-    assert response.status_code == 302 and response["Location"].endswith("/build/assets/images/favicon.ico")
+    assert response.status_code == 302 and response["Location"].endswith("/images/icon.svg")
     client.force_login(officer)
     html = client.get("/").content.decode()
-    assert 'rel="icon" sizes="48x48"' in html and 'rel="icon" sizes="any"' in html
+    assert 'rel="icon" sizes="any" href="/static/images/icon.svg"' in html
+    assert "govuk-icon" not in html and "favicon.ico" not in html  # not the GOV.UK crown

@@ -122,15 +122,28 @@ def test_my_work_logs_the_people_it_names(referral_factory: Callable[..., Referr
     assert row.client_address == "127.0.0.1"
 
 
-def test_the_referral_form_logs_every_person_its_picker_lists(
+def test_the_referral_forms_picker_logs_the_people_it_shows_and_no_others(
     offender_factory: Callable[..., Offender], liaison: Any, officer: Any, client: Any
 ) -> None:
-    mine = [offender_factory(by=officer) for _ in range(3)]
-    offender_factory(by=liaison)  # in another book: not listed to the officer
+    """The person picker renders only the person chosen, or those the typed text found
+    (without JavaScript): the log names exactly those, never the whole book."""
+    mine = [offender_factory(by=officer, last_name=f"Sharedname{n}") for n in range(3)]
+    offender_factory(by=liaison, last_name="Sharedname9")  # in another book: never shown to the officer
     client.force_login(officer)
+
     assert client.get(reverse("interventions:referral-create")).status_code == 200
+    assert not _rows(officer, "form")  # an empty picker shows nobody
+
+    chosen = client.get(reverse("interventions:referral-create"), {"offender": mine[0].pk})
+    assert mine[0].case_reference in chosen.content.decode()
     (row,) = _rows(officer, "form")
-    assert _people(row) == sorted(p.pk for p in mine)
+    assert _people(row) == [mine[0].pk]
+
+    # Without JavaScript, typed text that matches several people offers them to tick.
+    found = client.post(reverse("interventions:referral-create"), {"offender__find": "Sharedname"})
+    assert found.status_code == 200
+    newest = AccessLog.objects.filter(user=officer).order_by("-id").first()
+    assert newest is not None and _people(newest) == sorted(p.pk for p in mine)
 
 
 def test_a_form_page_about_a_referral_logs_its_person_but_a_successful_save_does_not(

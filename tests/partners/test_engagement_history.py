@@ -71,7 +71,7 @@ def test_the_timeline_shows_links_materials_follow_ups_and_outcomes(
     assert created.action == "Created"
     assert [(c.field, c.new) for c in created.changes] == [
         ("Community groups", "linked: Faith forum"),
-        ("Venues", "linked: The Plough"),
+        ("Venues", "linked: The Plough, Hereford HR1 2AB"),  # told apart by town and postcode
     ]
     stories = {(e.action, e.subject) for e in entries}
     assert {

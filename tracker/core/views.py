@@ -42,7 +42,7 @@ def my_work(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_GET
 def favicon(request: HttpRequest) -> HttpResponseRedirect:
     """Browsers ask for /favicon.ico on pages without our layout (JSON, PDFs, the admin)."""
-    return HttpResponseRedirect(static("build/assets/images/favicon.ico"))
+    return HttpResponseRedirect(static("images/icon.svg"))
 
 
 @login_not_required
