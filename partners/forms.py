@@ -201,12 +201,17 @@ class CommitmentsForm(RecordVersionMixin, forms.Form):
 
 
 class EngagementForm(VersionedModelForm):
+    # Neither is required alone, but one of them is: so neither says "(optional)".
+    one_of_required = frozenset({"groups", "venues"})
     lead_officer = officer_field()
     groups = PickerMultipleChoiceField(
         CommunityGroup.objects.none(),
         required=False,
         label="Community groups",
-        help_text="Type part of a group's name and choose it from the list. Add as many as took part.",
+        help_text=(
+            "Type part of a group's name and choose it from the list. Add as many as took part: "
+            "at least one group or one venue."
+        ),
         search=search_groups,
         search_url_name="search-groups",
         noun="community group",

@@ -46,9 +46,9 @@ def test_officer_picks_two_groups_and_a_venue_by_typing_with_the_keyboard(
     page.get_by_label("Kind of engagement").select_option(label="Meeting")
     page.get_by_label("Area").select_option(label="Shropshire")
 
-    pick(page, "Community groups (optional)", ledbury.name[:8], ledbury.name)
-    pick(page, "Community groups (optional)", removed.name[:6], removed.name)
-    pick(page, "Community groups (optional)", leominster.name[:9], leominster.name)
+    pick(page, "Community groups", ledbury.name[:8], ledbury.name)
+    pick(page, "Community groups", removed.name[:6], removed.name)
+    pick(page, "Community groups", leominster.name[:9], leominster.name)
     chosen_groups = page.get_by_role("list", name="Chosen: community group")
     for group in (ledbury, removed, leominster):
         expect(chosen_groups.get_by_role("listitem").filter(has_text=group.name)).to_be_visible()
@@ -58,10 +58,10 @@ def test_officer_picks_two_groups_and_a_venue_by_typing_with_the_keyboard(
     remove.focus()
     page.keyboard.press("Enter")
     expect(chosen_groups.get_by_role("listitem").filter(has_text=removed.name)).to_have_count(0)
-    expect(page.get_by_label("Community groups (optional)", exact=True)).to_be_focused()
+    expect(page.get_by_label("Community groups", exact=True)).to_be_focused()
     expect(page.get_by_role("status").filter(has_text=f"{removed.name} removed")).to_have_count(1)
 
-    pick(page, "Venues (optional)", f"Plough {venue.postcode[:3]}", venue_label)
+    pick(page, "Venues", f"Plough {venue.postcode[:3]}", venue_label)
     chosen_venue = page.get_by_role("list", name="Chosen: venue").get_by_role("listitem")
     expect(chosen_venue).to_have_count(1)
     expect(chosen_venue.get_by_role("button", name=f"Remove {venue_label}")).to_be_visible()

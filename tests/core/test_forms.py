@@ -1,4 +1,5 @@
 from datetime import date
+from typing import Any
 
 import pytest
 from django import forms
@@ -149,3 +150,16 @@ def test_a_number_out_of_range_names_the_field() -> None:
 
     assert Count({"people": "0"}).errors["people"] == ["Number of people must be 1 or more"]
     assert Count({"people": "x"}).errors["people"] == ["Number of people must be a whole number"]
+
+
+@pytest.mark.django_db
+def test_fields_of_which_one_is_required_are_not_labelled_optional(officer: Any) -> None:
+    """An engagement needs a group or a venue: neither field is required alone, and
+    neither may say "(optional)" (only a field optional in every case does)."""
+    from partners.forms import EngagementForm
+
+    form = EngagementForm(user=officer)
+    html = form.render()
+    assert not form["groups"].shows_optional and not form["venues"].shows_optional
+    assert "Community groups (optional)" not in html and "Venues (optional)" not in html
+    assert form["attendance"].shows_optional  # optional in every case

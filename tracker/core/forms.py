@@ -107,8 +107,9 @@ class GovUKBoundField(BoundField):
     @property
     def shows_optional(self) -> bool:
         """Labelled "(optional)": optional in every case. A field required once its
-        box is ticked is revealed under that box instead, without the word."""
-        if self.field.required:
+        box is ticked is revealed under that box instead, without the word; fields of
+        which one must be given (the form's `one_of_required`) carry no word either."""
+        if self.field.required or self.name in getattr(self.form, "one_of_required", ()):
             return False
         return self.revealed_by is None or self.name in getattr(self.form, "revealed_optional", ())
 

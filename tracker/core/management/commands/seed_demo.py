@@ -39,7 +39,7 @@ class Command(BaseCommand):
                 import_module(module_name).seed(scale=scale, log=self.stdout.write)
         self.stdout.write(
             self.style.SUCCESS(
-                "Demo data ready. Sign in as admin, officer, liaison, liaison2 or board "
+                "Demo data ready. Sign in as admin, officer, liaison, liaison2, board or dpo "
                 "with the demo password (see README)."
             )
         )
