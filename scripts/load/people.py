@@ -413,8 +413,9 @@ class Racers:
         record = self._read(f"/api/v1/partnerships/{pk}/")
         if record is None:
             return
-        # Dates unique to this round and racer, so a loser's date can be looked for in the history.
-        values = [(today() + timedelta(days=100 + offset + self.rounds)).isoformat() for offset in (0, 600)]
+        # Dates unique to this round and racer, so a loser's date can be looked for in the history,
+        # and within the two years a review may be planned ahead (tracker.core.validation).
+        values = [(today() + timedelta(days=100 + offset + self.rounds % 300)).isoformat() for offset in (0, 300)]
         path = f"/api/v1/partnerships/{pk}/"
         calls = [("PATCH", path, {"version": record["version"], "next_review_on": v}) for v in values]
         answers = self.race("PATCH partnership (race)", self.engagers, calls)
