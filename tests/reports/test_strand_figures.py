@@ -213,6 +213,6 @@ def test_the_board_report_shows_every_strand_with_small_counts_suppressed(
     for heading in ("Community engagement", "Night-time economy", "Offender behaviour", "Outcomes"):
         assert heading in text
     kind_row = next(line for line in text.splitlines() if line.strip().startswith("Meeting"))
-    assert kind_row.split()[-1] == "<5"  # three meetings: a breakdown count under five
+    assert kind_row.split()[-1] == "[c]"  # three meetings: a breakdown count under five
     headline = next(line for line in text.splitlines() if line.strip().startswith("Engagements "))
     assert headline.split()[-1] == "3"  # headline totals for the whole force are not suppressed

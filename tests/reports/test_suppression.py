@@ -13,41 +13,48 @@ def texts(result: Any) -> dict[Any, str]:
     return {key: shown.text for key, shown in result.cells.items()}
 
 
-def test_counts_from_1_to_4_are_shown_as_under_5_and_0_and_5_are_shown() -> None:
+def test_counts_from_1_to_4_are_shown_as_c_and_0_and_5_are_shown() -> None:
     result = breakdown({"a": 0, "b": 1, "c": 4, "d": 5, "e": 120}, protect_total=False)
-    assert texts(result) == {"a": "0", "b": "<5", "c": "<5", "d": "5", "e": "120"}
+    assert texts(result) == {"a": "0", "b": "[c]", "c": "[c]", "d": "5", "e": "120"}
     assert result.total.text == "130"
 
 
 def test_a_single_small_cell_takes_the_next_smallest_non_zero_cell_with_it() -> None:
     result = breakdown({"a": 2, "b": 0, "c": 40, "d": 9, "e": 300}, protect_total=False)
-    assert texts(result) == {"a": "<5", "b": "0", "c": "40", "d": "<5", "e": "300"}
+    assert texts(result) == {"a": "[c]", "b": "0", "c": "40", "d": "[c]", "e": "300"}
     shown = [s.value for s in result.cells.values() if not s.suppressed]
     # The total less the shown cells is the sum of two hidden cells, not one.
     assert result.total.value is not None and result.total.value - sum(v or 0 for v in shown) == 11
 
 
-def test_when_every_other_cell_is_zero_a_zero_cell_is_hidden_too() -> None:
+def test_when_every_other_cell_is_zero_zero_cells_are_hidden_too() -> None:
     result = breakdown({"a": 0, "b": 3, "c": 0}, protect_total=False)
-    assert [s.suppressed for s in result.cells.values()] == [True, True, False]
+    assert [s.suppressed for s in result.cells.values()] == [True, True, True]
     assert result.total.text == "3"
 
 
-def test_two_small_cells_need_no_secondary_suppression() -> None:
-    result = breakdown({"a": 1, "b": 2, "c": 50}, protect_total=False)
-    assert texts(result) == {"a": "<5", "b": "<5", "c": "50"}
+def test_two_small_cells_adding_up_to_5_or_more_need_no_secondary_suppression() -> None:
+    result = breakdown({"a": 1, "b": 4, "c": 50}, protect_total=False)
+    assert texts(result) == {"a": "[c]", "b": "[c]", "c": "50"}
+
+
+def test_two_small_cells_adding_up_to_under_5_take_another_cell_with_them() -> None:
+    # "Partly [c], Not [c], Total 53" with Achieved 50 shown would tell the reader
+    # that Partly and Not add up to 3.
+    result = breakdown({"a": 1, "b": 2, "c": 50, "d": 9}, protect_total=False)
+    assert texts(result) == {"a": "[c]", "b": "[c]", "c": "50", "d": "[c]"}
 
 
 def test_a_small_protected_total_is_hidden_and_then_one_small_cell_needs_no_partner() -> None:
     result = breakdown({"a": 3, "b": 0, "c": 0}, protect_total=True)
-    assert result.total.text == "<5"
-    assert texts(result) == {"a": "<5", "b": "0", "c": "0"}
+    assert result.total.text == "[c]"
+    assert texts(result) == {"a": "[c]", "b": "0", "c": "0"}
 
 
 def test_force_wide_totals_are_not_suppressed() -> None:
     assert breakdown({"a": 3}, protect_total=False).total.text == "3"
     assert show(3, suppress=False).text == "3"
-    assert show(3).text == "<5"
+    assert show(3).text == "[c]"
     assert show(0).text == "0"
     assert show(2219, suppress=False).text == "2,219"
 
@@ -70,8 +77,8 @@ def test_no_shown_cells_and_total_reveal_a_hidden_cell_for_any_small_breakdown()
 @pytest.mark.parametrize(
     ("threshold", "expected"),
     [
-        (3, {"a": "<3", "b": "<3", "c": "100", "d": "5"}),  # b hidden as a's partner
-        (10, {"a": "<10", "b": "<10", "c": "100", "d": "<10"}),
+        (3, {"a": "[c]", "b": "[c]", "c": "100", "d": "5"}),  # b hidden as a's partner
+        (10, {"a": "[c]", "b": "[c]", "c": "100", "d": "[c]"}),
     ],
 )
 def test_the_threshold_comes_from_settings(settings: Any, threshold: int, expected: dict[str, str]) -> None:

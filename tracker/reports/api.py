@@ -30,7 +30,7 @@ from tracker.reports.forms import PeriodForm
 UNSUPPRESSED = (
     "Figures are exact and unrounded, and small counts are NOT suppressed: this answer is for signed-in "
     "staff. The board report PDF is the published document; it rounds for display and shows counts "
-    "of 1 to 4 in breakdowns as '<5'."
+    "of 1 to 4, and others that would reveal them, as '[c]'."
 )
 
 

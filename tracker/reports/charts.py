@@ -71,7 +71,7 @@ def _nice_step(top: int) -> int:
 
 def bar_chart(*, chart_id: str, title: str, description: str, items: list[tuple[str, str, Shown, bool]]) -> BarChart:
     """`items`: (label, short label under the bar, value as shown, highlighted).
-    A suppressed value is drawn as no bar, with its "<5" text above the axis."""
+    A suppressed value is drawn as no bar, with its "[c]" text above the axis."""
     values = [shown.value or 0 for _, _, shown, _ in items]
     top = max([*values, 1])
     step = _nice_step(top)

@@ -13,7 +13,7 @@ from tracker.assaults.models import VictimRole
 from tracker.reports.charts import bar_chart
 from tracker.reports.figures import WEEKDAYS, AssaultFigures, BoardFigures, Change
 from tracker.reports.strand_display import strands_display
-from tracker.reports.suppression import Shown, breakdown, show
+from tracker.reports.suppression import NOTE, Shown, breakdown, show
 
 HEAT_LEVELS = 4
 SHORT_ROLES = {
@@ -157,6 +157,7 @@ def trend_display(board: BoardFigures) -> dict[str, Any]:
 
 def board_display(board: BoardFigures) -> dict[str, Any]:
     return {
+        "suppressed_note": NOTE,
         "assaults": assault_display(board.assaults),
         "trend": trend_display(board),
         "strands": strands_display(

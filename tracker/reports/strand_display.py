@@ -1,5 +1,5 @@
 """The strands' figures as published on the dashboard and in the board report:
-breakdown counts of 1 to 4 become "<5" (with secondary suppression, so a total
+breakdown counts of 1 to 4 become "[c]" (with secondary suppression, so a total
 cannot give a hidden cell away), and rates over fewer than five cases are withheld.
 Headline counts for the whole force are shown as they are."""
 
