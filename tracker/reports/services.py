@@ -30,14 +30,22 @@ def issue_board_report(*, period: Period, area: Area | None, by: User) -> Issued
     then its row (parameters, user, time, SHA-256) in a transaction. If the row
     cannot be written the file is deleted again, so a failure leaves neither.
 
+    Only whole periods (a month, a quarter, a financial year) are issued.
+
     Not wrapped in an outer transaction on purpose: a stored file cannot be rolled
     back, so the row's transaction must be the last step."""
     if not can_issue(by):
         raise IssueError("Only administrators and partnership officers can issue reports.")
+    if not period.is_whole:
+        # What the board receives follows the same rule as what it can ask for.
+        raise IssueError(
+            f"Reports to the board cover a whole month, quarter or financial year, not {period.label()}. "
+            "Choose one of those and issue again."
+        )
     issued_at = timezone.now()
     content = render_board_pdf(period, area, generated_at=issued_at)
     report = IssuedReport(
-        title=f"Board progress report, {period.label()}" + (f", {area.name}" if area is not None else ""),
+        title=f"Board progress report, {period.title()}" + (f", {area.name}" if area is not None else ""),
         period_start=period.start,
         period_end=period.end,
         area=area,
