@@ -68,6 +68,11 @@ class BoardQuerySerializer(serializers.Serializer[Any]):
     )
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        missing = [] if attrs.get("period") else [name for name in ("start", "end") if name not in attrs]
+        if missing:
+            raise serializers.ValidationError(
+                {name: ["This field is required unless `period` is given."] for name in missing}
+            )
         data = {name: value.isoformat() if isinstance(value, date) else value for name, value in attrs.items()}
         request = self.context.get("request")
         free_dates = request is not None and can_choose_dates(request.user)

@@ -41,20 +41,25 @@ UNKNOWN_PERIOD = "Choose a month, quarter or financial year from the lists"
 
 
 class PeriodForm(forms.Form):
+    # Month and year go together (both or neither): neither is labelled "(optional)".
+    one_of_required = ("month", "year")
     # The `period` field (a whole period's key) is added in __init__: the name
     # `period` on the class is the chosen Period, as every caller reads it.
     month = forms.TypedChoiceField(
         label="Month",
         choices=[("", "Choose a month"), *((n, calendar.month_name[n]) for n in range(1, 13))],
         coerce=int,
+        empty_value=None,
         required=False,
         error_messages={"invalid_choice": "Choose a month from the list."},
     )
     year = forms.IntegerField(
         label="Year",
         required=False,
+        min_value=1,
+        max_value=9998,  # a date's range; the period's own checks say more
         widget=forms.Select,
-        error_messages={"invalid": "Choose a year from the list."},
+        error_messages={key: "Choose a year from the list." for key in ("invalid", "min_value", "max_value")},
     )
     start = forms.DateField(label="From", widget=DateInput, required=False, help_text="For example, 2018-07-01")
     end = forms.DateField(label="To (inclusive)", widget=DateInput, required=False, help_text="For example, 2018-09-30")
@@ -121,6 +126,8 @@ class PeriodForm(forms.Form):
         if start is not None and end is not None:
             if end < start:
                 self.add_error("end", "The last day must be the same as or after the first day.")
+            elif start < EARLIEST:
+                self.add_error("start", f"The first day must be on or after {EARLIEST.day} {EARLIEST:%B %Y}.")
             elif (end - start).days + 1 > MAX_DAYS:
                 self.add_error("end", "Choose a period of at most 10 years.")
             else:
@@ -131,7 +138,7 @@ class PeriodForm(forms.Form):
 
     def _accept(self, period: Period, data: dict[str, Any], *, field: str) -> None:
         if period.start < EARLIEST:
-            self.add_error(field, f"The first day must be on or after {EARLIEST.day} {EARLIEST:%B %Y}.")
+            self.add_error(field, f"Choose a period starting on or after {EARLIEST.day} {EARLIEST:%B %Y}.")
         elif period.end.year > today().year + 1:
             self.add_error("end" if field == "start" else field, "The last day is too far in the future.")
         elif not self.free_dates and not period.is_whole:
@@ -152,7 +159,7 @@ class PeriodForm(forms.Form):
 
     def query(self) -> dict[str, str]:
         """The parameters that reproduce this choice, for links."""
-        params = self.period.query()
+        params = self.period.params()
         if self.chosen_area is not None:
             params["area"] = self.chosen_area.name
         return params
@@ -188,7 +195,7 @@ def picker_rows(
     first = max(first or on, EARLIEST)
 
     def choice(period: Period, text: str, hidden_text: str) -> Choice:
-        params = {**period.query(), **({"area": area} if area else {})}
+        params = {**period.params(), **({"area": area} if area else {})}
         return Choice(
             period=period,
             text=text,

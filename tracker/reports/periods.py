@@ -267,10 +267,13 @@ class Period:
         return f"{self.label()} ({self.name})" if self.name else self.label()
 
     def query(self) -> dict[str, str]:
+        return {"start": self.start.isoformat(), "end": self.end.isoformat()}
+
+    def params(self) -> dict[str, str]:
         """URL parameters that reproduce the period: its key, or custom dates."""
         if self.key is not None:
             return {"period": self.key}
-        return {"start": self.start.isoformat(), "end": self.end.isoformat()}
+        return self.query()
 
 
 def today() -> date:

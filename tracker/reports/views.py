@@ -60,7 +60,7 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
         "free_dates": free_dates,
         "area_name": area.name if area is not None else "",
         # The area form keeps the period; after a bad link, the default one.
-        "period_query": (form.period if valid else last_quarter(on)).query(),
+        "period_query": (form.period if valid else last_quarter(on)).params(),
         "open_kind": kind.value if kind is not None and (not valid or kind == Kind.CUSTOM) else "",
         "linked_fields": ["month", "year", "area", *(["start", "end"] if free_dates else [])],
         **picker_rows(
