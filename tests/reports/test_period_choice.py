@@ -150,6 +150,9 @@ def test_officers_keep_free_dates_everywhere(client: Any, officer: Any, incident
     page = client.get(reverse("reports:dashboard"), CUSTOM)
     assert page.status_code == 200
     assert "1 July 2018 to 9 July 2018 (9 days)" in page.text
+    assert "Issue this report" not in page.text
+    assert "Not for issue: Reports to the board cover a whole month" in page.text
+    assert "Issue this report" in client.get(reverse("reports:dashboard"), {"period": "2018-Q3"}).text
     assert client.get(reverse("reports:board-pdf"), CUSTOM).status_code == 200
     api = APIClient()
     api.force_authenticate(officer)
@@ -239,6 +242,17 @@ def test_issuing_custom_dates_is_refused_and_stores_nothing(officer: Any, media:
         issue_board_report(period=Period(date(2018, 7, 1), date(2018, 7, 9)), area=None, by=officer)
     assert IssuedReport.objects.count() == 0
     assert not any(media.rglob("*.pdf"))
+
+
+@time_machine.travel("2026-11-25 10:00 +0000")
+def test_issuing_a_period_not_yet_over_is_refused(client: Any, officer: Any) -> None:
+    with pytest.raises(IssueError, match="October to December 2026 has not ended yet"):
+        issue_board_report(period=Period.quarter(2026, 4), area=None, by=officer)
+    assert IssuedReport.objects.count() == 0
+    client.force_login(officer)
+    page = client.get(reverse("reports:dashboard"), {"period": "2026-Q4"}).text
+    assert "Issue this report" not in page
+    assert "Not for issue: October to December 2026 has not ended yet" in page
 
 
 def test_the_issue_button_refuses_custom_dates_with_a_message(client: Any, officer: Any) -> None:

@@ -28,7 +28,7 @@ from tracker.reports.pdf import filename, render_board_pdf
 from tracker.reports.periods import Kind, last_quarter, local_zone, today
 from tracker.reports.permissions import ISSUERS, can_choose_dates, can_issue
 from tracker.reports.resources import IssuedReportResource
-from tracker.reports.services import IssueError, issue_board_report
+from tracker.reports.services import IssueError, issue_board_report, why_not_issuable
 
 
 def _bad_request(request: AuthenticatedHttpRequest, form: PeriodForm) -> HttpResponse:
@@ -81,6 +81,7 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
         area_label=form.chosen_area.name if form.chosen_area is not None else "All areas",
         pdf_url=f"{reverse('reports:board-pdf')}?{query}",
         issue_params=form.query(),
+        not_issuable=why_not_issuable(form.period),
         **board_display(board),
     )
     return render(request, "reports/dashboard.html", context)
