@@ -151,7 +151,7 @@ def test_officers_keep_free_dates_everywhere(client: Any, officer: Any, incident
     assert page.status_code == 200
     assert "1 July 2018 to 9 July 2018 (9 days)" in page.text
     assert "Issue this report" not in page.text
-    assert "Not for issue: Reports to the board cover a whole month" in page.text
+    assert "Only a whole month, quarter or financial year can be issued to the board" in page.text
     assert "Issue this report" in client.get(reverse("reports:dashboard"), {"period": "2018-Q3"}).text
     assert client.get(reverse("reports:board-pdf"), CUSTOM).status_code == 200
     api = APIClient()
@@ -238,7 +238,7 @@ def test_the_financial_year_is_named_on_the_dashboard(client: Any, board: Any) -
 
 
 def test_issuing_custom_dates_is_refused_and_stores_nothing(officer: Any, media: Path) -> None:
-    with pytest.raises(IssueError, match="whole month, quarter or financial year"):
+    with pytest.raises(IssueError, match="Only a whole month, quarter or financial year can be issued"):
         issue_board_report(period=Period(date(2018, 7, 1), date(2018, 7, 9)), area=None, by=officer)
     assert IssuedReport.objects.count() == 0
     assert not any(media.rglob("*.pdf"))
@@ -252,13 +252,13 @@ def test_issuing_a_period_not_yet_over_is_refused(client: Any, officer: Any) -> 
     client.force_login(officer)
     page = client.get(reverse("reports:dashboard"), {"period": "2026-Q4"}).text
     assert "Issue this report" not in page
-    assert "Not for issue: October to December 2026 has not ended yet" in page
+    assert "October to December 2026 has not ended yet: its report can be issued once it has." in page
 
 
 def test_the_issue_button_refuses_custom_dates_with_a_message(client: Any, officer: Any) -> None:
     client.force_login(officer)
     response = client.post(reverse("reports:issue"), CUSTOM, follow=True)
-    assert "whole month, quarter or financial year" in response.text
+    assert "Only a whole month, quarter or financial year can be issued" in response.text
     assert IssuedReport.objects.count() == 0
 
 

@@ -85,7 +85,8 @@ def test_keys_name_whole_periods_both_ways(key: str, period: Period) -> None:
     found = Period.from_key(key)
     assert found == period
     assert found is not None and found.key == key
-    assert found.query() == {"period": key}
+    assert found.params() == {"period": key}
+    assert found.query() == {"start": period.start.isoformat(), "end": period.end.isoformat()}
 
 
 @pytest.mark.parametrize("key", ["2018-13", "2018-00", "2018-Q5", "FY2018-Q0", "0000-01", "FY9999", "2018", "x", ""])
@@ -94,7 +95,7 @@ def test_keys_that_name_no_period(key: str) -> None:
 
 
 def test_custom_dates_are_carried_as_dates() -> None:
-    assert Period(date(2018, 7, 1), date(2018, 7, 9)).query() == {"start": "2018-07-01", "end": "2018-07-09"}
+    assert Period(date(2018, 7, 1), date(2018, 7, 9)).params() == {"start": "2018-07-01", "end": "2018-07-09"}
     assert Period(date(2018, 7, 1), date(2018, 7, 9)).key is None
 
 

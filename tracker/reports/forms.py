@@ -41,8 +41,9 @@ UNKNOWN_PERIOD = "Choose a month, quarter or financial year from the lists"
 
 
 class PeriodForm(forms.Form):
-    # Month and year go together (both or neither): neither is labelled "(optional)".
-    one_of_required = ("month", "year")
+    # Month and year, and start and end, go together (each form asks for both): none
+    # is labelled "(optional)".
+    one_of_required = ("month", "year", "start", "end")
     # The `period` field (a whole period's key) is added in __init__: the name
     # `period` on the class is the chosen Period, as every caller reads it.
     month = forms.TypedChoiceField(

@@ -30,12 +30,9 @@ def why_not_issuable(period: Period) -> str | None:
     receives follows the rule for what it may ask for: a whole month, quarter or
     financial year that has ended (so no two reports differ by a few days)."""
     if not period.is_whole:
-        return (
-            f"Reports to the board cover a whole month, quarter or financial year, not {period.label()}. "
-            "Choose one of those and issue again."
-        )
+        return f"Only a whole month, quarter or financial year can be issued to the board, not {period.label()}."
     if period.end >= today():
-        return f"{period.label()} has not ended yet: issue its report once it has."
+        return f"{period.label()} has not ended yet: its report can be issued once it has."
     return None
 
 
