@@ -253,6 +253,7 @@ def test_issuing_a_period_not_yet_over_is_refused(client: Any, officer: Any) -> 
     page = client.get(reverse("reports:dashboard"), {"period": "2026-Q4"}).text
     assert "Issue this report" not in page
     assert "October to December 2026 has not ended yet: its report can be issued once it has." in page
+    assert "All areas, October to December 2026, not over yet: the figures so far." in page
 
 
 def test_the_issue_button_refuses_custom_dates_with_a_message(client: Any, officer: Any) -> None:

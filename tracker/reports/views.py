@@ -82,6 +82,7 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
         pdf_url=f"{reverse('reports:board-pdf')}?{query}",
         issue_params=form.query(),
         not_issuable=why_not_issuable(form.period),
+        so_far=form.period.end >= on,
         **board_display(board),
     )
     return render(request, "reports/dashboard.html", context)
