@@ -76,6 +76,8 @@ def test_only_those_with_free_dates_may_choose_a_period_not_yet_over() -> None:
     assert _form({"period": "2026-Q4"}, free_dates=False).errors == {"period": [NOT_ENDED]}
     assert _form({"period": "2026-11"}, free_dates=False).errors == {"period": [NOT_ENDED]}
     assert _form({"period": "2026-10"}, free_dates=False).errors == {}
+    assert _form({"month": "11", "year": "2026"}, free_dates=False).errors == {"year": [NOT_ENDED]}
+    assert _form({"start": "2026-10-01", "end": "2026-12-31"}, free_dates=False).errors == {"period": [NOT_ENDED]}
 
 
 @pytest.mark.parametrize(

@@ -140,12 +140,12 @@ class PeriodForm(forms.Form):
     def _accept(self, period: Period, data: dict[str, Any], *, field: str) -> None:
         if period.start < EARLIEST:
             self.add_error(field, f"Choose a period starting on or after {EARLIEST.day} {EARLIEST:%B %Y}.")
-        elif period.end.year > today().year + 1:
+        elif period.end.year > self.on.year + 1:
             self.add_error("end" if field == "start" else field, "The last day is too far in the future.")
         elif not self.free_dates and not period.is_whole:
             self.add_error("period", WHOLE_ONLY)
         elif not self.free_dates and period.end >= self.on:
-            self.add_error("period", NOT_ENDED)
+            self.add_error("period" if field == "start" else field, NOT_ENDED)
         else:
             data["start"], data["end"], data["chosen"] = period.start, period.end, period
 
