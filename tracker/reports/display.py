@@ -13,7 +13,8 @@ from tracker.assaults.models import VictimRole
 from tracker.reports.charts import bar_chart
 from tracker.reports.figures import WEEKDAYS, AssaultFigures, BoardFigures, Change
 from tracker.reports.strand_display import strands_display
-from tracker.reports.suppression import NOTE, Shown, breakdown, show
+from tracker.reports.suppression import NOTE, Shown, breakdown, marked, show
+from tracker.reports.suppression import hidden as is_hidden
 
 HEAT_LEVELS = 4
 SHORT_ROLES = {
@@ -56,30 +57,36 @@ def _period_label(change: Change) -> str:
     return f"{change.start.day} {change.start:%B %Y} to {change.end.day} {change.end:%B %Y}"
 
 
-def assault_display(figures: AssaultFigures) -> dict[str, Any]:
+def assault_display(figures: AssaultFigures, hidden: frozenset[str] = frozenset()) -> dict[str, Any]:
     """Everything the assaults section shows. Force-wide headline totals are not
     suppressed; an area's headlines are, and breakdowns always are."""
     local = figures.area is not None
     total = show(figures.total, suppress=local)
+    nte = marked(figures.night_time_economy, "assaults:night_time_economy", hidden)
     per_day = "<0.1" if total.suppressed else one_decimal(figures.per_day)
-    ratio = figures.officers_per_assault
+    # The ratio, like the rate a day, would give a hidden total away.
+    ratio = None if total.suppressed else figures.officers_per_assault
     headlines = [
         Headline("Assaults", total.text),
         Headline("With injury", show(figures.with_injury, suppress=local).text),
         Headline("A day", "Not shown" if total.suppressed else per_day, f"over {figures.period.days:,} days"),
         Headline(
             "Officers for each assault",
-            whole(ratio) if ratio is not None else "Not available",
-            "force-wide workforce figures" if ratio is not None else _ratio_reason(figures),
+            whole(ratio)
+            if ratio is not None
+            else "Not available"
+            if figures.officers_per_assault is None
+            else "Not shown",
+            "force-wide workforce figures" if ratio is not None else _ratio_reason(figures, total),
         ),
         Headline("Charged", show(figures.charged, suppress=local).text),
         Headline(
             "In the night-time economy window",
-            show(figures.night_time_economy, suppress=local).text,
+            show(nte, suppress=local).text,
             "Friday to Sunday, midnight to 6am",
         ),
     ]
-    roles = breakdown(figures.by_victim_role, protect_total=local)
+    roles = breakdown(figures.by_victim_role, protect_total=local, total=figures.total)
     role_rows = [(VictimRole(role).label, roles.cells[role]) for role in VictimRole.values]
     grid = breakdown({(d, h): figures.by_weekday_hour[d][h] for d in range(7) for h in range(24)}, protect_total=local)
     top = max((max(row) for row in figures.by_weekday_hour), default=0)
@@ -98,7 +105,12 @@ def assault_display(figures: AssaultFigures) -> dict[str, Any]:
         {
             "label": label,
             "period": _period_label(change),
-            "text": change_text(change, hidden=local and (total.suppressed or show(change.previous).suppressed)),
+            "text": change_text(
+                change,
+                hidden=is_hidden(change.previous)
+                or is_hidden(change.current)
+                or (local and (total.suppressed or show(change.previous).suppressed)),
+            ),
         }
         for label, change in (
             ("Previous period of the same length", figures.previous_period),
@@ -128,7 +140,9 @@ def assault_display(figures: AssaultFigures) -> dict[str, Any]:
     }
 
 
-def _ratio_reason(figures: AssaultFigures) -> str:
+def _ratio_reason(figures: AssaultFigures, total: Shown) -> str:
+    if figures.area is None and figures.officers_per_assault is not None and total.suppressed:
+        return "the number of assaults is not published"
     if figures.area is not None:
         return "workforce figures are for the whole force"
     if figures.total == 0:
@@ -158,10 +172,13 @@ def trend_display(board: BoardFigures) -> dict[str, Any]:
 def board_display(board: BoardFigures) -> dict[str, Any]:
     return {
         "suppressed_note": NOTE,
-        "assaults": assault_display(board.assaults),
+        "assaults": assault_display(board.assaults, board.hidden),
         "trend": trend_display(board),
         "strands": strands_display(
-            board.strands, local=board.area is not None, nte_assaults=board.assaults.night_time_economy
+            board.strands,
+            local=board.area is not None,
+            nte_assaults=marked(board.assaults.night_time_economy, "assaults:night_time_economy", board.hidden),
+            hidden=board.hidden,
         ),
     }
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from tracker.core.models import Area
 from tracker.core.pdf import render_pdf
-from tracker.reports import figures
+from tracker.reports.disclosure import published_board
 from tracker.reports.display import board_display
 from tracker.reports.periods import Period
 
@@ -18,7 +18,7 @@ TITLE = "Behind the Badge: board progress report"
 
 
 def board_context(period: Period, area: Area | None, *, generated_at: datetime | None = None) -> dict[str, Any]:
-    board = figures.board(period, area)
+    board = published_board(period, area)
     return {
         "title": TITLE,
         "board": board,

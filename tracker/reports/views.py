@@ -17,7 +17,7 @@ from tracker.core.http import AuthenticatedHttpRequest
 from tracker.core.lists import FilteredListView
 from tracker.core.pdf import pdf_download
 from tracker.core.permissions import REPORTS, roles_required
-from tracker.reports import figures
+from tracker.reports.disclosure import published_board
 from tracker.reports.display import board_display
 from tracker.reports.filters import IssuedReportFilter
 from tracker.reports.forms import PeriodForm
@@ -42,7 +42,7 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     context: dict[str, Any] = {"form": form, "can_issue": can_issue(request.user)}
     if not form.is_valid():
         return render(request, "reports/dashboard.html", context, status=400)
-    board = figures.board(form.period, form.chosen_area)
+    board = published_board(form.period, form.chosen_area)
     query = urlencode(form.query())
     context.update(
         board=board,
