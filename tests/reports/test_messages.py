@@ -100,7 +100,7 @@ def test_the_story_the_campaign_tells_reads_as_the_issue_asks() -> None:
         f"That is down about 5% on {spring} (160) and up about 10% on {last_year} (138); "
         "both changes are small enough to be chance."
     )
-    assert "46 (30%) resulted in injury." in messages
+    assert "46 of these assaults (30%) resulted in injury." in messages
     assert "In 75% of cases the suspect was charged (114 of 152)." in messages
     assert any(m.startswith("Most assaults, 80 of 152 (53%), were in the weekend night-time window") for m in messages)
     assert 4 <= len(messages) <= 6
@@ -115,6 +115,8 @@ def test_a_clear_change_is_called_clear() -> None:
     )
     both = key_messages(made_board(total=200, previous=150, year_earlier=260))[1]
     assert both.endswith("(260): both are clear changes.")
+    slight = key_messages(made_board(total=1000, previous=999, year_earlier=1000))[1]
+    assert slight.startswith(f"That is up less than 1% on {spring} (999) and the same as in {last_year} (1,000)")
 
 
 @pytest.mark.parametrize(
@@ -144,7 +146,7 @@ def test_small_counts_give_a_direction_with_a_caution_and_no_percentages() -> No
     same = key_messages(made_board(total=12, previous=12, year_earlier=12))[1]
     assert same == f"That is the same as in {spring} (12) and the same as in {last_year} (12)."
     assert "%" not in " ".join(messages)
-    assert "5 of the 12 resulted in injury." in messages
+    assert "5 of these 12 assaults resulted in injury." in messages
     assert "The suspect was charged in 9 of the 12 cases." in messages
     # Too few to say whether assaults concentrate in the window.
     assert not any("window" in m for m in messages)
@@ -254,7 +256,7 @@ def test_the_campaigns_quarter(campaign_figures: dict[str, Any]) -> None:
     )
     assert f"{spring} ({board.assaults.previous_period.previous:,})" in messages[1]
     assert f"{last_year} ({board.assaults.year_earlier.previous:,})" in messages[1]
-    assert "46 (30%) resulted in injury." in messages
+    assert "46 of these assaults (30%) resulted in injury." in messages
     assert "In 75% of cases the suspect was charged (114 of 152)." in messages
     assert 4 <= len(messages) <= 6
     # The fixture spreads its hours evenly: no concentration is claimed.

@@ -34,7 +34,7 @@ WEEK_HOURS = 7 * 24
 WHAT = "assaults on on-duty police officers and staff"
 
 CAUTION_RULE = (
-    "How changes are read: counts of events go up and down by chance even when nothing has changed. "
+    "Counts of events go up and down by chance even when nothing has changed. "
     f"A change between two counts is called clear only when the two add up to {FEW} or more and differ by at "
     "least twice the square root of their sum; chance alone gives a smaller difference about 19 times in 20. "
     "A smaller change is still given, with its direction and size, and a note that it is small enough to be "
@@ -61,7 +61,10 @@ class Reading:
         if current == previous:
             return f"the same as in {self.label} ({previous:,})"
         direction = "up" if current > previous else "down"
-        size = f"about {whole(abs(self.change.percent or 0))}% " if previous >= FEW and current else ""
+        size = ""
+        if previous >= FEW and current:
+            percent = whole(abs(self.change.percent or 0))
+            size = "less than 1% " if percent == "0" else f"about {percent}% "
         return f"{direction} {size}on {self.label} ({previous:,})"
 
 
@@ -160,7 +163,8 @@ def _total_sentence(figures: AssaultFigures, total: int, where: str, when: str) 
         return f"No {WHAT} were recorded{where} {when}."
     what = WHAT if total != 1 else WHAT.replace("assaults", "assault", 1)
     verb = "were" if total != 1 else "was"
-    rates = [f"{one_decimal(figures.per_day)} a day"]
+    per_day = one_decimal(figures.per_day)
+    rates = [f"{per_day} a day" if per_day != "0.0" else "fewer than 0.1 a day"]
     ratio = figures.officers_per_assault
     if ratio is not None:
         rates.append(f"one for every {whole(ratio)} officers")
@@ -190,17 +194,14 @@ def _comparison_sentence(readings: list[Reading], *, empty: bool) -> str:
     return f"{text}."
 
 
-def _share(part: int, total: int) -> str:
-    """' (30%)' where the percentage means something, else ' of the N'."""
-    return f" ({_percent(part, total)})" if total >= FEW else f" of the {total:,}"
-
-
 def _injury_sentence(total: int, injured: int | None) -> str | None:
     if injured is None:
         return None
     if injured == 0:
-        return "None resulted in injury."
-    return f"{injured:,}{_share(injured, total)} resulted in injury."
+        return "None of these assaults resulted in injury."
+    if total >= FEW:
+        return f"{injured:,} of these assaults ({_percent(injured, total)}) resulted in injury."
+    return f"{injured:,} of these {total:,} assaults resulted in injury."
 
 
 def _charged_sentence(total: int, charged: int | None) -> str | None:
