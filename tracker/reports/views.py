@@ -21,6 +21,7 @@ from tracker.reports.disclosure import published_board
 from tracker.reports.display import board_display
 from tracker.reports.filters import IssuedReportFilter
 from tracker.reports.forms import PeriodForm
+from tracker.reports.messages import CAUTION_RULE, key_messages
 from tracker.reports.models import IssuedReport
 from tracker.reports.pdf import filename, render_board_pdf
 from tracker.reports.permissions import ISSUERS, can_issue
@@ -44,13 +45,16 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
         return render(request, "reports/dashboard.html", context, status=400)
     board = published_board(form.period, form.chosen_area)
     query = urlencode(form.query())
+    display = board_display(board)
     context.update(
         board=board,
         period=form.period,
         area_label=form.chosen_area.name if form.chosen_area is not None else "All areas",
         pdf_url=f"{reverse('reports:board-pdf')}?{query}",
         issue_params=form.query(),
-        **board_display(board),
+        key_messages=key_messages(board, display),
+        caution_rule=CAUTION_RULE,
+        **display,
     )
     return render(request, "reports/dashboard.html", context)
 
