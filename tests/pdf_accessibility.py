@@ -97,7 +97,9 @@ class _Font:
             for code, text in re.findall(r"<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]*)>", block):
                 self.map[int(code, 16)] = self._unicode(text)
         for block in re.findall(r"beginbfrange(.*?)endbfrange", cmap, re.S):
-            for start, end, target in re.findall(r"<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]+)>\s*(<[0-9a-fA-F]*>|\[.*?\])", block):
+            for start, end, target in re.findall(
+                r"<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]+)>\s*(<[0-9a-fA-F]*>|\[.*?\])", block
+            ):
                 first, last = int(start, 16), int(end, 16)
                 if target.startswith("["):
                     for offset, text in enumerate(re.findall(r"<([0-9a-fA-F]*)>", target)):
@@ -130,7 +132,9 @@ class _Interpreter:
             self.fonts[key] = _Font(obj)
         return self.fonts[key]
 
-    def run(self, stream: pikepdf.Object, resources: pikepdf.Object, ctm: Matrix, marks: list[tuple[bool, int | None]]) -> None:
+    def run(
+        self, stream: pikepdf.Object, resources: pikepdf.Object, ctm: Matrix, marks: list[tuple[bool, int | None]]
+    ) -> None:
         stack: list[Matrix] = []
         text_matrix = line_matrix = IDENTITY
         font: _Font | None = None
@@ -199,14 +203,17 @@ class Document:
     root: Element | None
     runs: list[Run]
 
+    by_mark: dict[tuple[int, int], list[str]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for run in self.runs:
+            if run.mcid is not None:
+                self.by_mark.setdefault((run.page, run.mcid), []).append(run.text)
+
     def text(self, element: Element) -> str:
         """The text tagged as `element` and its descendants, in order."""
         wanted = [pair for node in element.walk() for pair in node.content]
-        by_mark: dict[tuple[int, int], list[str]] = {}
-        for run in self.runs:
-            if run.mcid is not None:
-                by_mark.setdefault((run.page, run.mcid), []).append(run.text)
-        return " ".join("".join(by_mark.get(pair, [])) for pair in wanted).strip()
+        return " ".join("".join(self.by_mark.get(pair, [])) for pair in wanted).strip()
 
     def figure_text_sizes(self) -> dict[str, float]:
         """For each Figure (by its alternative text, or its position), the size in
@@ -228,7 +235,9 @@ def _pages(pdf: pikepdf.Pdf) -> dict[tuple[int, int], int]:
     return {page.obj.objgen: n for n, page in enumerate(pdf.pages)}
 
 
-def _element(node: pikepdf.Object, page: int | None, pages: dict[tuple[int, int], int], seen: set[tuple[int, int]]) -> Element | None:
+def _element(
+    node: pikepdf.Object, page: int | None, pages: dict[tuple[int, int], int], seen: set[tuple[int, int]]
+) -> Element | None:
     if node.is_indirect:
         if node.objgen in seen:
             return None
@@ -369,7 +378,9 @@ def _check_tables(document: Document) -> list[str]:
 
 
 def _check_untagged_text(document: Document) -> list[str]:
-    pages = sorted({run.page + 1 for run in document.runs if run.mcid is None and not run.artifact and run.text.strip()})
+    pages = sorted(
+        {run.page + 1 for run in document.runs if run.mcid is None and not run.artifact and run.text.strip()}
+    )
     return [f"Text outside the tags (neither tagged content nor an artifact) on page {page}" for page in pages]
 
 
@@ -399,7 +410,7 @@ def _check_reading_order(document: Document) -> list[str]:
         if summary[0] != 1:
             before = [document.text(h) for h in headings[1 : summary[0]]]
             problems.append(f"{SUMMARY_HEADING!r} is not read straight after the title: {before} come first")
-        pages = [page for page, _ in heading.content]
+        pages = [page for node in heading.walk() for page, _ in node.content]
         if not pages or min(pages) != 0:
             problems.append(f"{SUMMARY_HEADING!r} is not on the first page")
     return problems

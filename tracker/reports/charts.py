@@ -4,8 +4,8 @@ policy allows. Every chart's title element is its text alternative and states ea
 bar's value as shown (the PDF's Figure takes its /Alt from it); the pages also put
 the numbers in a table beside it.
 
-Text sizes: the board report prints the 640-unit chart 160 mm wide, so a unit is
-160 mm / 640 = 0.709 pt and FONT_SIZE units print at 9.9 pt (at least 9 pt).
+Text sizes: the board report prints the 640-unit chart 160 mm (453.5 pt) wide, so a
+unit prints as 0.709 pt and FONT_SIZE units print at 9.9 pt (at least 9 pt).
 On a phone the dashboard's stylesheet enlarges the text to NARROW_FONT_SIZE units
 (12 px on a 360 px wide chart); the margins and the bars' spacing are sized for
 that, so labels do not overlap at either size."""
@@ -121,7 +121,10 @@ def bar_chart(*, chart_id: str, title: str, items: list[tuple[str, str, Shown, b
                 suppressed=shown.suppressed,
             )
         )
+    # With nothing to draw (every value 0 or hidden) the axis shows only 0: a scale up
+    # to 1 would suggest a size the hidden values may not have.
+    shown_top = scale_top if max(values, default=0) else 0
     ticks = [
-        Tick(HEIGHT - BOTTOM - plot_height * value / scale_top, f"{value:,}") for value in range(0, scale_top + 1, step)
+        Tick(HEIGHT - BOTTOM - plot_height * value / scale_top, f"{value:,}") for value in range(0, shown_top + 1, step)
     ]
     return BarChart(chart_id, title, bars, ticks, left)
