@@ -70,6 +70,9 @@ class Element:
     page: int | None
     children: list[Element] = field(default_factory=list)
     content: list[tuple[int, int]] = field(default_factory=list)  # (page, mcid) in order
+    id: str | None = None
+    headers: list[str] = field(default_factory=list)  # a table cell's /Headers: the IDs of its TH cells
+    scope: str | None = None  # a header cell's /Scope
 
     def walk(self) -> Iterator[Element]:
         yield self
@@ -235,6 +238,14 @@ def _pages(pdf: pikepdf.Pdf) -> dict[tuple[int, int], int]:
     return {page.obj.objgen: n for n, page in enumerate(pdf.pages)}
 
 
+def _attributes(node: pikepdf.Object) -> list[pikepdf.Object]:
+    attributes = node.get("/A")
+    if attributes is None:
+        return []
+    items = list(attributes) if isinstance(attributes, pikepdf.Array) else [attributes]
+    return [a for a in items if isinstance(a, pikepdf.Dictionary)]
+
+
 def _element(
     node: pikepdf.Object, page: int | None, pages: dict[tuple[int, int], int], seen: set[tuple[int, int]]
 ) -> Element | None:
@@ -246,6 +257,13 @@ def _element(
         page = pages[node.Pg.objgen]
     alt = node.get("/Alt")
     element = Element(str(node.get("/S", "/StructTreeRoot")), str(alt) if alt is not None else None, page)
+    if "/ID" in node:
+        element.id = str(node.ID)
+    for attributes in _attributes(node):
+        if "/Headers" in attributes:
+            element.headers += [str(h) for h in attributes.Headers]
+        if "/Scope" in attributes:
+            element.scope = str(attributes.Scope)
     kids = node.get("/K")
     if kids is None:
         return element
@@ -366,8 +384,16 @@ def _check_tables(document: Document) -> list[str]:
             stray = {c.tag for c in row.children if c.tag not in CELLS}
             if stray:
                 problems.append(f"{where}: a row holds {', '.join(sorted(stray))} besides TH and TD")
-        if not any(cell.tag == "/TH" for row in rows for cell in row.children):
+        cells = [cell for row in rows for cell in row.children]
+        header_ids = {cell.id for cell in cells if cell.tag == "/TH" and cell.id}
+        if not any(cell.tag == "/TH" for cell in cells):
             problems.append(f"{where} has no header cells (TH)")
+        elif not any(cell.scope for cell in cells if cell.tag == "/TH"):
+            if any(not cell.headers for cell in cells if cell.tag == "/TD"):
+                problems.append(f"{where}: data cells are not tied to header cells (no /Headers, no /Scope)")
+        dangling = sorted({h for cell in cells for h in cell.headers if h not in header_ids})
+        if dangling:
+            problems.append(f"{where}: cells name header cells that are not in the table: {', '.join(dangling[:5])}")
     for element in document.root.walk():
         for child in element.children:
             if child.tag in CELLS and element.tag != "/TR":
