@@ -410,6 +410,12 @@ def _check_untagged_text(document: Document) -> list[str]:
     return [f"Text outside the tags (neither tagged content nor an artifact) on page {page}" for page in pages]
 
 
+def _letters(text: str) -> str:
+    """`text` lower-cased without spaces or punctuation: line breaks and the spacing
+    of extracted text do not matter when headings are compared."""
+    return "".join(c for c in text.lower() if c.isalnum())
+
+
 def _check_reading_order(document: Document) -> list[str]:
     assert document.root is not None
     problems = []
@@ -428,9 +434,9 @@ def _check_reading_order(document: Document) -> list[str]:
     first = headings[0]
     title = str(document.pdf.docinfo.get("/Title", ""))
     first_text = document.text(first)
-    if first.tag != "/H1" or not first_text or first_text not in title:
+    if first.tag != "/H1" or not _letters(first_text) or _letters(first_text) not in _letters(title):
         problems.append(f"The first thing read is not the title: {first.tag[1:]} {first_text!r}")
-    summary = [n for n, h in enumerate(headings) if document.text(h) == SUMMARY_HEADING]
+    summary = [n for n, h in enumerate(headings) if _letters(document.text(h)) == _letters(SUMMARY_HEADING)]
     if summary:
         heading = headings[summary[0]]
         if summary[0] != 1:

@@ -190,3 +190,23 @@ def test_the_checker_reports_headings_tables_reading_order_and_small_chart_text(
     assert "Table 1 on page 1 has no header cells (TH)" in problems
     assert "'Key messages' is not read straight after the title: ['Contents'] come first" in problems
     assert "Text in figure 'Tiny chart' is 5.7 pt, under 9 pt" in problems  # 8 units of 640 across 160 mm
+
+
+WELL_MADE = """<!DOCTYPE html><html lang="en-GB"><head><meta charset="utf-8"><title>{{ title }}</title></head><body>
+<h1>Good report</h1>
+<section><h2>Key messages</h2><ul><li>Assaults fell.</li></ul></section>
+<h2 style="break-before: page">Contents</h2>
+<h3>Figures</h3>
+<table><caption>Counts</caption><tr><th scope="col">Month</th><th scope="col">Assaults</th></tr>
+<tr><th scope="row">July 2018</th><td>62</td></tr></table>
+<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 640 100" style="width: 160mm">
+<title>Counts, bar chart. July 2018: 62.</title><text x="10" y="50" font-size="14">62</text></svg>
+</body></html>"""
+
+
+def test_the_checker_passes_a_well_made_report(tmp_path: Any, settings: Any) -> None:
+    (tmp_path / "good.html").write_text(WELL_MADE)
+    settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [tmp_path]}]
+    content = render_pdf("good.html", {"title": "Good report: July 2018"})
+    charts = {"Counts": [("July 2018", "62")]}
+    assert accessibility_problems(content, language="en-GB", charts=charts, min_figure_text_pt=9) == []
