@@ -29,6 +29,8 @@ def test_the_text_alternative_states_every_bar_as_shown() -> None:
 def test_a_chart_with_nothing_to_draw_shows_only_zero_on_its_axis() -> None:
     chart = bar_chart(chart_id="c", title="T", items=[("A", "A", shown(None), False), ("B", "B", shown(0), False)])
     assert [tick.label for tick in chart.ticks] == ["0"]
+    assert chart.height < 100  # no empty plot: the axis and the values written above it
+    assert all(bar.y == chart.baseline for bar in chart.bars)
 
 
 def test_labels_fit_their_bars_at_the_narrow_screen_size() -> None:

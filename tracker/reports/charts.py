@@ -23,6 +23,7 @@ FONT_SIZE = 14
 NARROW_FONT_SIZE = 22  # must match .app-chart text in reports.css (narrow screens)
 CHAR_WIDTH = 0.6  # a generous average width of a digit or letter, in ems
 RIGHT, TOP, BOTTOM = 8, 30, 36
+EMPTY_PLOT = 10  # the plot's height when no bar has a height
 
 
 @dataclass(frozen=True)
@@ -97,12 +98,19 @@ def bar_chart(*, chart_id: str, title: str, items: list[tuple[str, str, Shown, b
     The text alternative (`BarChart.alt`) is built from the bars themselves, so it
     always states the numbers drawn."""
     values = [shown.value or 0 for _, _, shown, _ in items]
+    drawn = max(values, default=0) > 0
     top = max([*values, 1])
     step = _nice_step(top)
     scale_top = step * math.ceil(top / step)
-    widest_tick = max(len(f"{value:,}") for value in range(0, scale_top + 1, step))
+    # With nothing to draw (every value 0 or hidden) the chart is only its axis at 0,
+    # with the values written above it: a scale up to 1 would suggest a size the
+    # hidden values may not have, and an empty plot would waste half a page.
+    chart_height = HEIGHT if drawn else TOP + BOTTOM + EMPTY_PLOT
+    tick_values = range(0, scale_top + 1, step) if drawn else range(1)
+    widest_tick = max(len(f"{value:,}") for value in tick_values)
     left = math.ceil(widest_tick * CHAR_WIDTH * NARROW_FONT_SIZE) + 8
-    plot_height = HEIGHT - TOP - BOTTOM
+    baseline = chart_height - BOTTOM
+    plot_height = chart_height - TOP - BOTTOM
     plot_width = WIDTH - left - RIGHT
     slot = plot_width / max(len(items), 1)
     bars = []
@@ -114,17 +122,12 @@ def bar_chart(*, chart_id: str, title: str, items: list[tuple[str, str, Shown, b
                 short_label=short,
                 text=shown.text,
                 x=left + index * slot + slot * 0.15,
-                y=HEIGHT - BOTTOM - height,
+                y=baseline - height,
                 width=slot * 0.7,
                 height=height,
                 highlight=highlight,
                 suppressed=shown.suppressed,
             )
         )
-    # With nothing to draw (every value 0 or hidden) the axis shows only 0: a scale up
-    # to 1 would suggest a size the hidden values may not have.
-    shown_top = scale_top if max(values, default=0) else 0
-    ticks = [
-        Tick(HEIGHT - BOTTOM - plot_height * value / scale_top, f"{value:,}") for value in range(0, shown_top + 1, step)
-    ]
-    return BarChart(chart_id, title, bars, ticks, left)
+    ticks = [Tick(baseline - plot_height * value / scale_top, f"{value:,}") for value in tick_values]
+    return BarChart(chart_id, title, bars, ticks, left, height=chart_height)
