@@ -19,6 +19,7 @@ import math
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import pikepdf
 
@@ -46,8 +47,8 @@ def _multiply(m: Matrix, n: Matrix) -> Matrix:
     )
 
 
-def _matrix(values: Sequence[object]) -> Matrix:
-    a, b, c, d, e, f = (float(v) for v in values)  # type: ignore[arg-type]
+def _matrix(values: Any) -> Matrix:
+    a, b, c, d, e, f = (float(v) for v in values)
     return (a, b, c, d, e, f)
 
 
@@ -143,8 +144,8 @@ class _Interpreter:
         font: _Font | None = None
         size = 0.0
         leading = 0.0
-        for operands, operator in pikepdf.parse_content_stream(stream):
-            op = str(operator)
+        for instruction in pikepdf.parse_content_stream(stream):
+            operands, op = instruction.operands, str(instruction.operator)
             if op == "q":
                 stack.append(ctm)
             elif op == "Q":
@@ -164,7 +165,7 @@ class _Interpreter:
             elif op == "BT":
                 text_matrix = line_matrix = IDENTITY
             elif op == "Tf":
-                fonts = resources.get("/Font", {})
+                fonts = resources.get("/Font", pikepdf.Dictionary())
                 font = self.font(fonts[str(operands[0])]) if str(operands[0]) in fonts else None
                 size = float(operands[1])
             elif op == "TL":
@@ -190,11 +191,11 @@ class _Interpreter:
                 artifact, mcid = marks[-1] if marks else (False, None)
                 self.runs.append(Run(self.page, mcid, artifact, text, printed))
             elif op == "Do":
-                xobjects = resources.get("/XObject", {})
+                xobjects = resources.get("/XObject", pikepdf.Dictionary())
                 name = str(operands[0])
                 if name in xobjects and xobjects[name].get("/Subtype") == "/Form":
                     form = xobjects[name]
-                    matrix = _matrix(form.get("/Matrix", IDENTITY))
+                    matrix = _matrix(form.Matrix) if "/Matrix" in form else IDENTITY
                     depth = len(marks)
                     self.run(form, form.get("/Resources", resources), _multiply(matrix, ctm), marks)
                     del marks[depth:]
