@@ -120,7 +120,6 @@ def assault_display(figures: AssaultFigures, hidden: frozenset[str] = frozenset(
     role_chart = bar_chart(
         chart_id="chart-victim-role",
         title="Assaults by role of the person assaulted",
-        description="; ".join(f"{label}: {shown.text}" for label, shown in role_rows),
         items=[
             (label, SHORT_ROLES[role], s, False) for role, (label, s) in zip(VictimRole.values, role_rows, strict=True)
         ],
@@ -156,10 +155,6 @@ def trend_display(board: BoardFigures) -> dict[str, Any]:
     chart = bar_chart(
         chart_id="chart-trend",
         title="Assaults per month",
-        description=(
-            f"Assaults per month from {board.trend[0].month:%B %Y} to {board.trend[-1].month:%B %Y}: "
-            + "; ".join(f"{m.month:%b %Y} {s.text}" for m, s in months)
-        ),
         items=[(f"{m.month:%B %Y}", f"{m.month:%b}", s, m.in_period) for m, s in months],
     )
     rows = [
