@@ -11,6 +11,7 @@ from django.utils import timezone
 from tracker.core.models import Area
 from tracker.core.pdf import render_pdf
 from tracker.reports import figures
+from tracker.reports.definitions import about_context
 from tracker.reports.display import board_display
 from tracker.reports.periods import Period
 
@@ -26,6 +27,7 @@ def board_context(period: Period, area: Area | None, *, generated_at: datetime |
         "area_label": area.name if area is not None else "All areas",
         "generated_at": timezone.localtime(generated_at or timezone.now()),
         **board_display(board),
+        **about_context(),
     }
 
 

@@ -18,6 +18,7 @@ from tracker.core.lists import FilteredListView
 from tracker.core.pdf import pdf_download
 from tracker.core.permissions import REPORTS, roles_required
 from tracker.reports import figures
+from tracker.reports.definitions import about_context
 from tracker.reports.display import board_display
 from tracker.reports.filters import IssuedReportFilter
 from tracker.reports.forms import PeriodForm
@@ -51,6 +52,7 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
         pdf_url=f"{reverse('reports:board-pdf')}?{query}",
         issue_params=form.query(),
         **board_display(board),
+        **about_context(),
     )
     return render(request, "reports/dashboard.html", context)
 
