@@ -119,9 +119,7 @@ def weekday_time_display(figures: AssaultFigures, *, local: bool, total: Shown) 
     groups: dict[int, list[int]] = {}
     for day, start in sorted(standouts):
         groups.setdefault(start, []).append(day)
-    ranked = sorted(
-        groups.items(), key=lambda item: (-sum(cells[(d, item[0])].value or 0 for d in item[1]), item[0])
-    )
+    ranked = sorted(groups.items(), key=lambda item: (-sum(cells[(d, item[0])].value or 0 for d in item[1]), item[0]))
     said = [
         f"{_days_words(days)} {Band(start, width).spoken}: {sum(cells[(d, start)].value or 0 for d in days):,}"
         f" of {figures.total:,}"
