@@ -205,6 +205,14 @@ def test_a_hidden_cell_never_stands_out_nor_shades_the_grid_differently() -> Non
     assert shown["standouts"] == []
 
 
+def test_no_slot_is_said_to_stand_out_when_most_are_hidden() -> None:
+    # Three slots of 5 and twelve of 2 to 4 (hidden): "no slot stands out" would mislead.
+    cells = {(d, 0): 5 for d in range(3)} | {(d, h): 2 + d % 3 for d in range(3, 7) for h in (4, 8, 12)}
+    shown = _show(_figures(QUARTER, cells))
+    assert shown["band_width"] == 6
+    assert shown["sentence"] == ""
+
+
 def test_an_area_whose_total_is_hidden_shows_no_pattern() -> None:
     shown = _show(_figures(QUARTER, {(5, 1): 3}, area="Herefordshire"))
     assert shown["sentence"] == ""

@@ -80,6 +80,13 @@ def _too_hidden(counts: dict[tuple[int, int], int], shown: dict[tuple[int, int],
     return len(hidden_ones) > HIDDEN_SHARE * len(with_assaults)
 
 
+def _mostly_hidden(counts: dict[tuple[int, int], int], shown: dict[tuple[int, int], Shown]) -> bool:
+    """Half or more of the slots that had assaults are hidden: saying that none of the
+    rest stands out would tell the reader nothing true."""
+    with_assaults = [key for key, n in counts.items() if n]
+    return 2 * sum(1 for key in with_assaults if shown[key].suppressed) >= len(with_assaults)
+
+
 def _days_words(days: list[int]) -> str:
     names = [WEEKDAYS[d] for d in days]
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
@@ -132,7 +139,7 @@ def weekday_time_display(figures: AssaultFigures, *, local: bool, total: Shown) 
         "grid": rows,
         "average": average,
         "standouts": [f"{WEEKDAYS[d]} {Band(s, width).full}" for d, s in sorted(standouts)],
-        "sentence": _sentence(said, average, readable=readable),
+        "sentence": _sentence(said, average, readable=readable and not _mostly_hidden(counts, cells)),
         "suppressed_any": any(cell.suppressed for cell in cells.values()),
     }
 
