@@ -160,6 +160,7 @@ def test_a_year_is_shown_by_hour_and_a_quarter_by_four_hour_band() -> None:
     assert len(year["grid"][0]["cells"]) == 24
     quarter = _show(_figures(QUARTER, cells))
     assert quarter["band_width"] == 4
+    assert quarter["widened_from"] is None
     assert [band.heading for band in quarter["bands"]] == ["00–04", "04–08", "08–12", "12–16", "16–20", "20–00"]
     assert [cell["text"] for cell in quarter["grid"][0]["cells"]] == ["24"] * 6
 
@@ -170,6 +171,7 @@ def test_a_grain_that_would_be_mostly_hidden_gives_way_to_a_wider_band() -> None
     cells = {(d, h): 1 for d in range(7) for h in range(24)}
     year = _show(_figures(YEAR, cells))
     assert year["band_width"] == 6
+    assert year["widened_from"] == 1
     assert {cell["text"] for row in year["grid"] for cell in row["cells"]} == {"6"}
 
 

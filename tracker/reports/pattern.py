@@ -134,6 +134,9 @@ def weekday_time_display(figures: AssaultFigures, *, local: bool, total: Shown) 
     ]
     return {
         "band_width": width,
+        # Wider than the period's length calls for, because the finer grain would hide
+        # too much; the page says so.
+        "widened_from": widths[0] if width != widths[0] else None,
         "grain": "hour" if width == 1 else f"{width}-hour band",
         "bands": bands,
         "grid": rows,
