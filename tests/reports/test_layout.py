@@ -187,6 +187,18 @@ def test_the_slots_that_stand_out_are_said_in_words() -> None:
     assert [c["peak"] for c in shown["grid"][5]["cells"]] == [True] + [False] * 5
 
 
+def test_at_most_three_groups_of_slots_are_named_and_the_rest_counted() -> None:
+    cells = {(d, h): 10 for d in range(7) for h in range(24)}
+    for day in range(7):
+        cells[(day, day)] = 30 + day  # Monday 00:00, Tuesday 01:00, ... Sunday 06:00
+    shown = _show(_figures(YEAR, cells))
+    assert shown["band_width"] == 1
+    assert shown["sentence"].startswith(
+        "Assaults stood out on Sunday between 6am and 7am: 36 of 1,841; Saturday between 5am and 6am: 35 of 1,841;"
+        " Friday between 4am and 5am: 34 of 1,841; and 4 other slots."
+    )
+
+
 def test_no_slot_stands_out_when_none_is_well_above_the_average() -> None:
     cells = {(d, h): 5 + d % 2 for d in range(7) for h in range(0, 24, 4)}
     shown = _show(_figures(QUARTER, cells))

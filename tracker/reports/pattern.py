@@ -130,8 +130,9 @@ def weekday_time_display(figures: AssaultFigures, *, local: bool, total: Shown) 
     said = [
         f"{_days_words(days)} {Band(start, width).spoken}: {sum(cells[(d, start)].value or 0 for d in days):,}"
         f" of {figures.total:,}"
-        for start, days in ranked
+        for start, days in ranked[:SAID_AT_MOST]
     ]
+    unsaid = sum(len(days) for _, days in ranked[SAID_AT_MOST:])
     return {
         "band_width": width,
         # Wider than the period's length calls for, because the finer grain would hide
@@ -142,7 +143,7 @@ def weekday_time_display(figures: AssaultFigures, *, local: bool, total: Shown) 
         "grid": rows,
         "average": average,
         "standouts": [f"{WEEKDAYS[d]} {Band(s, width).full}" for d, s in sorted(standouts)],
-        "sentence": _sentence(said, average, readable=readable and not _mostly_hidden(counts, cells)),
+        "sentence": _sentence(said, unsaid, average, readable=readable and not _mostly_hidden(counts, cells)),
         "suppressed_any": any(cell.suppressed for cell in cells.values()),
     }
 
@@ -151,13 +152,11 @@ def _average_words(average: float) -> str:
     return f"{math.floor(average * 10 + 0.5) / 10:,.1f} assault{'' if average == 1 else 's'}"
 
 
-def _sentence(said: list[str], average: float, *, readable: bool) -> str:
+def _sentence(said: list[str], unsaid: int, average: float, *, readable: bool) -> str:
     if not readable:
         return ""
     rule = f"A slot stands out when it had at least {STANDS_OUT_WORDS} the average of {_average_words(average)}."
     if not said:
         return f"No time slot stands out. {rule}"
-    shown = said[:SAID_AT_MOST]
-    more = len(said) - len(shown)
-    listed = "; ".join(shown) + (f"; and {more} more" if more else "")
-    return f"Assaults stood out on {listed}. {rule}"
+    more = f"; and {unsaid} other slot{'' if unsaid == 1 else 's'}" if unsaid else ""
+    return f"Assaults stood out on {'; '.join(said)}{more}. {rule}"
