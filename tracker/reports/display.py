@@ -11,12 +11,12 @@ from typing import Any
 
 from tracker.assaults.models import VictimRole
 from tracker.reports.charts import bar_chart
-from tracker.reports.figures import WEEKDAYS, AssaultFigures, BoardFigures, Change
+from tracker.reports.figures import AssaultFigures, BoardFigures, Change
+from tracker.reports.pattern import weekday_time_display
 from tracker.reports.strand_display import strands_display
 from tracker.reports.suppression import NOTE, Shown, breakdown, marked, show
 from tracker.reports.suppression import hidden as is_hidden
 
-HEAT_LEVELS = 4
 SHORT_ROLES = {
     "police_officer": "Officer",
     "student_officer": "Student",
@@ -88,19 +88,7 @@ def assault_display(figures: AssaultFigures, hidden: frozenset[str] = frozenset(
     ]
     roles = breakdown(figures.by_victim_role, protect_total=local, total=figures.total)
     role_rows = [(VictimRole(role).label, roles.cells[role]) for role in VictimRole.values]
-    grid = breakdown({(d, h): figures.by_weekday_hour[d][h] for d in range(7) for h in range(24)}, protect_total=local)
-    top = max((max(row) for row in figures.by_weekday_hour), default=0)
-    peak_keys = {(c.weekday, c.hour) for c in figures.peaks}
-    grid_rows = []
-    for d, day in enumerate(WEEKDAYS):
-        cells = []
-        for h in range(24):
-            shown = grid.cells[(d, h)]
-            count = figures.by_weekday_hour[d][h]
-            level = 0 if count == 0 else (1 if shown.suppressed else max(1, math.ceil(HEAT_LEVELS * count / top)))
-            cells.append({"text": shown.text, "level": level, "peak": (d, h) in peak_keys and not shown.suppressed})
-        grid_rows.append({"day": day, "cells": cells})
-    peaks_hidden = any(grid.cells[key].suppressed for key in peak_keys)
+    pattern = weekday_time_display(figures, local=local, total=total)
     comparisons = [
         {
             "label": label,
@@ -129,13 +117,13 @@ def assault_display(figures: AssaultFigures, hidden: frozenset[str] = frozenset(
         "roles": role_rows,
         "roles_total": roles.total,
         "role_chart": role_chart,
-        "grid": grid_rows,
-        "hours": [f"{h:02d}" for h in range(24)],
-        "peaks": [] if peaks_hidden else [c.label for c in figures.peaks],
-        "peak_count": top,
+        # The weekday x time pattern (tracker/reports/pattern.py); "peaks" are the
+        # slots that stand out.
+        "pattern": pattern,
+        "grid": pattern["grid"],
+        "peaks": pattern["standouts"],
         "comparisons": comparisons,
-        "suppressed_any": any(s.suppressed for s in roles.cells.values())
-        or any(s.suppressed for s in grid.cells.values()),
+        "suppressed_any": any(s.suppressed for s in roles.cells.values()) or pattern["suppressed_any"],
     }
 
 
@@ -164,9 +152,47 @@ def trend_display(board: BoardFigures) -> dict[str, Any]:
     return {"chart": chart, "rows": rows}
 
 
+def empty_sections(board: BoardFigures) -> dict[str, bool]:
+    """Sections with nothing to report, which say so in a sentence instead of a bare
+    heading or tables of zeros. A zero is never a small count, so saying there were
+    none reveals nothing that suppression hides."""
+    engagement = board.strands["engagement"]
+    nte = board.strands["night_time_economy"]
+    offenders = board.strands["offender_behaviour"]
+    return {
+        "assaults": board.assaults.total == 0,
+        "engagement": engagement.total == 0,
+        "engagement_follow_ups": not any(
+            (
+                engagement.follow_ups_on_time,
+                engagement.follow_ups_late,
+                engagement.follow_ups_overdue,
+                engagement.follow_ups_open,
+            )
+        ),
+        "nte": not any((nte.signed_up, nte.lapsed, nte.withdrawn, nte.active_at_end)),
+        "offenders": not any(
+            (
+                offenders.made,
+                offenders.accepted,
+                offenders.declined,
+                offenders.started,
+                offenders.completed,
+                offenders.not_completed,
+                offenders.withdrawn,
+                offenders.sessions_happened,
+                sum(offenders.outcome_ratings.values()),
+            )
+        ),
+        "offender_follow_ups": offenders.follow_ups_due == 0,
+        "outcomes": board.strands["outcomes"].total == 0,
+    }
+
+
 def board_display(board: BoardFigures) -> dict[str, Any]:
     return {
         "suppressed_note": NOTE,
+        "empty": empty_sections(board),
         "assaults": assault_display(board.assaults, board.hidden),
         "trend": trend_display(board),
         "strands": strands_display(

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from tracker.core.models import Area
 from tracker.core.pdf import render_pdf
+from tracker.reports.definitions import about_context
 from tracker.reports.disclosure import published_board
 from tracker.reports.display import board_display
 from tracker.reports.messages import CAUTION_RULE, key_messages
@@ -30,6 +31,7 @@ def board_context(period: Period, area: Area | None, *, generated_at: datetime |
         "key_messages": key_messages(board, display),
         "caution_rule": CAUTION_RULE,
         **display,
+        **about_context(),
     }
 
 

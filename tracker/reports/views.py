@@ -17,6 +17,7 @@ from tracker.core.http import AuthenticatedHttpRequest
 from tracker.core.lists import FilteredListView
 from tracker.core.pdf import pdf_download
 from tracker.core.permissions import REPORTS, roles_required
+from tracker.reports.definitions import about_context
 from tracker.reports.disclosure import published_board
 from tracker.reports.display import board_display
 from tracker.reports.filters import IssuedReportFilter
@@ -55,6 +56,7 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
         key_messages=key_messages(board, display),
         caution_rule=CAUTION_RULE,
         **display,
+        **about_context(),
     )
     return render(request, "reports/dashboard.html", context)
 
