@@ -1,6 +1,8 @@
 """Benchmark: the board report on ten times the demo data (issue targets: a 12-month
 report renders in at most 5 s and 300 MB, and the figures take the same number of
-queries at any data size).
+queries at any data size). Also the cost of publishing a whole period (the last full
+quarter and financial year, whole force): the differencing rule of disclosure.py
+against the figures alone, as a ratio measured in the same run.
 
     .venv/bin/python bench/board_report.py [--scale 10] [--runs 3]
 
@@ -59,6 +61,39 @@ def measure_figures(period: object) -> tuple[float, int]:
     return elapsed, len(queries.captured_queries)
 
 
+def last_full_quarter_and_year() -> tuple[object, object]:
+    from tracker.reports.periods import Period
+
+    today = date.today()  # noqa: DTZ011 - the report's calendar, not an instant
+    start = date(today.year, 3 * ((today.month - 1) // 3) + 1, 1)
+    end = start - timedelta(days=1)
+    quarter = Period(date(end.year, end.month - 2, 1), end)
+    year_start = date(today.year - 1 if today.month >= 4 else today.year - 2, 4, 1)
+    year = Period(year_start, date(year_start.year + 1, 3, 31))
+    return quarter, year
+
+
+def measure_published(period: object) -> tuple[float, float, int]:
+    """(figures alone s, published s, published queries), medians of 3."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tracker.reports import figures
+    from tracker.reports.disclosure import published_board
+
+    alone, published, queries = [], [], 0
+    for _ in range(3):
+        started = time.perf_counter()
+        figures.board(period)  # type: ignore[arg-type]
+        alone.append(time.perf_counter() - started)
+        with CaptureQueriesContext(connection) as captured:
+            started = time.perf_counter()
+            published_board(period)  # type: ignore[arg-type]
+            published.append(time.perf_counter() - started)
+        queries = len(captured.captured_queries)
+    return statistics.median(alone), statistics.median(published), queries
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--scale", type=int, default=10)
@@ -93,6 +128,10 @@ def main() -> int:
             started = time.perf_counter()
             pdf = render_board_pdf(period)
             renders.append(time.perf_counter() - started)
+        publication = [
+            (label, p, *measure_published(p))
+            for label, p in zip(("quarter", "financial year"), last_full_quarter_and_year(), strict=True)
+        ]
         peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         print(f"period: {period.start} to {period.end}")
         print(f"seed_demo --scale {args.scale} into an empty database: {seeded:.1f} s ({sizes})")
@@ -103,6 +142,12 @@ def main() -> int:
         )
         print(f"peak resident memory, seeding included: {peak_mb:.0f} MB; PDF {len(pdf) / 1024:.0f} KB")
         print(f"same queries at both sizes: {small_queries == big_queries}")
+        for label, p, alone, published, queries in publication:
+            print(
+                f"published {label} ({p.start} to {p.end}), whole force, scale {args.scale}: "  # type: ignore[attr-defined]
+                f"{published * 1000:.0f} ms, {queries} queries; figures alone {alone * 1000:.0f} ms; "
+                f"ratio {published / alone:.1f}"
+            )
     return 0
 
 

@@ -61,17 +61,28 @@ QUARTER_START = date(2018, 7, 1)
 QUARTER_END = date(2018, 9, 30)
 
 
-def _spread(rng: random.Random, start: date, end: date, count: int, injured: int, prefix: str) -> list[dict[str, Any]]:
+def _spread(
+    rng: random.Random, start: date, end: date, count: int, injured: int, prefix: str, *, weekend_nights: float = 0
+) -> list[dict[str, Any]]:
+    """`count` incidents between `start` and `end`; a share `weekend_nights` of them
+    in the small hours of Friday to Sunday (where the campaign says they concentrate),
+    the rest at any hour."""
     days = (end - start).days + 1
     areas = ["Herefordshire", "Shropshire", "Telford & Wrekin", "North Worcestershire", "South Worcestershire"]
     rows = []
     injured_rows = set(rng.sample(range(count), injured))
+    night_rows = set(rng.sample(range(count), round(count * weekend_nights)))
     for n in range(count):
         day = start + timedelta(days=rng.randrange(days))
+        hour = rng.randrange(24)
+        if n in night_rows:
+            while day.weekday() < 4:  # Friday, Saturday or Sunday
+                day = start + timedelta(days=rng.randrange(days))
+            hour = rng.randrange(6)
         rows.append(
             {
                 "reference": f"{prefix}{n:05d}",
-                "occurred_at": datetime(day.year, day.month, day.day, rng.randrange(24), 0, tzinfo=LONDON),
+                "occurred_at": datetime(day.year, day.month, day.day, hour, 0, tzinfo=LONDON),
                 "area": areas[n % len(areas)],
                 "victim_role": "police_officer" if n % 8 else "police_staff",
                 "injury": n in injured_rows,
@@ -84,13 +95,19 @@ def _spread(rng: random.Random, start: date, end: date, count: int, injured: int
 @pytest.fixture
 def campaign_figures(db: None, admin_user: Any, areas: dict[str, Any]) -> dict[str, Any]:
     """PRODUCT.md's published figures: 2,219 offences from April 2015 to September
-    2018 (680 with injury), of which 152 in July–September 2018 (46 with injury);
+    2018 (680 with injury), of which 152 in July–September 2018 (46 with injury), up
+    10% on the 138 of July–September 2017; concentrated in weekend small hours;
     2,000 officers in that quarter, so about 13 officers for each assault."""
     from tracker.assaults.imports import upsert_incidents, upsert_workforce_periods
 
     rng = random.Random(2018)
-    rows = _spread(rng, CAMPAIGN_START, QUARTER_START - timedelta(days=1), 2219 - 152, 680 - 46, "EARLY")
-    rows += _spread(rng, QUARTER_START, QUARTER_END, 152, 46, "Q3")
+    # Incidents rose 10% year on year: 138 in July to September 2017; 161 in April
+    # to June 2018; the rest of the 2,219 spread over the other months.
+    rows = _spread(rng, CAMPAIGN_START, date(2017, 6, 30), 1300, 400, "EARLY", weekend_nights=0.3)
+    rows += _spread(rng, date(2017, 7, 1), date(2017, 9, 30), 138, 41, "Q3-2017-", weekend_nights=0.3)
+    rows += _spread(rng, date(2017, 10, 1), date(2018, 3, 31), 2219 - 152 - 138 - 161 - 1300, 145, "LATER")
+    rows += _spread(rng, date(2018, 4, 1), date(2018, 6, 30), 161, 48, "Q2-2018-", weekend_nights=0.3)
+    rows += _spread(rng, QUARTER_START, QUARTER_END, 152, 46, "Q3", weekend_nights=0.3)
     upsert_incidents(rows, by=admin_user)
     upsert_workforce_periods(
         [

@@ -103,4 +103,4 @@ def test_the_json_and_the_pdf_state_the_campaigns_figures(
 def _headlines(text: str) -> list[str]:
     """The figures of the assault section's first headline rows (Assaults, With injury)."""
     section = text[text.index("Assaults on on-duty personnel\n") :]
-    return [line.split()[-1] for line in section.splitlines()[2:5] if line.strip()]
+    return [line.split()[-1] for line in section.splitlines()[1:5] if line.strip()]

@@ -215,4 +215,11 @@ def test_the_board_report_shows_every_strand_with_small_counts_suppressed(
     kind_row = next(line for line in text.splitlines() if line.strip().startswith("Meeting"))
     assert kind_row.split()[-1] == "[c]"  # three meetings: a breakdown count under five
     headline = next(line for line in text.splitlines() if line.strip().startswith("Engagements "))
-    assert headline.split()[-1] == "3"  # headline totals for the whole force are not suppressed
+    # A whole quarter is what the board can see: every count from 1 to 4 is hidden,
+    # the force's totals too (disclosure.py).
+    assert headline.split()[-1] == "[c]"
+    # Custom dates (officers and administrators only) publish the force's totals as they are.
+    custom = render_board_pdf(Period(date(2026, 4, 1), date(2026, 5, 15)))
+    text = subprocess.run(command, input=custom, capture_output=True, check=True).stdout.decode()  # noqa: S603
+    headline = next(line for line in text.splitlines() if line.strip().startswith("Engagements "))
+    assert headline.split()[-1] == "3"

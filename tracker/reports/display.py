@@ -11,12 +11,13 @@ from typing import Any
 
 from tracker.assaults.models import VictimRole
 from tracker.reports.charts import bar_chart
-from tracker.reports.figures import WEEKDAYS, AssaultFigures, BoardFigures, Change
+from tracker.reports.figures import AssaultFigures, BoardFigures, Change
+from tracker.reports.pattern import weekday_time_display
 from tracker.reports.periods import Kind, Period
 from tracker.reports.strand_display import strands_display
-from tracker.reports.suppression import NOTE, Shown, breakdown, show
+from tracker.reports.suppression import NOTE, Shown, breakdown, marked, show
+from tracker.reports.suppression import hidden as is_hidden
 
-HEAT_LEVELS = 4
 SHORT_ROLES = {
     "police_officer": "Officer",
     "student_officer": "Student",
@@ -74,56 +75,54 @@ def _comparisons(figures: AssaultFigures) -> list[tuple[str, Change]]:
     ]
 
 
-def assault_display(figures: AssaultFigures) -> dict[str, Any]:
+def assault_display(figures: AssaultFigures, hidden: frozenset[str] = frozenset()) -> dict[str, Any]:
     """Everything the assaults section shows. Force-wide headline totals are not
     suppressed; an area's headlines are, and breakdowns always are."""
     local = figures.area is not None
     total = show(figures.total, suppress=local)
+    nte = marked(figures.night_time_economy, "assaults:night_time_economy", hidden)
     per_day = "<0.1" if total.suppressed else one_decimal(figures.per_day)
-    ratio = figures.officers_per_assault
+    # The ratio, like the rate a day, would give a hidden total away.
+    ratio = None if total.suppressed else figures.officers_per_assault
     headlines = [
         Headline("Assaults", total.text),
         Headline("With injury", show(figures.with_injury, suppress=local).text),
         Headline("A day", "Not shown" if total.suppressed else per_day, f"over {figures.period.days:,} days"),
         Headline(
             "Officers for each assault",
-            whole(ratio) if ratio is not None else "Not available",
-            "force-wide workforce figures" if ratio is not None else _ratio_reason(figures),
+            whole(ratio)
+            if ratio is not None
+            else "Not available"
+            if figures.officers_per_assault is None
+            else "Not shown",
+            "force-wide workforce figures" if ratio is not None else _ratio_reason(figures, total),
         ),
         Headline("Charged", show(figures.charged, suppress=local).text),
         Headline(
             "In the night-time economy window",
-            show(figures.night_time_economy, suppress=local).text,
+            show(nte, suppress=local).text,
             "Friday to Sunday, midnight to 6am",
         ),
     ]
-    roles = breakdown(figures.by_victim_role, protect_total=local)
+    roles = breakdown(figures.by_victim_role, protect_total=local, total=figures.total)
     role_rows = [(VictimRole(role).label, roles.cells[role]) for role in VictimRole.values]
-    grid = breakdown({(d, h): figures.by_weekday_hour[d][h] for d in range(7) for h in range(24)}, protect_total=local)
-    top = max((max(row) for row in figures.by_weekday_hour), default=0)
-    peak_keys = {(c.weekday, c.hour) for c in figures.peaks}
-    grid_rows = []
-    for d, day in enumerate(WEEKDAYS):
-        cells = []
-        for h in range(24):
-            shown = grid.cells[(d, h)]
-            count = figures.by_weekday_hour[d][h]
-            level = 0 if count == 0 else (1 if shown.suppressed else max(1, math.ceil(HEAT_LEVELS * count / top)))
-            cells.append({"text": shown.text, "level": level, "peak": (d, h) in peak_keys and not shown.suppressed})
-        grid_rows.append({"day": day, "cells": cells})
-    peaks_hidden = any(grid.cells[key].suppressed for key in peak_keys)
+    pattern = weekday_time_display(figures, local=local, total=total)
     comparisons = [
         {
             "label": label,
             "period": _period_label(change),
-            "text": change_text(change, hidden=local and (total.suppressed or show(change.previous).suppressed)),
+            "text": change_text(
+                change,
+                hidden=is_hidden(change.previous)
+                or is_hidden(change.current)
+                or (local and (total.suppressed or show(change.previous).suppressed)),
+            ),
         }
         for label, change in _comparisons(figures)
     ]
     role_chart = bar_chart(
         chart_id="chart-victim-role",
         title="Assaults by role of the person assaulted",
-        description="; ".join(f"{label}: {shown.text}" for label, shown in role_rows),
         items=[
             (label, SHORT_ROLES[role], s, False) for role, (label, s) in zip(VictimRole.values, role_rows, strict=True)
         ],
@@ -133,17 +132,19 @@ def assault_display(figures: AssaultFigures) -> dict[str, Any]:
         "roles": role_rows,
         "roles_total": roles.total,
         "role_chart": role_chart,
-        "grid": grid_rows,
-        "hours": [f"{h:02d}" for h in range(24)],
-        "peaks": [] if peaks_hidden else [c.label for c in figures.peaks],
-        "peak_count": top,
+        # The weekday x time pattern (tracker/reports/pattern.py); "peaks" are the
+        # slots that stand out.
+        "pattern": pattern,
+        "grid": pattern["grid"],
+        "peaks": pattern["standouts"],
         "comparisons": comparisons,
-        "suppressed_any": any(s.suppressed for s in roles.cells.values())
-        or any(s.suppressed for s in grid.cells.values()),
+        "suppressed_any": any(s.suppressed for s in roles.cells.values()) or pattern["suppressed_any"],
     }
 
 
-def _ratio_reason(figures: AssaultFigures) -> str:
+def _ratio_reason(figures: AssaultFigures, total: Shown) -> str:
+    if figures.area is None and figures.officers_per_assault is not None and total.suppressed:
+        return "the number of assaults is not published"
     if figures.area is not None:
         return "workforce figures are for the whole force"
     if figures.total == 0:
@@ -157,10 +158,6 @@ def trend_display(board: BoardFigures) -> dict[str, Any]:
     chart = bar_chart(
         chart_id="chart-trend",
         title="Assaults per month",
-        description=(
-            f"Assaults per month from {board.trend[0].month:%B %Y} to {board.trend[-1].month:%B %Y}: "
-            + "; ".join(f"{m.month:%b %Y} {s.text}" for m, s in months)
-        ),
         items=[(f"{m.month:%B %Y}", f"{m.month:%b}", s, m.in_period) for m, s in months],
     )
     rows = [
@@ -170,13 +167,54 @@ def trend_display(board: BoardFigures) -> dict[str, Any]:
     return {"chart": chart, "rows": rows}
 
 
+def empty_sections(board: BoardFigures) -> dict[str, bool]:
+    """Sections with nothing to report, which say so in a sentence instead of a bare
+    heading or tables of zeros. A zero is never a small count, so saying there were
+    none reveals nothing that suppression hides."""
+    engagement = board.strands["engagement"]
+    nte = board.strands["night_time_economy"]
+    offenders = board.strands["offender_behaviour"]
+    return {
+        "assaults": board.assaults.total == 0,
+        "engagement": engagement.total == 0,
+        "engagement_follow_ups": not any(
+            (
+                engagement.follow_ups_on_time,
+                engagement.follow_ups_late,
+                engagement.follow_ups_overdue,
+                engagement.follow_ups_open,
+            )
+        ),
+        "nte": not any((nte.signed_up, nte.lapsed, nte.withdrawn, nte.active_at_end)),
+        "offenders": not any(
+            (
+                offenders.made,
+                offenders.accepted,
+                offenders.declined,
+                offenders.started,
+                offenders.completed,
+                offenders.not_completed,
+                offenders.withdrawn,
+                offenders.sessions_happened,
+                sum(offenders.outcome_ratings.values()),
+            )
+        ),
+        "offender_follow_ups": offenders.follow_ups_due == 0,
+        "outcomes": board.strands["outcomes"].total == 0,
+    }
+
+
 def board_display(board: BoardFigures) -> dict[str, Any]:
     return {
         "suppressed_note": NOTE,
-        "assaults": assault_display(board.assaults),
+        "empty": empty_sections(board),
+        "assaults": assault_display(board.assaults, board.hidden),
         "trend": trend_display(board),
         "strands": strands_display(
-            board.strands, local=board.area is not None, nte_assaults=board.assaults.night_time_economy
+            board.strands,
+            local=board.area is not None,
+            nte_assaults=marked(board.assaults.night_time_economy, "assaults:night_time_economy", board.hidden),
+            hidden=board.hidden,
         ),
     }
 

@@ -252,6 +252,9 @@ class BoardFigures:
     trend: list[Month]
     # engagement, night_time_economy, offender_behaviour, outcomes (tracker/reports/strands.py)
     strands: dict[str, Any] = field(default_factory=dict)
+    # Paths of the counts (and of the counts derived from them) that may not be
+    # published; filled in by disclosure.publish() for whole periods.
+    hidden: frozenset[str] = frozenset()
 
     def as_dict(self) -> dict[str, Any]:
         return {

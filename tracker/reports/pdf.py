@@ -10,22 +10,28 @@ from django.utils import timezone
 
 from tracker.core.models import Area
 from tracker.core.pdf import render_pdf
-from tracker.reports import figures
+from tracker.reports.definitions import about_context
+from tracker.reports.disclosure import published_board
 from tracker.reports.display import board_display
+from tracker.reports.messages import CAUTION_RULE, key_messages
 from tracker.reports.periods import Period
 
 TITLE = "Behind the Badge: board progress report"
 
 
 def board_context(period: Period, area: Area | None, *, generated_at: datetime | None = None) -> dict[str, Any]:
-    board = figures.board(period, area)
+    board = published_board(period, area)
+    display = board_display(board)
     return {
         "title": TITLE,
         "board": board,
         "period": period,
         "area_label": area.name if area is not None else "All areas",
         "generated_at": timezone.localtime(generated_at or timezone.now()),
-        **board_display(board),
+        "key_messages": key_messages(board, display),
+        "caution_rule": CAUTION_RULE,
+        **display,
+        **about_context(),
     }
 
 

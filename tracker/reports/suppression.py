@@ -55,6 +55,17 @@ def hidden(count: int) -> bool:
     return isinstance(count, Hidden)
 
 
+def marked(count: int, path: str, hidden_paths: frozenset[str]) -> int:
+    """`count` as `Hidden` if its path is among the hidden ones (a derived count)."""
+    return Hidden(count) if path in hidden_paths else count
+
+
+def suppressed(count: int) -> bool:
+    """Whether `count` is hidden or small: not to be stated, nor anything that
+    would give it away (a rate, a difference)."""
+    return hidden(count) or is_small(count)
+
+
 @dataclass(frozen=True)
 class Shown:
     """A count as published: its value, or None if suppressed, with its text."""

@@ -19,10 +19,12 @@ from tracker.core.http import AuthenticatedHttpRequest
 from tracker.core.lists import FilteredListView
 from tracker.core.pdf import pdf_download
 from tracker.core.permissions import REPORTS, roles_required
-from tracker.reports import figures
+from tracker.reports.definitions import about_context
+from tracker.reports.disclosure import published_board
 from tracker.reports.display import board_display
 from tracker.reports.filters import IssuedReportFilter
 from tracker.reports.forms import PeriodForm, chosen_kind, picker_rows
+from tracker.reports.messages import CAUTION_RULE, key_messages
 from tracker.reports.models import IssuedReport
 from tracker.reports.pdf import filename, render_board_pdf
 from tracker.reports.periods import Kind, last_quarter, local_zone, today
@@ -73,8 +75,9 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     }
     if not valid:
         return render(request, "reports/dashboard.html", context, status=400)
-    board = figures.board(form.period, form.chosen_area)
+    board = published_board(form.period, form.chosen_area)
     query = urlencode(form.query())
+    display = board_display(board)
     context.update(
         board=board,
         period=form.period,
@@ -83,7 +86,10 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
         issue_params=form.query(),
         not_issuable=why_not_issuable(form.period),
         so_far=form.period.end >= on,
-        **board_display(board),
+        key_messages=key_messages(board, display),
+        caution_rule=CAUTION_RULE,
+        **display,
+        **about_context(),
     )
     return render(request, "reports/dashboard.html", context)
 
