@@ -17,7 +17,7 @@ from tests.pdfs import pdf_text
 from tests.reports.conftest import local
 from tracker.reports.forms import NOT_ENDED, WHOLE_ONLY, PeriodForm
 from tracker.reports.models import IssuedReport
-from tracker.reports.periods import Kind, Period
+from tracker.reports.periods import Kind, Period, add_months
 from tracker.reports.services import IssueError, issue_board_report
 
 pytestmark = pytest.mark.django_db
@@ -228,10 +228,17 @@ def test_comparisons_are_named_by_the_kind_of_period(
     assert ("a year earlier<br>" in page) == (len(rows) == 2)
 
 
-def test_the_financial_year_is_named_on_the_dashboard(client: Any, board: Any) -> None:
+def test_the_financial_year_is_named_on_the_dashboard(client: Any, board: Any, incident_factory: Any) -> None:
+    for first in (date(2017, 4, 1), date(2018, 4, 1)):  # five a month in both years
+        for n in range(12):
+            month = add_months(first, n)
+            for day in range(1, 6):
+                incident_factory(local(month.year, month.month, day))
     client.force_login(board)
     page = client.get(reverse("reports:dashboard"), {"period": "FY2018"}).text
     assert "All areas, April 2018 to March 2019 (2018/19 financial year)." in page
+    # The key messages compare with the previous financial year once, not twice
+    assert page.count("the same as in April 2017 to March 2018 (60)") == 1
     page = client.get(reverse("reports:dashboard"), {"period": "FY2018-Q4"}).text
     assert "All areas, January to March 2019 (Q4 2018/19)." in page
 
