@@ -46,16 +46,19 @@ from datetime import date, datetime, timedelta
 from functools import cached_property
 from typing import Any
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import ExtractHour, ExtractIsoWeekDay, TruncMonth
 
 from tracker.assaults.models import AssaultIncident, IncidentOutcome, VictimRole
 from tracker.core.models import Area
 from tracker.reports import figures, strands
 from tracker.reports.figures import AssaultFigures, BoardFigures, Change, Month
+from tracker.reports.pattern import BAND_WIDTHS, band_path
 from tracker.reports.periods import Period, local_zone
 from tracker.reports.suppression import Hidden, is_small
 
+# Counts the trend and the comparisons show for other periods: from monthly totals.
+TOTALS = ("assaults.total", "assaults.with_injury")
 SECTIONS: dict[str, Any] = {
     "engagement": strands.engagement,
     "night_time_economy": strands.night_time_economy,
@@ -146,12 +149,35 @@ def counts(board: BoardFigures) -> dict[str, int]:
     each of those is published too, so each is checked like the rest."""
     found = dict(_walk(board, ""))
     found.update(derived(found))
+    found.update(assault_derived(board.assaults.by_weekday_hour, found))
     return found
 
 
+def assault_derived(grid: list[list[int]], found: dict[str, int]) -> dict[str, int]:
+    """Counts derived from the assault figures (`grid`: weekday × hour)."""
+    total = found.get("assaults.total", 0)
+    extra = {
+        "assaults.by_victim_role:total": sum(
+            found.get(f"assaults.by_victim_role.{role}", 0) for role in VictimRole.values
+        ),
+        "assaults:night_time_economy": sum(
+            int(grid[day][hour]) for day in figures.NTE_WEEKDAYS for hour in figures.NTE_HOURS
+        ),
+        "assaults:without_injury": total - found.get("assaults.with_injury", 0),
+        "assaults:not_charged": total - found.get("assaults.charged", 0),
+    }
+    # The weekday × time pattern's wider bands (pattern.py).
+    for width in BAND_WIDTHS[1:]:
+        for day, hours in enumerate(grid):
+            for start in range(0, 24, width):
+                extra[band_path(width, day, start)] = sum(int(n) for n in hours[start : start + width])
+    return extra
+
+
 def derived(found: dict[str, int]) -> dict[str, int]:
-    """Derived counts, named `<path>:<what>`; all are counts of a set of records, so
-    they grow with the months and areas covered, as the rule needs."""
+    """Counts derived from the strands' figures, named `<path>:<what>`; all are counts
+    of a set of records, so they grow with the months and areas covered, as the rule
+    needs."""
 
     def get(path: str) -> int:
         return found.get(path, 0)
@@ -161,10 +187,9 @@ def derived(found: dict[str, int]) -> dict[str, int]:
     groups: dict[str, int] = defaultdict(int)
     for path, value in found.items():
         parent, _, _ = path.rpartition(".")
-        if parent and not parent.startswith("assaults.by_weekday_hour"):
+        if parent.startswith("strands."):
             groups[parent] += value
     breakdowns = (
-        "assaults.by_victim_role",
         "strands.engagement.by_kind",
         "strands.engagement.by_area",
         "strands.engagement.materials",
@@ -181,12 +206,6 @@ def derived(found: dict[str, int]) -> dict[str, int]:
         if path.startswith("strands.outcomes.by_type_and_rating."):
             ratings[path.rsplit(".", 1)[-1]] += value
     extra.update({f"strands.outcomes:by_rating.{rating}": n for rating, n in ratings.items()})
-    total = get("assaults.total")
-    extra["assaults:night_time_economy"] = sum(
-        get(f"assaults.by_weekday_hour.{day}.{hour}") for day in figures.NTE_WEEKDAYS for hour in figures.NTE_HOURS
-    )
-    extra["assaults:without_injury"] = total - get("assaults.with_injury")
-    extra["assaults:not_charged"] = total - get("assaults.charged")
     engagement = "strands.engagement."
     extra["strands.engagement:follow_ups"] = sum(
         get(engagement + name)
@@ -242,7 +261,9 @@ class Lattice:
         self._assaults: dict[Node, dict[str, int]] = {}
         self._hidden: dict[tuple[Node, str], bool] = {}
         self._buckets: dict[tuple[date, int], list[tuple[int, int, dict[str, int]]]] = defaultdict(list)
-        self._years: set[date] = set()
+        self._detailed: set[date] = set()
+        self._totals: dict[tuple[date, int], dict[str, int]] = {}
+        self._loaded: set[date] = set()
 
     @cached_property
     def areas(self) -> dict[int, Area]:
@@ -277,12 +298,12 @@ class Lattice:
     def assault_counts(self, node: Node) -> dict[str, int]:
         """The assault counts of `node` by path (with those derived from them)."""
         if node not in self._assaults:
-            found = self._assault_counts(node)
-            found.update(derived(found))
-            self._assaults[node] = found
+            self._assaults[node] = self._assault_counts(node)
         return self._assaults[node]
 
     def value(self, node: Node, path: str) -> int:
+        if path in TOTALS:
+            return self._total(node, path.rsplit(".", 1)[-1])
         if path.startswith("assaults"):
             found = self.assault_counts(node)
         else:
@@ -310,12 +331,13 @@ class Lattice:
     # Assault counts: one grouped query for each financial year needed.
 
     def _assault_counts(self, node: Node) -> dict[str, int]:
+        months = _months_of(node.period)
+        self._load_detail(months)
         found = {"assaults.total": 0, "assaults.with_injury": 0, "assaults.charged": 0}
         found.update({f"assaults.by_victim_role.{role}": 0 for role in VictimRole.values})
         grid = [[0] * 24 for _ in range(7)]
         area_ids = [node.area_id] if node.area_id is not None else list(self.areas)
-        for month in _months_of(node.period):
-            self._load_year(_financial_year_start(month))
+        for month in months:
             for area_id in area_ids:
                 for weekday, hour, bucket in self._buckets.get((month, area_id), []):
                     grid[weekday][hour] += bucket["total"]
@@ -325,18 +347,20 @@ class Lattice:
         found.update(
             {f"assaults.by_weekday_hour.{day}.{hour}": grid[day][hour] for day in range(7) for hour in range(24)}
         )
+        found.update(assault_derived(grid, found))
         return found
 
-    def _load_year(self, start: date) -> None:
-        if start in self._years:
+    def _load_detail(self, months: list[date]) -> None:
+        """Month × area × weekday × hour counts for `months`, in one query."""
+        missing = [month for month in months if month not in self._detailed]
+        if not missing:
             return
-        self._years.add(start)
-        year = Period(start, _month_end(_add_months(start, 11)))
+        self._detailed.update(missing)
+        span = Period(missing[0], _month_end(missing[-1]))
         zone = local_zone()
         roles = {f"role_{role}": Count("pk", filter=Q(victim_role=role)) for role in VictimRole.values}
         rows = (
-            AssaultIncident.objects.order_by()
-            .filter(occurred_at__gte=year.starts_at, occurred_at__lt=year.ends_before)
+            _incidents_in(span)
             .annotate(
                 month=TruncMonth("occurred_at", tzinfo=zone),
                 weekday=ExtractIsoWeekDay("occurred_at", tzinfo=zone),
@@ -353,8 +377,40 @@ class Lattice:
         keys = ("total", "with_injury", "charged", *roles)
         for row in rows:
             month = row["month"].date() if isinstance(row["month"], datetime) else row["month"]
-            bucket: dict[str, int] = {key: row[key] for key in keys}  # type: ignore[literal-required]
-            self._buckets[(month, row["area_id"])].append((row["weekday"] - 1, row["hour"], bucket))
+            if month in missing:
+                bucket: dict[str, int] = {key: row[key] for key in keys}  # type: ignore[literal-required]
+                self._buckets[(month, row["area_id"])].append((row["weekday"] - 1, row["hour"], bucket))
+
+    # Monthly totals (the trend and the comparisons need no more): one query a financial year.
+
+    def _total(self, node: Node, field: str) -> int:
+        months = _months_of(node.period)
+        self.load_totals(months)
+        area_ids = [node.area_id] if node.area_id is not None else list(self.areas)
+        return sum(self._totals.get((month, area_id), {}).get(field, 0) for month in months for area_id in area_ids)
+
+    def load_totals(self, months: list[date]) -> None:
+        """Month × area totals for `months` (those not loaded yet), in one query."""
+        missing = sorted(set(months) - self._loaded)
+        if not missing:
+            return
+        self._loaded.update(missing)
+        rows = (
+            _incidents_in(Period(missing[0], _month_end(missing[-1])))
+            .annotate(month=TruncMonth("occurred_at", tzinfo=local_zone()))
+            .values("month", "area_id")
+            .annotate(total=Count("pk"), with_injury=Count("pk", filter=Q(injury=True)))
+        )
+        for row in rows:
+            month = row["month"].date() if isinstance(row["month"], datetime) else row["month"]
+            if month in missing:
+                self._totals[(month, row["area_id"])] = {"total": row["total"], "with_injury": row["with_injury"]}
+
+
+def _incidents_in(period: Period) -> QuerySet[AssaultIncident]:
+    return AssaultIncident.objects.order_by().filter(
+        occurred_at__gte=period.starts_at, occurred_at__lt=period.ends_before
+    )
 
 
 def _months_of(period: Period) -> list[date]:
@@ -363,10 +419,6 @@ def _months_of(period: Period) -> list[date]:
         months.append(month)
         month = _add_months(month, 1)
     return months
-
-
-def _financial_year_start(month: date) -> date:
-    return date(month.year if month.month >= 4 else month.year - 1, 4, 1)
 
 
 # Publishing ------------------------------------------------------------------------
@@ -381,6 +433,15 @@ def publish(board: BoardFigures, area: Area | None, *, lattice: Lattice | None =
         return board
     lattice = lattice or Lattice()
     node = lattice.node(board.period, area)
+    # The months whose totals the trend and the comparisons show, in one query.
+    lattice.load_totals(
+        [entry.month for entry in board.trend]
+        + [
+            month
+            for change in (board.assaults.previous_period, board.assaults.year_earlier)
+            for month in _months_of(Period(change.start, change.end))
+        ]
+    )
     lattice.add(node, board.strands)
     hide = {path for path in counts(board) if lattice.hidden(node, path)}
     marked: BoardFigures = dataclasses.replace(_mark(board, "", hide), hidden=frozenset(hide))

@@ -106,7 +106,7 @@ def assault_display(figures: AssaultFigures, hidden: frozenset[str] = frozenset(
     ]
     roles = breakdown(figures.by_victim_role, protect_total=local, total=figures.total)
     role_rows = [(VictimRole(role).label, roles.cells[role]) for role in VictimRole.values]
-    pattern = weekday_time_display(figures, local=local, total=total)
+    pattern = weekday_time_display(figures, local=local, total=total, hidden_paths=hidden)
     comparisons = [
         {
             "label": label,

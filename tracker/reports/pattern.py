@@ -13,13 +13,16 @@ from dataclasses import dataclass
 from typing import Any
 
 from tracker.reports.figures import WEEKDAYS, AssaultFigures
-from tracker.reports.suppression import Hidden, Shown, breakdown, hidden
+from tracker.reports.suppression import Shown, breakdown, marked
 
 # Hours per column, finest first. Hours for a year or more, four-hour bands for a
 # shorter period; the next wider band when the chosen one would hide more than
 # HIDDEN_SHARE of the slots that had assaults. Six-hour bands put the night-time
-# economy window (midnight to 6am) in one column.
-BAND_WIDTHS = (1, 4, 6)
+# economy window (midnight to 6am) in one column. Twelve hours (morning and
+# afternoon) and whole days are the last resorts: a quarter's board report hides a
+# slot that differs by 1 to 4 from the same slot of one of its months
+# (disclosure.py), which narrow slots of a quarter mostly do.
+BAND_WIDTHS = (1, 4, 6, 12, 24)
 HOURS_FROM_DAYS = 365
 HIDDEN_SHARE = 0.25
 # A slot stands out when it had at least this many times the average slot.
@@ -46,12 +49,16 @@ class Band:
 
     @property
     def heading(self) -> str:
+        if self.width == 24:
+            return "All day"
         if self.width == 1:
             return f"{self.start:02d}"
         return f"{self.start:02d}–{(self.start + self.width) % 24:02d}"
 
     @property
     def spoken(self) -> str:
+        if self.width == 24:
+            return "over the whole day"
         return f"between {clock(self.start)} and {clock(self.start + self.width)}"
 
     @property
@@ -63,15 +70,28 @@ def starting_width(days: int) -> int:
     return 1 if days >= HOURS_FROM_DAYS else 4
 
 
-def _banded(grid: list[list[int]], width: int) -> dict[tuple[int, int], int]:
-    cells: dict[tuple[int, int], int] = {}
-    for day, hours in enumerate(grid):
-        for start in range(0, 24, width):
-            part = hours[start : start + width]
-            total = sum(int(n) for n in part)
-            # A count the differencing rule hid stays hidden inside its band.
-            cells[(day, start)] = Hidden(total) if any(hidden(n) for n in part) else total
-    return cells
+def band_path(width: int, day: int, start: int) -> str:
+    """The path of a band's count for the differencing rule (disclosure.py); an
+    hour's count is the figures' own."""
+    return f"assaults.by_weekday_hour.{day}.{start}" if width == 1 else f"assaults:band.{width}.{day}.{start}"
+
+
+def banded(grid: list[list[int]], width: int) -> dict[tuple[int, int], int]:
+    """The grid added up into bands of `width` hours, by (weekday, first hour)."""
+    return {
+        (day, start): sum(int(n) for n in hours[start : start + width])
+        for day, hours in enumerate(grid)
+        for start in range(0, 24, width)
+    }
+
+
+def _banded(grid: list[list[int]], width: int, hidden_paths: frozenset[str]) -> dict[tuple[int, int], int]:
+    cells = banded(grid, width)
+    if width == 1:
+        # The hours as the figures hold them: a count the differencing rule hid is `Hidden`.
+        return {(day, hour): grid[day][hour] for day, hour in cells}
+    # A band the differencing rule hid (its own count, checked like any other).
+    return {key: marked(count, band_path(width, *key), hidden_paths) for key, count in cells.items()}
 
 
 def _too_hidden(counts: dict[tuple[int, int], int], shown: dict[tuple[int, int], Shown]) -> bool:
@@ -92,12 +112,14 @@ def _days_words(days: list[int]) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
-def weekday_time_display(figures: AssaultFigures, *, local: bool, total: Shown) -> dict[str, Any]:
+def weekday_time_display(
+    figures: AssaultFigures, *, local: bool, total: Shown, hidden_paths: frozenset[str] = frozenset()
+) -> dict[str, Any]:
     """The grid's rows and columns, which cells stand out, and a sentence saying so.
     `total` is the period's total as published (for one area it may be `[c]`)."""
     widths = [w for w in BAND_WIDTHS if w >= starting_width(figures.period.days)]
     for width in widths:
-        counts = _banded(figures.by_weekday_hour, width)
+        counts = _banded(figures.by_weekday_hour, width, hidden_paths)
         cells = breakdown(counts, protect_total=local, total=figures.total).cells
         if not _too_hidden(counts, cells):
             break
