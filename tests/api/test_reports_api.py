@@ -140,7 +140,7 @@ def test_the_schema_describes_every_field_of_the_answer(client: Any, board: Any,
     client.force_login(board)
     schema = client.get("/api/schema/?format=json").json()
     operation = schema["paths"][URL]["get"]
-    assert {p["name"] for p in operation["parameters"]} == {"start", "end", "area"}
+    assert {p["name"] for p in operation["parameters"]} == {"period", "start", "end", "area"}
     assert "NOT suppressed" in operation["description"]
     assert {"200", "400", "401", "403"} <= set(operation["responses"])
     components = schema["components"]["schemas"]

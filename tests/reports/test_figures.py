@@ -155,7 +155,7 @@ def test_change_against_previous_period_and_a_year_earlier(incident_factory: Any
     for day in (1, 2, 3, 4, 5, 6):
         incident_factory(local(2019, 7, day))
     result = figures.assaults(Period(date(2019, 7, 1), date(2019, 9, 30)))
-    assert result.previous_period.start == date(2019, 3, 31)
+    assert result.previous_period.start == date(2019, 4, 1)  # the quarter before: April to June
     assert result.previous_period.end == date(2019, 6, 30)
     assert (result.previous_period.previous, result.previous_period.difference) == (4, 2)
     assert result.previous_period.percent == 50

@@ -12,10 +12,11 @@ section is fed by the key of the same name in `BoardFigures.as_dict()`.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import permissions, serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -26,6 +27,7 @@ from tracker.core.api.authentication import HasRole
 from tracker.core.permissions import REPORTS
 from tracker.reports import figures
 from tracker.reports.forms import PeriodForm
+from tracker.reports.permissions import can_choose_dates
 
 UNSUPPRESSED = (
     "Figures are exact and unrounded, and small counts are NOT suppressed: this answer is for signed-in "
@@ -35,12 +37,28 @@ UNSUPPRESSED = (
 
 
 class BoardQuerySerializer(serializers.Serializer[Any]):
-    """The period and area, checked by the same rules as the dashboard's form."""
+    """The period and area, checked by the same rules as the dashboard's form: a
+    whole period by its key, or dates. Board members (like everyone who may not
+    choose dates on the dashboard) get whole periods that have ended only."""
 
-    start = serializers.DateField(help_text="First day of the period, YYYY-MM-DD (on or after 2000-01-01).")
+    period = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=12,
+        help_text="A whole period: a month '2018-07', a calendar quarter '2018-Q3', a financial year "
+        "(April to March) 'FY2018' for 2018/19, or one of its quarters 'FY2018-Q2' (July to September 2018). "
+        "Instead of `start` and `end`.",
+    )
+    start = serializers.DateField(
+        required=False,
+        help_text="First day of the period, YYYY-MM-DD (on or after 2000-01-01), when no `period` is given. "
+        "Dates other than a whole month, quarter or financial year are for partnership officers and "
+        "administrators only.",
+    )
     end = serializers.DateField(
+        required=False,
         help_text="Last day of the period, YYYY-MM-DD, inclusive; the same as or after `start`, "
-        "at most 10 years after it, and not beyond next year."
+        "at most 10 years after it, and not beyond next year.",
     )
     area = serializers.CharField(
         required=False,
@@ -50,9 +68,15 @@ class BoardQuerySerializer(serializers.Serializer[Any]):
     )
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        form = PeriodForm(
-            {"start": attrs["start"].isoformat(), "end": attrs["end"].isoformat(), "area": attrs.get("area", "")}
-        )
+        missing = [] if attrs.get("period") else [name for name in ("start", "end") if name not in attrs]
+        if missing:
+            raise serializers.ValidationError(
+                {name: ["This field is required unless `period` is given."] for name in missing}
+            )
+        data = {name: value.isoformat() if isinstance(value, date) else value for name, value in attrs.items()}
+        request = self.context.get("request")
+        free_dates = request is not None and can_choose_dates(request.user)
+        form = PeriodForm(data, free_dates=free_dates)
         if not form.is_valid():
             raise serializers.ValidationError({name: [str(e) for e in errors] for name, errors in form.errors.items()})
         return {"period": form.period, "area": form.chosen_area}
@@ -124,8 +148,14 @@ class AssaultFiguresSerializer(serializers.Serializer[Any]):
     night_time_economy = serializers.IntegerField(
         min_value=0, help_text="Assaults from Friday to Sunday between 00:00 and 06:00 local time."
     )
-    previous_period = ChangeSerializer(help_text="Against the period of the same length just before.")
-    year_earlier = ChangeSerializer(help_text="Against the same days a year earlier.")
+    previous_period = ChangeSerializer(
+        help_text="Against the month, quarter or financial year before; for other dates, the period of the "
+        "same length just before."
+    )
+    year_earlier = ChangeSerializer(
+        help_text="Against the same month, quarter or financial year a year earlier; for other dates, the "
+        "same days a year earlier."
+    )
     by_month = MonthSerializer(many=True, help_text="The 12 calendar months ending with the period's last month.")
 
 
@@ -218,29 +248,37 @@ class BoardFiguresView(APIView):
     @extend_schema(
         operation_id="reports_board_figures",
         summary="Board report figures",
-        description=f"The figures of the board progress report for `start` to `end` inclusive (whole days, "
-        f"Europe/London), for the whole force or one `area`. {UNSUPPRESSED}",
+        description=f"The figures of the board progress report for a whole `period`, or `start` to `end` "
+        f"inclusive (whole days, Europe/London), for the whole force or one `area`. Board members may ask "
+        f"for whole months, quarters and financial years that have ended, not other dates. {UNSUPPRESSED}",
         parameters=[
             # Declared one by one (rather than from BoardQuerySerializer) to carry
             # examples: the docs page's "Try it out" and the fuzzer start from a valid query.
             OpenApiParameter(
                 name,
                 OpenApiTypes.DATE if name != "area" else OpenApiTypes.STR,
-                required=name != "area",
+                required=False,
                 description=str(BoardQuerySerializer().fields[name].help_text),
                 examples=[OpenApiExample(label, value=value) for label, value in examples],
             )
             for name, examples in (
+                ("period", [("July to September 2018", "2018-Q3"), ("2018/19 financial year", "FY2018")]),
                 ("start", [("July to September 2018", "2018-07-01")]),
                 ("end", [("July to September 2018", "2018-09-30")]),
                 ("area", [("Whole force", ""), ("One area", "Shropshire")]),
             )
         ],
-        responses={200: BoardFiguresSerializer},
+        responses={
+            200: BoardFiguresSerializer,
+            400: OpenApiResponse(
+                description="The period or area is not valid, or dates were given by a user who may choose "
+                "whole periods only; the body names each field and what to do."
+            ),
+        },
         tags=["reports"],
     )
     def get(self, request: Request) -> Response:
-        query = BoardQuerySerializer(data=request.query_params)
+        query = BoardQuerySerializer(data=request.query_params, context={"request": request})
         query.is_valid(raise_exception=True)
         board = figures.board(query.validated_data["period"], query.validated_data["area"])
         return Response(BoardFiguresSerializer(board.as_dict()).data)

@@ -13,6 +13,7 @@ from tracker.assaults.models import VictimRole
 from tracker.reports.charts import bar_chart
 from tracker.reports.figures import AssaultFigures, BoardFigures, Change
 from tracker.reports.pattern import weekday_time_display
+from tracker.reports.periods import Kind, Period
 from tracker.reports.strand_display import strands_display
 from tracker.reports.suppression import NOTE, Shown, breakdown, marked, show
 from tracker.reports.suppression import hidden as is_hidden
@@ -54,7 +55,24 @@ def change_text(change: Change, *, hidden: bool) -> str:
 
 
 def _period_label(change: Change) -> str:
-    return f"{change.start.day} {change.start:%B %Y} to {change.end.day} {change.end:%B %Y}"
+    return Period(change.start, change.end).label()
+
+
+def _comparisons(figures: AssaultFigures) -> list[tuple[str, Change]]:
+    """Named by the period's kind: 'Previous quarter', 'Same month a year earlier'.
+    A financial year's previous one is also the one a year earlier: said once."""
+    kind = figures.period.kind
+    if kind == Kind.FINANCIAL_YEAR:
+        return [("Previous financial year", figures.previous_period)]
+    if kind == Kind.CUSTOM:
+        return [
+            ("Previous period of the same length", figures.previous_period),
+            ("Same period a year earlier", figures.year_earlier),
+        ]
+    return [
+        (f"Previous {kind.noun}", figures.previous_period),
+        (f"Same {kind.noun} a year earlier", figures.year_earlier),
+    ]
 
 
 def assault_display(figures: AssaultFigures, hidden: frozenset[str] = frozenset()) -> dict[str, Any]:
@@ -100,10 +118,7 @@ def assault_display(figures: AssaultFigures, hidden: frozenset[str] = frozenset(
                 or (local and (total.suppressed or show(change.previous).suppressed)),
             ),
         }
-        for label, change in (
-            ("Previous period of the same length", figures.previous_period),
-            ("Same period a year earlier", figures.year_earlier),
-        )
+        for label, change in _comparisons(figures)
     ]
     role_chart = bar_chart(
         chart_id="chart-victim-role",

@@ -139,10 +139,15 @@ def _assault_messages(board: BoardFigures, published: _Published) -> list[str]:
             f"The number of {WHAT} recorded{where} {when} is not published ({SYMBOL}), to protect the people involved."
         ]
     messages = [_total_sentence(figures, total, where, when)]
+    changes = [figures.previous_period]
+    # A financial year's previous one is also the one a year earlier: said once (as in display.py).
+    if (figures.year_earlier.start, figures.year_earlier.end) != (
+        figures.previous_period.start,
+        figures.previous_period.end,
+    ):
+        changes.append(figures.year_earlier)
     readings = [
-        reading
-        for index, change in enumerate((figures.previous_period, figures.year_earlier))
-        if (reading := published.comparison(change, index)) is not None
+        reading for index, change in enumerate(changes) if (reading := published.comparison(change, index)) is not None
     ]
     if readings:
         messages.append(_comparison_sentence(readings, empty=total == 0))

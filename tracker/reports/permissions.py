@@ -20,3 +20,13 @@ ISSUERS = frozenset({Role.OFFICER, Role.ADMIN})
 
 def can_issue(user: User) -> bool:
     return user.has_role(*ISSUERS)
+
+
+# Who may choose any dates. Everyone else (board members above all) gets whole
+# months, quarters and financial years that have ended, so that no two reports
+# they can ask for differ by a few days' small counts.
+FREE_DATES = frozenset({Role.OFFICER, Role.ADMIN})
+
+
+def can_choose_dates(user: User) -> bool:
+    return user.has_role(*FREE_DATES)

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django.contrib import messages
-from django.db.models import QuerySet
+from django.db.models import Min, QuerySet
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_POST
 
+from tracker.assaults.models import AssaultIncident
 from tracker.core.downloads import attachment
 from tracker.core.http import AuthenticatedHttpRequest
 from tracker.core.lists import FilteredListView
@@ -21,28 +23,57 @@ from tracker.reports.definitions import about_context
 from tracker.reports.disclosure import published_board
 from tracker.reports.display import board_display
 from tracker.reports.filters import IssuedReportFilter
-from tracker.reports.forms import PeriodForm
+from tracker.reports.forms import PeriodForm, chosen_kind, picker_rows
 from tracker.reports.messages import CAUTION_RULE, key_messages
 from tracker.reports.models import IssuedReport
 from tracker.reports.pdf import filename, render_board_pdf
-from tracker.reports.permissions import ISSUERS, can_issue
+from tracker.reports.periods import Kind, last_quarter, local_zone, today
+from tracker.reports.permissions import ISSUERS, can_choose_dates, can_issue
 from tracker.reports.resources import IssuedReportResource
-from tracker.reports.services import IssueError, issue_board_report
+from tracker.reports.services import IssueError, issue_board_report, why_not_issuable
 
 
 def _bad_request(request: AuthenticatedHttpRequest, form: PeriodForm) -> HttpResponse:
     return render(request, "reports/bad_request.html", {"form": form}, status=400)
 
 
+def _first_incident_day() -> date | None:
+    """The local day of the earliest assault incident: the picker's lists start there."""
+    first = AssaultIncident.objects.aggregate(first=Min("occurred_at"))["first"]
+    return first.astimezone(local_zone()).date() if first is not None else None
+
+
 @require_GET
 @roles_required(REPORTS)
 def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Headline figures, trend, weekday × hour grid for a chosen period and area;
-    last quarter unless the reader chose otherwise."""
-    data = request.GET if request.GET else {"preset": "last_quarter"}
-    form = PeriodForm(data)
-    context: dict[str, Any] = {"form": form, "can_issue": can_issue(request.user)}
-    if not form.is_valid():
+    the last complete quarter unless the reader chose otherwise."""
+    on = today()
+    free_dates = can_choose_dates(request.user)
+    data = request.GET if request.GET else {"period": last_quarter(on).key}
+    first = _first_incident_day()
+    form = PeriodForm(data, on=on, free_dates=free_dates, first_year=first.year if first else None)
+    valid = form.is_valid()
+    area = form.cleaned_data.get("area")
+    kind = chosen_kind(form)
+    context: dict[str, Any] = {
+        "form": form,
+        "can_issue": can_issue(request.user),
+        "free_dates": free_dates,
+        "area_name": area.name if area is not None else "",
+        # The area form keeps the period; after a bad link, the default one.
+        "period_query": (form.period if valid else last_quarter(on)).params(),
+        "open_kind": kind.value if kind is not None and (not valid or kind == Kind.CUSTOM) else "",
+        "linked_fields": ["month", "year", "area", *(["start", "end"] if free_dates else [])],
+        **picker_rows(
+            first=first,
+            on=on,
+            chosen=form.period if valid else None,
+            area=area.name if area is not None else "",
+            ended_only=not free_dates,
+        ),
+    }
+    if not valid:
         return render(request, "reports/dashboard.html", context, status=400)
     board = published_board(form.period, form.chosen_area)
     query = urlencode(form.query())
@@ -53,6 +84,8 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
         area_label=form.chosen_area.name if form.chosen_area is not None else "All areas",
         pdf_url=f"{reverse('reports:board-pdf')}?{query}",
         issue_params=form.query(),
+        not_issuable=why_not_issuable(form.period),
+        so_far=form.period.end >= on,
         key_messages=key_messages(board, display),
         caution_rule=CAUTION_RULE,
         **display,
@@ -64,8 +97,8 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_GET
 @roles_required(REPORTS)
 def board_pdf(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """The board report for `start`–`end` (and `area`), rendered now."""
-    form = PeriodForm(request.GET)
+    """The board report for the period (and `area`) in the link, rendered now."""
+    form = PeriodForm(request.GET, free_dates=can_choose_dates(request.user))
     if not form.is_valid():
         return _bad_request(request, form)
     return pdf_download(render_board_pdf(form.period, form.chosen_area), filename(form.period, form.chosen_area))
@@ -74,7 +107,8 @@ def board_pdf(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_POST
 @roles_required(ISSUERS)
 def issue(request: AuthenticatedHttpRequest) -> HttpResponse:
-    form = PeriodForm(request.POST)
+    # Issuers may choose any dates here; the service refuses all but whole periods.
+    form = PeriodForm(request.POST, free_dates=can_choose_dates(request.user))
     if not form.is_valid():
         return _bad_request(request, form)
     try:
