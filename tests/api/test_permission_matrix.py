@@ -33,7 +33,8 @@ STRANDS = {
     "outcome-types": ALL,
     "outcomes": ALL,
     "auth/tokens": ALL,
-    "reports/board": ALL,
+    # The exact figures: not for board members, who read the published ones.
+    "reports/board": {"officer", "liaison", "liaison2", "admin"},
     # The consultation log: the data protection officer (not in `users`; see
     # tests/api/test_access_log_api.py) and administrators.
     "access-log": {"admin"},

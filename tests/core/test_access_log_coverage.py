@@ -564,7 +564,7 @@ OPERATIONS: dict[str, NoPersonalData | Shows] = {
     "v1_auth_token_destroy": NoPersonalData("Revokes the caller's token."),
     "v1_auth_tokens_list": NoPersonalData("The caller's tokens (prefixes and dates)."),
     "v1_auth_tokens_destroy": NoPersonalData("Revokes a token."),
-    "reports_board_figures": NoPersonalData("Board figures: aggregates, small counts suppressed."),
+    "reports_board_figures": NoPersonalData("Board figures: aggregates only, for the staff who keep the records."),
     "offenders_dispose": NoPersonalData("Answers the pseudonymous stub left once the person's data is erased."),
     "v1_access_log_list": Shows(
         "dpo", lambda w: (w.viewed, "/api/v1/access-log/")[1], lambda w: w.person("started"), way=API

@@ -108,7 +108,9 @@ def test_a_bad_date_from_the_board_also_says_what_it_may_choose() -> None:
 # The board role on every door ---------------------------------------------------
 
 
-def test_board_members_get_400_for_custom_dates_on_the_dashboard_pdf_and_json(client: Any, board: Any) -> None:
+def test_board_members_get_400_for_custom_dates_on_the_dashboard_pdf_and_json(
+    client: Any, board: Any, liaison: Any
+) -> None:
     client.force_login(board)
     page = client.get(reverse("reports:dashboard"), CUSTOM)
     assert page.status_code == 400
@@ -117,15 +119,19 @@ def test_board_members_get_400_for_custom_dates_on_the_dashboard_pdf_and_json(cl
     pdf = client.get(reverse("reports:board-pdf"), CUSTOM)
     assert pdf.status_code == 400
     assert WHOLE_ONLY in pdf.text
+    # The JSON's exact figures are not for board members at all (403); other roles
+    # without free dates get whole periods there too.
     api = APIClient()
     api.force_authenticate(board)
+    assert api.get(API, CUSTOM).status_code == 403
+    api.force_authenticate(liaison)
     response = api.get(API, CUSTOM)
     assert response.status_code == 400
     assert response.json()["period"] == [WHOLE_ONLY]
 
 
 def test_board_members_get_whole_quarters_on_the_dashboard_pdf_and_json(
-    client: Any, board: Any, incident_factory: Any
+    client: Any, board: Any, liaison: Any, incident_factory: Any
 ) -> None:
     for day in (1, 2, 3, 4, 5, 6):
         incident_factory(local(2018, 8, day))
@@ -139,6 +145,8 @@ def test_board_members_get_whole_quarters_on_the_dashboard_pdf_and_json(
         assert "July to September 2018" in pdf_text(pdf.content)
     api = APIClient()
     api.force_authenticate(board)
+    assert api.get(API, {"period": "FY2018-Q2"}).status_code == 403  # exact figures: not for the board
+    api.force_authenticate(liaison)
     for params in ({"period": "FY2018-Q2"}, QUARTER_AS_DATES):
         response = api.get(API, params)
         assert response.status_code == 200
@@ -161,9 +169,9 @@ def test_officers_keep_free_dates_everywhere(client: Any, officer: Any, incident
     assert api.get(API, CUSTOM).json()["assaults"]["total"] == 1
 
 
-def test_the_json_names_the_missing_dates_when_no_period_is_given(board: Any) -> None:
+def test_the_json_names_the_missing_dates_when_no_period_is_given(liaison: Any) -> None:
     api = APIClient()
-    api.force_authenticate(board)
+    api.force_authenticate(liaison)
     body = api.get(API, {}).json()
     assert "required unless `period` is given" in body["start"][0]
 

@@ -24,14 +24,13 @@ from rest_framework.views import APIView
 
 from tracker.assaults.models import VictimRole
 from tracker.core.api.authentication import HasRole
-from tracker.core.permissions import REPORTS
 from tracker.reports import figures
 from tracker.reports.forms import PeriodForm
-from tracker.reports.permissions import can_choose_dates
+from tracker.reports.permissions import EXACT_FIGURES, can_choose_dates
 
 UNSUPPRESSED = (
-    "Figures are exact and unrounded, and small counts are NOT suppressed: this answer is for signed-in "
-    "staff. The board report PDF is the published document; it rounds for display and shows counts "
+    "Figures are exact and unrounded, and small counts are NOT suppressed: this answer is for the staff "
+    "who keep the records. The board report PDF is the published document; it rounds for display and shows counts "
     "of 1 to 4, and others that would reveal them, as '[c]'."
 )
 
@@ -242,15 +241,16 @@ class BoardFiguresSerializer(serializers.Serializer[Any]):
 class BoardFiguresView(APIView):
     """The board report's figures for a period and optionally one area."""
 
-    allowed_roles = REPORTS
+    allowed_roles = EXACT_FIGURES
     permission_classes = [permissions.IsAuthenticated, HasRole]
 
     @extend_schema(
         operation_id="reports_board_figures",
         summary="Board report figures",
         description=f"The figures of the board progress report for a whole `period`, or `start` to `end` "
-        f"inclusive (whole days, Europe/London), for the whole force or one `area`. Board members may ask "
-        f"for whole months, quarters and financial years that have ended, not other dates. {UNSUPPRESSED}",
+        f"inclusive (whole days, Europe/London), for the whole force or one `area`. Users who may not choose "
+        f"their own dates ask for whole months, quarters and financial years that have ended. {UNSUPPRESSED} "
+        f"Board members get 403: their figures are the dashboard and the board report.",
         parameters=[
             # Declared one by one (rather than from BoardQuerySerializer) to carry
             # examples: the docs page's "Try it out" and the fuzzer start from a valid query.

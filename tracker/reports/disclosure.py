@@ -42,7 +42,7 @@ import dataclasses
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from functools import cached_property
 from typing import Any
 
@@ -54,7 +54,7 @@ from tracker.core.models import Area
 from tracker.reports import figures, strands
 from tracker.reports.figures import AssaultFigures, BoardFigures, Change, Month
 from tracker.reports.pattern import BAND_WIDTHS, band_path
-from tracker.reports.periods import Period, local_zone
+from tracker.reports.periods import QUARTERS, Kind, Period, add_months, local_zone, month_end
 from tracker.reports.suppression import Hidden, is_small
 
 # Counts the trend and the comparisons show for other periods: from monthly totals.
@@ -78,43 +78,19 @@ NOT_COUNTS = frozenset({"period", "area", "workforce", "peaks", "previous_period
 
 
 def _month_end(start: date) -> date:
-    return (start + timedelta(days=32)).replace(day=1) - timedelta(days=1)
-
-
-def _add_months(start: date, months: int) -> date:
-    index = start.year * 12 + start.month - 1 + months
-    return date(index // 12, index % 12 + 1, 1)
-
-
-def kind(period: Period) -> str | None:
-    """'month', 'quarter' or 'financial_year' for a whole period, else None."""
-    start, end = period.start, period.end
-    if start.day != 1 or end != _month_end(end.replace(day=1)):
-        return None
-    months = (end.year - start.year) * 12 + end.month - start.month + 1
-    if months == 1:
-        return "month"
-    if months == 3 and start.month % 3 == 1:
-        return "quarter"
-    if months == 12 and start.month == 4:
-        return "financial_year"
-    return None
-
-
-def is_whole(period: Period) -> bool:
-    return kind(period) is not None
+    return month_end(start.year, start.month)
 
 
 def parts(period: Period) -> list[Period]:
     """The whole periods `period` directly contains: a year's quarters, a quarter's months."""
-    size = {"financial_year": 3, "quarter": 1}.get(kind(period) or "")
-    if size is None:
+    if period.kind == Kind.FINANCIAL_YEAR:
+        size, count = 3, 4
+    elif period.kind in QUARTERS:
+        size, count = 1, 3
+    else:
         return []
-    count = 4 if size == 3 else 3
-    return [
-        Period(_add_months(period.start, n * size), _month_end(_add_months(period.start, n * size + size - 1)))
-        for n in range(count)
-    ]
+    starts = [add_months(period.start, n * size) for n in range(count)]
+    return [Period(start, _month_end(add_months(start, size - 1))) for start in starts]
 
 
 @dataclass(frozen=True)
@@ -417,7 +393,7 @@ def _months_of(period: Period) -> list[date]:
     months, month = [], period.start.replace(day=1)
     while month <= period.end:
         months.append(month)
-        month = _add_months(month, 1)
+        month = add_months(month, 1)
     return months
 
 
@@ -429,7 +405,7 @@ def publish(board: BoardFigures, area: Area | None, *, lattice: Lattice | None =
     above hide is `Hidden`, and so are the comparison periods' and the trend's
     counts, by the same rules for their own nodes. A custom period (officers and
     administrators only) is returned as it is, for the usual suppression."""
-    if not is_whole(board.period):
+    if not board.period.is_whole:
         return board
     lattice = lattice or Lattice()
     node = lattice.node(board.period, area)
@@ -451,7 +427,7 @@ def publish(board: BoardFigures, area: Area | None, *, lattice: Lattice | None =
     def comparison(change: Change) -> Change:
         other = Period(change.start, change.end)
         previous = change.previous
-        if is_whole(other) and lattice.hidden(lattice.node(other, area), "assaults.total"):
+        if other.is_whole and lattice.hidden(lattice.node(other, area), "assaults.total"):
             previous = Hidden(previous)
         elif is_small(previous):
             previous = Hidden(previous)

@@ -3,6 +3,8 @@ service asks these; nowhere else decides them.
 
 - Every role reads the dashboard and downloads board reports (`REPORTS` in core).
 - Partnership officers and administrators issue (archive) board reports.
+- The exact, unsuppressed figures (the board JSON) are for the staff who keep the
+  records, not for board members, who read the published figures.
   (Who imports the figures' inputs: tracker.assaults.permissions.)
 """
 
@@ -30,3 +32,8 @@ FREE_DATES = frozenset({Role.OFFICER, Role.ADMIN})
 
 def can_choose_dates(user: User) -> bool:
     return user.has_role(*FREE_DATES)
+
+
+# The exact figures (/api/v1/reports/board/): not suppressed, so not for the board,
+# whose figures are the published ones (dashboard and report, disclosure.py).
+EXACT_FIGURES = frozenset(Role) - {Role.BOARD}
