@@ -13,10 +13,12 @@ import pytest
 import time_machine
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from weasyprint import HTML
 from weasyprint.formatting_structure import boxes
 
 from tests.pdfs import pdf_text
+from tracker.assaults.models import AssaultIncident
 from tracker.reports import pattern
 from tracker.reports.figures import AssaultFigures, Change, Workforce
 from tracker.reports.pdf import board_context, render_board_pdf
@@ -273,9 +275,11 @@ def _import(kind: str, content: bytes, name: str, by: Any) -> None:
 def test_about_these_figures_is_the_last_section_and_dates_the_last_imports(
     campaign_figures: dict[str, Any], admin_user: Any
 ) -> None:
-    never = " ".join(pdf_text(render_board_pdf(QUARTER)).split())
-    assert "Assault incidents last imported Never imported" in never
-    with time_machine.travel(datetime(2018, 10, 3, 9, 15, tzinfo=UTC), tick=False):
+    loaded = timezone.localtime(AssaultIncident.history.latest("history_date").history_date)
+    before = " ".join(pdf_text(render_board_pdf(QUARTER)).split())
+    # The campaign's data, loaded as the command line imports it: dated too.
+    assert f"Assault incidents last imported {loaded:%-d %B %Y} at {loaded:%H:%M}" in before
+    with time_machine.travel(datetime(2030, 10, 3, 9, 15, tzinfo=UTC), tick=False):
         _import(
             "incidents",
             b"reference,occurred_at,area,victim_role,injury,outcome\n"
@@ -283,7 +287,7 @@ def test_about_these_figures_is_the_last_section_and_dates_the_last_imports(
             "incidents.csv",
             admin_user,
         )
-    with time_machine.travel(datetime(2018, 10, 4, 9, 15, tzinfo=UTC), tick=False):
+    with time_machine.travel(datetime(2030, 10, 4, 9, 15, tzinfo=UTC), tick=False):
         # Checked but never confirmed: not an import.
         from tracker.core.imports import registry
         from tracker.core.imports.services import preview_import
@@ -300,8 +304,9 @@ def test_about_these_figures_is_the_last_section_and_dates_the_last_imports(
     text = " ".join(" ".join(pages).split())
     last = " ".join(pages[-1].split())
     assert text.rindex("About these figures") > text.index("Outcomes No outcomes")
-    assert "Assault incidents last imported 3 October 2018 at 10:15" in text  # BST
-    assert "Workforce figures last imported Never imported" in text
+    assert "Assault incidents last imported 3 October 2030 at 10:15" in text  # BST
+    assert "Workforce figures last imported 4 October 2030" not in text
+    assert f"Workforce figures last imported {loaded:%-d %B %Y}" in text
     assert "Where the figures come from" in last
     for words in (
         '"Started" can be more than "Accepted" when referrals accepted in an earlier period started in this one',
@@ -327,6 +332,14 @@ def test_the_dashboard_has_the_same_definitions_behind_a_details_element(
     details = html[html.index('<details class="govuk-details app-about"') :]
     assert '<span class="govuk-details__summary-text">About these figures</span>' in details
     assert "completed ÷ (completed + not completed)" in details
-    assert "Never imported" in details
+    assert "Assault incidents last imported" in details
+    assert "Never imported" not in details
     assert 'href="#about-these-figures"' in html
     assert "No engagements took place in this period." in html
+
+
+@pytest.mark.django_db
+def test_about_says_never_imported_when_nothing_was(areas: Any) -> None:
+    text = " ".join(pdf_text(render_board_pdf(QUARTER)).split())
+    assert "Assault incidents last imported Never imported" in text
+    assert "Workforce figures last imported Never imported" in text

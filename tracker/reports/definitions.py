@@ -7,10 +7,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Max
+from django.db.models import CharField, Max, Value
 from django.utils import timezone
 
-from tracker.core.models import ImportJob
+from tracker.assaults.models import AssaultIncident, WorkforcePeriod
 from tracker.reports import pattern
 from tracker.reports.suppression import threshold
 
@@ -20,13 +20,21 @@ IMPORTED = {"incidents": "Assault incidents", "workforce": "Workforce figures"}
 
 
 def last_imported() -> dict[str, datetime | None]:
-    """The latest successful import of each kind, in one query; None if never."""
-    rows = (
-        ImportJob.objects.filter(kind__in=IMPORTED, status=ImportJob.Status.IMPORTED, imported_at__isnull=False)
-        .order_by()
-        .values_list("kind")
-        .annotate(last=Max("imported_at"))
-    )
+    """When each kind's records last changed, in one query; None if never. Every
+    write records history (imports from the upload page and from the command line
+    alike), so the latest history entry is the latest import or correction."""
+
+    def latest(model: Any, kind: str) -> Any:
+        return (
+            model.history.model.objects.order_by()
+            .annotate(kind=Value(kind, output_field=CharField()))
+            .values("kind")
+            .annotate(last=Max("history_date"))
+            .values_list("kind", "last")
+            .order_by()
+        )
+
+    rows = latest(AssaultIncident, "incidents").union(latest(WorkforcePeriod, "workforce"), all=True).order_by()
     found = dict(rows)
     return {kind: found.get(kind) for kind in IMPORTED}
 
