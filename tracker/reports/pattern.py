@@ -160,7 +160,7 @@ def weekday_time_display(
         # Wider than the period's length calls for, because the finer grain would hide
         # too much; the page says so.
         "widened_from": widths[0] if width != widths[0] else None,
-        "grain": "hour" if width == 1 else f"{width}-hour band",
+        "grain": "hour" if width == 1 else "day" if width == 24 else f"{width}-hour band",
         "bands": bands,
         "grid": rows,
         "average": average,
