@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, time
+from functools import cache
 from typing import Any
 
 from django.db.models import Model, TextChoices
@@ -177,13 +178,25 @@ def whole_number(value: Any, rule: validation.CountWithin | None = None) -> int:
     return number
 
 
+@cache
+def _choice_words(choices: type[TextChoices]) -> dict[str, str]:
+    """Each option's stored value and label, in lower case, to its stored value;
+    the first option wins a word two of them share. Built once a choices class:
+    walking the enum and its labels for every cell cost more than the rest of the
+    cell's reading."""
+    words: dict[str, str] = {}
+    for option in choices:
+        words.setdefault(option.value.lower(), str(option.value))
+        words.setdefault(str(option.label).lower(), str(option.value))
+    return words
+
+
 def choice(value: Any, choices: type[TextChoices], *, what: str = "one of the choices") -> str:
     """A choice by its label or its stored value, in any letter case. `what`
     names the choice in the message ("a victim role")."""
-    word = text(value).lower()
-    for option in choices:
-        if word in (option.value.lower(), str(option.label).lower()):
-            return str(option.value)
+    found = _choice_words(choices).get(text(value).lower())
+    if found is not None:
+        return found
     labels = ", ".join(str(label) for label in choices.labels)
     raise CellError(f"“{text(value)[:50]}” is not {what}. Use one of: {labels}.")
 
