@@ -397,3 +397,23 @@ def test_the_story_from_the_database(db: None, admin_user: Any, areas: dict[str,
 
 def _days(period: Period) -> list[date]:
     return [period.start + timedelta(days=n) for n in range(period.days)]
+
+
+def test_the_board_pdfs_first_page_states_the_campaigns_quarter(client: Any, board: Any, campaign_figures: Any) -> None:
+    """The issue's test: what a board member downloads for July to September 2018
+    says on its first page 152, 46, one for every 13 officers, and compares them with
+    April to June 2018 and with July to September 2017."""
+    from tests.pdfs import pdf_text
+
+    client.force_login(board)
+    response = client.get(reverse("reports:board-pdf"), {"period": "2018-Q3"})
+    assert response.status_code == 200
+    first = " ".join(pdf_text(response.content).split("\f")[0].split())
+    assert "Key messages" in first
+    assert "152 assaults on on-duty police officers and staff were recorded from July to September 2018" in first
+    assert "1.7 a day, or one for every 13 officers" in first
+    assert "46 of these assaults (30%) resulted in injury" in first
+    assert "down about 6% on April to June 2018 (161)" in first
+    assert "up about 10% on July to September 2017 (138)" in first
+    assert "In 75% of cases the suspect was charged" in first
+    assert "<5" not in pdf_text(response.content)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
 import pytest
@@ -85,3 +86,22 @@ def test_the_threshold_comes_from_settings(settings: Any, threshold: int, expect
     settings.REPORT_SUPPRESSION_THRESHOLD = threshold
     result = breakdown({"a": 2, "b": 3, "c": 100, "d": 5}, protect_total=False)
     assert texts(result) == expected
+
+
+def test_no_label_contradicts_the_true_count_for_any_small_breakdown() -> None:
+    # Exhaustive over three-cell breakdowns with counts 0 to 7: every label is either
+    # the true count or [c]; "<5", which a secondary cell of 5 or more (or 0) would
+    # make untrue, never appears.
+    for a, b, c in itertools.product(range(8), repeat=3):
+        counts = {"a": a, "b": b, "c": c}
+        for protect_total in (True, False):
+            result = breakdown(counts, protect_total=protect_total)
+            for key, count in counts.items():
+                assert result.cells[key].text in {"[c]", f"{count:,}"}, (counts, key)
+            assert result.total.text in {"[c]", f"{a + b + c:,}"}
+            shown = [s.value for s in result.cells.values() if not s.suppressed]
+            hidden_sum = a + b + c - sum(v or 0 for v in shown)
+            if not result.total.suppressed and any(s.suppressed for s in result.cells.values()):
+                # What the total gives away about the hidden cells together is never a small count,
+                # except where everything is hidden and the total itself is published.
+                assert not (0 < hidden_sum < 5) or all(s.suppressed for s in result.cells.values()), counts
