@@ -14,7 +14,7 @@ import threading
 import time
 from collections import defaultdict
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any, ClassVar
 
 from scripts.load.client import Client
@@ -478,12 +478,15 @@ class Browser:
 
     def issue_and_download(self) -> None:
         token = self.client.cookies["csrftoken"]  # rotated at sign-in; Django accepts the cookie's value
-        start = today().replace(day=1) - timedelta(days=90)
+        # Reports are issued for whole periods that have ended: the last full quarter.
+        day = today()
+        last = date(day.year, 3 * ((day.month - 1) // 3) + 1, 1) - timedelta(days=1)
+        quarter = f"{last.year}-Q{(last.month - 1) // 3 + 1}"
         answer = self.client.request(
             "POST issue board report",
             "POST",
             "/reports/issued/new/",
-            form={"start": start.isoformat(), "end": today().isoformat(), "csrfmiddlewaretoken": token},
+            form={"period": quarter, "csrfmiddlewaretoken": token},
             server=0,
             timeout=120,
         )
