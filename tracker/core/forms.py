@@ -93,7 +93,13 @@ class GovUKBoundField(BoundField):
     @property
     def error_target_id(self) -> str:
         """The id an error summary link points at: the input itself, a group's
-        first option, a date input's day box."""
+        first option, a date input's day box; a form may name another place
+        (`error_targets`, "" for no link). A hidden field has nothing to link to."""
+        targets: dict[str, str] = getattr(self.form, "error_targets", {})
+        if self.name in targets:
+            return targets[self.name]
+        if self.is_hidden:
+            return ""
         if self.is_choice_group or self.is_date_input:
             return f"{self.auto_id}_0"
         return str(self.id_for_label or self.auto_id)

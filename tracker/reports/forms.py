@@ -88,6 +88,9 @@ class PeriodForm(forms.Form):
         }
         self.on = on or today()
         self.free_dates = free_dates
+        # Where the error summary links: a bad period key to the list of periods;
+        # dates a user may not choose are not on the page, so are not linked.
+        self.error_targets = {"period": "period-choices", **({} if free_dates else {"start": "", "end": ""})}
         first = max(first_year or self.on.year, EARLIEST.year)
         years = range(self.on.year, first - 1, -1)
         self.fields["year"].widget.choices = [("", "Choose a year"), *((y, str(y)) for y in years)]

@@ -64,7 +64,6 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
         # The area form keeps the period; after a bad link, the default one.
         "period_query": (form.period if valid else last_quarter(on)).params(),
         "open_kind": kind.value if kind is not None and (not valid or kind == Kind.CUSTOM) else "",
-        "linked_fields": ["month", "year", "area", *(["start", "end"] if free_dates else [])],
         **picker_rows(
             first=first,
             on=on,
