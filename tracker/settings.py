@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "import_export",
     "simple_history",
     "axes",
+    "django_tasks_db",
     "tracker.core",
     "partners",
     "interventions",
@@ -307,6 +308,34 @@ CACHES = {
 }
 
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
+
+# Background work: Django's task framework on the database queue (django-tasks-db), the
+# same on SQLite and PostgreSQL. `manage.py db_worker` runs a worker; several workers on
+# several machines share the queue with the database as the only moving part.
+TASKS = {
+    "default": {"BACKEND": "django_tasks_db.DatabaseBackend"},
+}
+# A job (an import, a report issue) with no sign of life for this long is taken to have
+# lost its worker: it is marked failed, and nothing it was writing is kept.
+TASK_STALLED_SECONDS = env.int("TASK_STALLED_SECONDS", default=300)
+# Finished task results are pruned by the schedule after this many days.
+TASK_RESULT_RETENTION_DAYS = env.int("TASK_RESULT_RETENTION_DAYS", default=14)
+
+# Email: one variable. consolemail:// prints messages (development); in production
+# smtp+tls://user:password@mail.example.org:587 (docs/production.md).
+_email = env.email_url("EMAIL_URL", default="consolemail://" if DEBUG else "smtp://localhost:25")
+EMAIL_BACKEND = _email["EMAIL_BACKEND"]
+EMAIL_HOST = _email.get("EMAIL_HOST") or "localhost"
+EMAIL_PORT = _email.get("EMAIL_PORT") or 25
+EMAIL_HOST_USER = _email.get("EMAIL_HOST_USER") or ""
+EMAIL_HOST_PASSWORD = _email.get("EMAIL_HOST_PASSWORD") or ""
+EMAIL_USE_TLS = bool(_email.get("EMAIL_USE_TLS"))
+EMAIL_USE_SSL = bool(_email.get("EMAIL_USE_SSL"))
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Behind the Badge tracker <tracker@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The address people sign in at, for the links in emails (no trailing slash).
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="behind-the-badge")
 

@@ -15,6 +15,7 @@ class CoreConfig(AppConfig):
 
         from tracker.core import (
             credentials,  # noqa: F401  # ends sessions and tokens on password changes
+            duties,
             mywork,
             navigation,
         )
@@ -40,3 +41,4 @@ class CoreConfig(AppConfig):
                 order=80,
             )
         )
+        duties.register()

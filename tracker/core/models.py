@@ -330,3 +330,19 @@ class ImportJob(models.Model):
 
     def __str__(self) -> str:
         return f"{self.file_name} ({self.get_status_display()})"
+
+
+class ScheduledRun(models.Model):
+    """A duty's slot claimed by `run_schedule` (tracker.core.schedule): unique, so a
+    slot's work is enqueued once however many times or places the schedule runs."""
+
+    duty = models.CharField(max_length=60)
+    slot = models.DateTimeField()
+    enqueued_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-slot", "duty"]
+        constraints = [models.UniqueConstraint(fields=["duty", "slot"], name="scheduled_run_once_a_slot")]
+
+    def __str__(self) -> str:
+        return f"{self.duty} at {self.slot:%Y-%m-%d %H:%M}"

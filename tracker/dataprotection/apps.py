@@ -36,3 +36,18 @@ class DataProtectionConfig(AppConfig):
                 count=subject_access.work_count,
             )
         )
+        from datetime import timedelta
+
+        from django.core.management import call_command
+
+        from tracker.core import schedule
+
+        schedule.register(
+            schedule.Duty(
+                name="data-protection-duties",
+                every=timedelta(days=1),
+                offset=timedelta(hours=2),
+                run=lambda slot: call_command("data_protection_duties"),
+                description="Purge old drafts and refused uploads, prune the consultation log, flag unusual volume.",
+            )
+        )

@@ -19,3 +19,19 @@ class ReportsConfig(AppConfig):
                 order=80,
             )
         )
+        from datetime import timedelta
+
+        from django.core.management import call_command
+
+        from tracker.core import schedule
+
+        schedule.register(
+            schedule.Duty(
+                name="check-issued-reports",
+                every=timedelta(days=1),
+                offset=timedelta(hours=4),
+                # A damaged file fails the task: its result names the reports.
+                run=lambda slot: call_command("check_issued_reports"),
+                description="Check every issued report's file is whole; list stray files.",
+            )
+        )
