@@ -12,7 +12,7 @@ PORT ?= 8000
 .DEFAULT_GOAL := help
 
 help:
-	@echo "make run    - set up, migrate, load demo data and serve http://$(HOST):$(PORT)/"
+	@echo "make run    - set up, migrate, load demo data and serve http://$(HOST):$(PORT)/ with a task worker and the schedule"
 	@echo "make test   - set up and run the whole test suite"
 	@echo "make bench  - measure every page, API list and report on SQLite and PostgreSQL, write bench/RESULTS.md"
 	@echo "make serve  - production serving with gunicorn (needs SECRET_KEY, ALLOWED_HOSTS)"
@@ -50,7 +50,7 @@ setup: $(STAMP)/venv $(STAMP)/assets
 run: setup
 	DEBUG=true $(PY) manage.py migrate --no-input
 	DEBUG=true $(PY) manage.py seed_demo
-	DEBUG=true $(PY) manage.py runserver $(HOST):$(PORT)
+	DEBUG=true $(PY) scripts/run_dev.py $(HOST):$(PORT)
 
 # Two workers by default (the suite's browser tests wait on I/O); TEST_WORKERS=0 runs in one process.
 TEST_WORKERS ?= 2

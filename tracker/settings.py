@@ -318,20 +318,33 @@ TASKS = {
 # A job (an import, a report issue) with no sign of life for this long is taken to have
 # lost its worker: it is marked failed, and nothing it was writing is kept.
 TASK_STALLED_SECONDS = env.int("TASK_STALLED_SECONDS", default=300)
+# /healthz reports the queue "behind" when a task has waited longer than this to start.
+QUEUE_STALE_SECONDS = env.int("QUEUE_STALE_SECONDS", default=120)
 # Finished task results are pruned by the schedule after this many days.
 TASK_RESULT_RETENTION_DAYS = env.int("TASK_RESULT_RETENTION_DAYS", default=14)
 
-# Email: one variable. consolemail:// prints messages (development); in production
-# smtp+tls://user:password@mail.example.org:587 (docs/production.md).
-_email = env.email_url("EMAIL_URL", default="consolemail://" if DEBUG else "smtp://localhost:25")
-EMAIL_BACKEND = _email["EMAIL_BACKEND"]
-EMAIL_HOST = _email.get("EMAIL_HOST") or "localhost"
-EMAIL_PORT = _email.get("EMAIL_PORT") or 25
-EMAIL_HOST_USER = _email.get("EMAIL_HOST_USER") or ""
-EMAIL_HOST_PASSWORD = _email.get("EMAIL_HOST_PASSWORD") or ""
-EMAIL_USE_TLS = bool(_email.get("EMAIL_USE_TLS"))
-EMAIL_USE_SSL = bool(_email.get("EMAIL_USE_SSL"))
-EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
+
+# Email: one variable, EMAIL_URL, read as django-environ reads it: consolemail:// prints
+# messages (the default with DEBUG on); in production smtp+tls://user:password@host:587
+# or smtp://host:25 (docs/production.md). Django's mailers (MAILERS) are built from it.
+def _mailer(url: str) -> dict[str, object]:
+    config = environ.Env.email_url_config(url)
+    backend = config["EMAIL_BACKEND"]
+    if not backend.endswith("smtp.EmailBackend"):
+        return {"BACKEND": backend}
+    options = {
+        "host": config.get("EMAIL_HOST") or "localhost",
+        "port": config.get("EMAIL_PORT") or 25,
+        "username": config.get("EMAIL_HOST_USER") or None,
+        "password": config.get("EMAIL_HOST_PASSWORD") or None,
+        "use_tls": bool(config.get("EMAIL_USE_TLS")),
+        "use_ssl": bool(config.get("EMAIL_USE_SSL")),
+        "timeout": env.int("EMAIL_TIMEOUT", default=20),
+    }
+    return {"BACKEND": backend, "OPTIONS": options}
+
+
+MAILERS = {"default": _mailer(env.str("EMAIL_URL", default="consolemail://" if DEBUG else "smtp://localhost:25"))}
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Behind the Badge tracker <tracker@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # The address people sign in at, for the links in emails (no trailing slash).
@@ -356,5 +369,9 @@ LOGGING = {
         },
         "django.server": {"handlers": ["console"], "level": "WARNING", "propagate": False},
         "axes": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+        # The worker logs each task's start and end once (it adds a handler of its own
+        # to a logger that has none).
+        "django.tasks": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "django_tasks_db": {"handlers": ["console"], "level": "INFO", "propagate": False},
     },
 }

@@ -18,6 +18,10 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed, t
 
 # Tasks run at once, in the request that enqueues them; the worker tests use the
 # database queue and real `db_worker` processes.
-TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
-EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# (A test that starts worker processes gives them the database queue through
+# TEST_TASKS_BACKEND.)
+TASKS = {
+    "default": {"BACKEND": os.environ.get("TEST_TASKS_BACKEND", "django.tasks.backends.immediate.ImmediateBackend")}
+}
+MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
 SITE_URL = "https://tracker.example.org"

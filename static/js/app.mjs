@@ -1,6 +1,7 @@
 import { initAll as initGovUK } from "../build/govuk-frontend.min.js";
 import { initAll as initMoJ } from "../build/moj-frontend.min.js";
 import { initPickers } from "./pickers.mjs";
+import { follow } from "./follow.mjs";
 
 // Pickers first: the Remove buttons they add are then started with the rest.
 initPickers();
@@ -26,3 +27,5 @@ function revealUnderRadios(root = document) {
 }
 
 revealUnderRadios();
+
+follow();

@@ -3,19 +3,24 @@
 from __future__ import annotations
 
 import sys
+from datetime import datetime
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.forms import AuthenticationForm
 from django.db import connection
+from django.db.models import Count, Min
 from django.db.utils import DatabaseError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.templatetags.static import static
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+from django_tasks_db.models import DBTaskResult, get_date_max
 
 from tracker.core import mywork
 from tracker.core.access_log import log_sign_in
@@ -49,13 +54,36 @@ def favicon(request: HttpRequest) -> HttpResponseRedirect:
 @require_GET
 @never_cache
 def healthz(request: HttpRequest) -> JsonResponse:
+    """The database answers (else 503, so a load balancer stops sending requests
+    here), and how the task queue stands: a queue whose oldest waiting task keeps
+    growing older means no worker is running (docs/production.md)."""
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
+        tasks = queue_health()
     except DatabaseError:
         return JsonResponse({"status": "unavailable", "database": "not answering"}, status=503)
-    return JsonResponse({"status": "ok", "database": "ok"})
+    return JsonResponse({"status": "ok", "database": "ok", "tasks": tasks})
+
+
+def queue_health(now: datetime | None = None) -> dict[str, object]:
+    """Tasks waiting to run (due, not yet started), how long the oldest has waited,
+    and whether that is longer than QUEUE_STALE_SECONDS ("behind": no worker is
+    taking tasks). Two indexed aggregates; deferred tasks are not waiting yet."""
+    now = now or timezone.now()
+    due = DBTaskResult.objects.ready()
+    # A task enqueued without a start time waits from when it was enqueued; one
+    # deferred waits from its start time.
+    undeferred = due.filter(run_after=get_date_max()).aggregate(n=Count("pk"), oldest=Min("enqueued_at"))
+    deferred = due.exclude(run_after=get_date_max()).aggregate(n=Count("pk"), oldest=Min("run_after"))
+    starts = [t for t in (undeferred["oldest"], deferred["oldest"]) if t is not None]
+    oldest = int((now - min(starts)).total_seconds()) if starts else 0
+    return {
+        "waiting": undeferred["n"] + deferred["n"],
+        "oldest_waiting_seconds": max(oldest, 0),
+        "queue": "behind" if oldest > settings.QUEUE_STALE_SECONDS else "ok",
+    }
 
 
 def _wants_json(request: HttpRequest) -> bool:

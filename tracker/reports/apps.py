@@ -35,3 +35,13 @@ class ReportsConfig(AppConfig):
                 description="Check every issued report's file is whole; list stray files.",
             )
         )
+        from tracker.reports.services import give_up_stalled_issues
+
+        schedule.register(
+            schedule.Duty(
+                name="give-up-stalled-report-issues",
+                every=timedelta(minutes=5),
+                run=lambda slot: give_up_stalled_issues(),
+                description="Mark failed the report issues whose worker stopped part-way.",
+            )
+        )

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.db.models import Min, QuerySet
-from django.http import FileResponse, HttpResponse
+from django.http import FileResponse, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -25,12 +25,12 @@ from tracker.reports.display import board_display
 from tracker.reports.filters import IssuedReportFilter
 from tracker.reports.forms import PeriodForm, chosen_kind, picker_rows
 from tracker.reports.messages import CAUTION_RULE, key_messages
-from tracker.reports.models import IssuedReport
+from tracker.reports.models import IssuedReport, ReportIssue
 from tracker.reports.pdf import filename, render_board_pdf
 from tracker.reports.periods import Kind, last_quarter, local_zone, today
 from tracker.reports.permissions import ISSUERS, can_choose_dates, can_issue
 from tracker.reports.resources import IssuedReportResource
-from tracker.reports.services import IssueError, issue_board_report, why_not_issuable
+from tracker.reports.services import IssueError, give_up_stalled_issues, request_board_report, why_not_issuable
 
 
 def _bad_request(request: AuthenticatedHttpRequest, form: PeriodForm) -> HttpResponse:
@@ -106,17 +106,49 @@ def board_pdf(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_POST
 @roles_required(ISSUERS)
 def issue(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Ask for the report to be issued; a background task renders and archives it
+    while the request's page follows it."""
     # Issuers may choose any dates here; the service refuses all but whole periods.
     form = PeriodForm(request.POST, free_dates=can_choose_dates(request.user))
     if not form.is_valid():
         return _bad_request(request, form)
     try:
-        report = issue_board_report(period=form.period, area=form.chosen_area, by=request.user)
+        issue = request_board_report(period=form.period, area=form.chosen_area, by=request.user)
     except IssueError as error:
         messages.error(request, str(error))
         return redirect(f"{reverse('reports:dashboard')}?{urlencode(form.query())}")
-    messages.success(request, f"{report.title} issued. It is stored exactly as issued below.")
-    return redirect("reports:issued")
+    return redirect("reports:issue-request", pk=issue.pk)
+
+
+def _request_for(request: AuthenticatedHttpRequest, pk: int) -> ReportIssue:
+    """The request, if the signed-in user made it: anyone else's is a 404, the same
+    as one that does not exist. A request stuck on a stopped worker is given up."""
+    issue = get_object_or_404(ReportIssue.objects.select_related("area", "report"), pk=pk, requested_by=request.user)
+    if issue.status == ReportIssue.Status.ISSUING and give_up_stalled_issues():
+        issue.refresh_from_db()
+    return issue
+
+
+@require_GET
+@roles_required(ISSUERS)
+def issue_request(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Where the report being issued stands. Once issued, on to the archive."""
+    issue = _request_for(request, pk)
+    if issue.status == ReportIssue.Status.ISSUED and issue.report is not None:
+        messages.success(request, f"{issue.report.title} issued. It is stored exactly as issued below.")
+        return redirect("reports:issued")
+    period = issue.period
+    query = {**period.params(), **({"area": issue.area.name} if issue.area is not None else {})}
+    context = {"issue": issue, "period": period, "dashboard_query": urlencode(query)}
+    return render(request, "reports/issue_request.html", context)
+
+
+@require_GET
+@roles_required(ISSUERS)
+def issue_request_status(request: AuthenticatedHttpRequest, pk: int) -> JsonResponse:
+    """The request's status for the page's script, which reloads the page when done."""
+    issue = _request_for(request, pk)
+    return JsonResponse({"status": issue.status, "label": issue.get_status_display(), "done": issue.done})
 
 
 class IssuedReportListView(FilteredListView):
