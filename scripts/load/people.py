@@ -494,6 +494,22 @@ class Browser:
             if answer.status not in {503, 0}:
                 self.run.fail(f"issuing a board report answered {answer.status}")
             return
+        # The request page follows the background task that issues it; ask the other
+        # server how it stands, as the page's script does, until it is done.
+        status_url = answer.headers.get("location", "").rstrip("/") + "/status"
+        deadline = time.monotonic() + 120
+        while True:
+            status = self.client.request("GET report request status", "GET", status_url, server=1)
+            state = (status.json() or {}) if status.ok else {}
+            if state.get("done"):
+                break
+            if time.monotonic() > deadline:
+                self.run.fail(f"the board report was not issued within 2 minutes ({state or status.status})")
+                return
+            time.sleep(0.5)
+        if state.get("status") != "issued":
+            self.run.fail(f"the board report was not issued: {state}")
+            return
         listing = self.client.request("GET page", "GET", "/reports/issued/", server=1)
         ids = [int(i) for i in re.findall(rb"/reports/issued/(\d+)/download/", listing.body)]
         if not ids:

@@ -59,7 +59,8 @@ def prepare_database(env: dict[str, str]) -> None:
 
 class AppServers:
     """Two gunicorn instances with the project's gunicorn.conf.py, on two ports,
-    sharing one database, media folder and cache."""
+    sharing one database, media folder and cache, and a task worker
+    (`manage.py db_worker`) beside them, as in production."""
 
     def __init__(self, env: dict[str, str], workdir: Path, workers: int) -> None:
         self.env = env
@@ -67,6 +68,7 @@ class AppServers:
         self.workers = workers
         self.ports = [free_port(), free_port()]
         self.logs = [workdir / f"gunicorn-{i + 1}.log" for i in range(2)]
+        self.worker_log = workdir / "worker.log"
         self.processes: list[subprocess.Popen[bytes]] = []
 
     def start(self) -> None:
@@ -83,6 +85,16 @@ class AppServers:
                         stderr=subprocess.STDOUT,
                     )  # fmt: skip
                 )
+        with self.worker_log.open("wb") as out:
+            self.processes.append(
+                subprocess.Popen(
+                    [sys.executable, "manage.py", "db_worker", "--no-reload", "--interval", "0.5"],
+                    cwd=ROOT,
+                    env=self.env,
+                    stdout=out,
+                    stderr=subprocess.STDOUT,
+                )  # fmt: skip
+            )
         deadline = time.monotonic() + 60
         for port in self.ports:
             while True:
