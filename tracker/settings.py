@@ -72,6 +72,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # With a replica: a user's writes send their next reads to the primary.
+    "tracker.core.replica.NoteWritesMiddleware",
     # Last, so that lockouts apply after every other middleware has run.
     "axes.middleware.AxesMiddleware",
 ]
@@ -117,6 +119,24 @@ else:
         "connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=3)
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# A PostgreSQL streaming replica for the figures' reads (tracker.core.replica): the
+# dashboard, the board figures and PDF, exports and the API's lists read from it, unless
+# the user wrote within REPLICA_OWN_WRITES_SECONDS, the replica is more than
+# REPLICA_MAX_LAG_SECONDS behind, or it cannot be reached (then the primary answers).
+if env.str("DATABASE_REPLICA_URL", default=""):
+    DATABASES["replica"] = env.db_url("DATABASE_REPLICA_URL")
+    DATABASES["replica"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
+    DATABASES["replica"]["CONN_HEALTH_CHECKS"] = True
+    DATABASES["replica"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", env.int("DATABASE_REPLICA_CONNECT_TIMEOUT", default=2)
+    )
+    # Tests run against the primary's test database through this alias.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["tracker.core.replica.ReplicaRouter"]
+REPLICA_MAX_LAG_SECONDS = env.float("REPLICA_MAX_LAG_SECONDS", default=10.0)
+REPLICA_OWN_WRITES_SECONDS = env.int("REPLICA_OWN_WRITES_SECONDS", default=30)
+REPLICA_CHECK_SECONDS = env.float("REPLICA_CHECK_SECONDS", default=2.0)
+REPLICA_RETRY_SECONDS = env.float("REPLICA_RETRY_SECONDS", default=15.0)
 
 AUTH_USER_MODEL = "core.User"
 AUTHENTICATION_BACKENDS = [

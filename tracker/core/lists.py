@@ -14,6 +14,7 @@ from import_export import resources
 from tracker.core.exports import FORMATS, export_response
 from tracker.core.http import AuthenticatedHttpRequest
 from tracker.core.permissions import RolesRequiredMixin
+from tracker.core.replica import read_from_replica
 
 
 class FilteredListView(RolesRequiredMixin, FilterView):
@@ -35,12 +36,16 @@ class FilteredListView(RolesRequiredMixin, FilterView):
         if fmt in FORMATS:
             filterset = self.get_filterset(self.get_filterset_class())
             rows: QuerySet[Any] = filterset.qs if filterset.is_valid() else filterset.queryset.none()
-            return export_response(
-                self.get_resource(),
-                self.export_queryset(rows),
-                fmt=fmt,
-                filename=self.export_name,
-                title=self.export_title,
+            # Exports read from the replica when there is one (tracker.core.replica).
+            return read_from_replica(
+                request,
+                lambda: export_response(
+                    self.get_resource(),
+                    self.export_queryset(rows),
+                    fmt=fmt,
+                    filename=self.export_name,
+                    title=self.export_title,
+                ),
             )
         return cast(HttpResponse, super().get(request, *args, **kwargs))
 

@@ -24,6 +24,7 @@ from rest_framework.views import APIView
 
 from tracker.assaults.models import VictimRole
 from tracker.core.api.authentication import HasRole
+from tracker.core.replica import read_from_replica
 from tracker.reports import figures
 from tracker.reports.forms import PeriodForm
 from tracker.reports.permissions import EXACT_FIGURES, can_choose_dates
@@ -280,5 +281,6 @@ class BoardFiguresView(APIView):
     def get(self, request: Request) -> Response:
         query = BoardQuerySerializer(data=request.query_params, context={"request": request})
         query.is_valid(raise_exception=True)
-        board = figures.board(query.validated_data["period"], query.validated_data["area"])
-        return Response(BoardFiguresSerializer(board.as_dict()).data)
+        period, area = query.validated_data["period"], query.validated_data["area"]
+        data = read_from_replica(request, lambda: BoardFiguresSerializer(figures.board(period, area).as_dict()).data)
+        return Response(data)

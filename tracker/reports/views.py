@@ -19,6 +19,7 @@ from tracker.core.http import AuthenticatedHttpRequest
 from tracker.core.lists import FilteredListView
 from tracker.core.pdf import pdf_download
 from tracker.core.permissions import REPORTS, roles_required
+from tracker.core.replica import replica_view
 from tracker.reports.definitions import about_context
 from tracker.reports.disclosure import published_board
 from tracker.reports.display import board_display
@@ -45,6 +46,7 @@ def _first_incident_day() -> date | None:
 
 @require_GET
 @roles_required(REPORTS)
+@replica_view
 def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Headline figures, trend, weekday × hour grid for a chosen period and area;
     the last complete quarter unless the reader chose otherwise."""
@@ -95,6 +97,7 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @require_GET
 @roles_required(REPORTS)
+@replica_view
 def board_pdf(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The board report for the period (and `area`) in the link, rendered now."""
     form = PeriodForm(request.GET, free_dates=can_choose_dates(request.user))

@@ -3,6 +3,7 @@ paging, and version-checked updates."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, cast
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
@@ -20,6 +21,7 @@ from tracker.core.api.authentication import HasRole
 from tracker.core.api.pagination import Pagination
 from tracker.core.errors import DomainError
 from tracker.core.http import AuthenticatedRequest
+from tracker.core.replica import read_from_replica
 from tracker.core.roles import Role
 from tracker.core.unavailable import MESSAGE, RETRY_AFTER_SECONDS, is_database_unavailable, log_unavailable
 from tracker.core.versioning import EditConflict
@@ -83,6 +85,18 @@ class TrackerViewSet(viewsets.GenericViewSet[Any]):
     pagination_class = Pagination
     # IsAuthenticated runs before any handler, so the user is never anonymous there.
     request: AuthenticatedRequest
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        """Lists read from the replica, when there is one and it may be used: decided
+        once the user is known (authentication runs here), around the list itself."""
+        super().initial(request, *args, **kwargs)
+        if self.action == "list":
+            listing: Callable[..., Response] = getattr(self, "list")  # noqa: B009 - only list viewsets get here
+
+            def list_from_replica(request: Request, *args: Any, **kwargs: Any) -> Response:
+                return read_from_replica(request, lambda: listing(request, *args, **kwargs))
+
+            self.get = list_from_replica  # what dispatch calls next
 
 
 def set_related_queryset(
