@@ -44,3 +44,12 @@ def sent_to() -> list[str]:
 
 def sent(kind_words: str = "") -> list[Any]:
     return [m for m in mail.outbox if kind_words in m.subject]
+
+
+from tests.partners.conftest import (  # noqa: E402, F401 - fixtures
+    lists,
+    make_engagement,
+    make_group,
+    make_partnership,
+    make_venue,
+)
