@@ -14,7 +14,6 @@ import time_machine
 from django.core import mail
 from django.core.management import call_command
 
-from interventions import services as interventions
 from interventions.models import Referral
 from partners import services
 from tests.notifications.conftest import sent
