@@ -19,7 +19,7 @@ def render_email(row: OutboxEmail) -> tuple[str, str]:
             "reference": row.reference,
             "link": settings.SITE_URL + row.path,
             "detail": row.detail,
-            "preferences_link": settings.SITE_URL + reverse("notification-preferences"),
+            "preferences_link": settings.SITE_URL + reverse("password_change") + "#notifications",
             "label": row.get_kind_display(),
         },
     )
