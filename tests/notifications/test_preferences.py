@@ -112,3 +112,9 @@ def test_an_administrator_turns_concern_alerts_off_for_a_user(client: Any, offic
     client.force_login(officer)
     client.post(CHOICES, {"session_concern": "on"})
     assert preferences_of(officer)[Kind.SESSION_CONCERN] is False
+
+
+def test_the_users_admin_page_links_to_their_email_choices(client: Any, officer: Any, admin_user: Any) -> None:
+    client.force_login(admin_user)
+    html = client.get(reverse("admin:core_user_change", args=[officer.pk])).content.decode()
+    assert f'href="{reverse("notification-preferences-for", args=[officer.pk])}"' in html
