@@ -176,6 +176,8 @@ def test_an_import_sends_one_summary_to_each_handling_organisation(
     assert sent_to() == ["colleague@example.org", "liaison2@example.org", "liaison@example.org"]
     probation_emails = sent("5 referrals")
     assert len(probation_emails) == 2
+    assert probation_emails[0].subject == "5 referrals: new referrals for your organisation"
+    assert "5 referrals have been sent to your organisation:" in probation_emails[0].body
     references = [r.reference for r in Referral.objects.filter(handling_organisation=probation)]
     assert all(ref in probation_emails[0].body for ref in references)
     prison_email = next(m for m in mail.outbox if m.to == ["liaison2@example.org"])

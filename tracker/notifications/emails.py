@@ -12,7 +12,10 @@ from .models import RULES, OutboxEmail
 
 
 def render_email(row: OutboxEmail) -> tuple[str, str]:
-    subject = f"{row.reference}: {RULES[row.kind].subject}"
+    rules = RULES[row.kind]
+    # A summary (an import's referrals) has a count for its reference and lists the numbers.
+    summary = bool(rules.summary_subject and row.detail)
+    subject = f"{row.reference}: {rules.summary_subject if summary else rules.subject}"
     body = render_to_string(
         f"notifications/email/{row.kind}.txt",
         {

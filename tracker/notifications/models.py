@@ -37,12 +37,18 @@ class KindRules:
     hint: str = ""
     # Only an administrator may turn it off (safeguarding alerts).
     admin_only_off: bool = False
+    # The subject of a summary of several records (an import's), if it can be one.
+    summary_subject: str = ""
 
 
 _REFERRERS = frozenset({Role.OFFICER, Role.LIAISON, Role.ADMIN})
 
 RULES: dict[str, KindRules] = {
-    Kind.REFERRAL_SUBMITTED: KindRules(frozenset({Role.LIAISON}), "new referral for your organisation"),
+    Kind.REFERRAL_SUBMITTED: KindRules(
+        frozenset({Role.LIAISON}),
+        "new referral for your organisation",
+        summary_subject="new referrals for your organisation",
+    ),
     Kind.REFERRAL_NOT_ACCEPTED: KindRules(
         frozenset({Role.LIAISON}), "referral waiting 10 working days", hint="Sent once for each referral."
     ),
