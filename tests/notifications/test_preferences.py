@@ -57,7 +57,7 @@ def test_a_user_turns_a_kind_off_and_on_with_history(client: Any, officer: Any) 
     assert all(preferences_of(officer).values())
     assert digest.history.count() == 2
     page = client.get(ACCOUNT).content.decode()
-    assert 'id="id_weekly_digest" checked' in page
+    assert 'id="id_weekly_digest" name="weekly_digest" type="checkbox" checked' in page
 
 
 def test_concern_alerts_show_as_locked_for_everyone_but_administrators(

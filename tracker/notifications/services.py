@@ -211,4 +211,3 @@ def set_preferences(user: User, *, by: User, choices: Mapping[str, bool]) -> dic
         preference.save()
         current[kind] = enabled
     return current
-
