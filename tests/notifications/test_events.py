@@ -183,3 +183,19 @@ def test_an_import_sends_one_summary_to_each_handling_organisation(
     prison_email = next(m for m in mail.outbox if m.to == ["liaison2@example.org"])
     only = Referral.objects.get(handling_organisation=prison, status="submitted")
     assert prison_email.subject == f"{only.reference}: new referral for your organisation"
+
+
+def test_a_fault_of_ours_fails_the_email_at_once_and_logs_it(
+    officer: Any, django_capture_on_commit_callbacks: Any, caplog: Any
+) -> None:
+    from unittest import mock
+
+    from tracker.notifications.services import notify
+
+    with mock.patch("tracker.notifications.tasks.render_email", side_effect=ValueError("broken template")):
+        with django_capture_on_commit_callbacks(execute=True):
+            [row] = notify(Kind.REFERRAL_ACCEPTED, [officer], reference="R00001", path="/")
+    row.refresh_from_db()
+    assert (row.status, row.attempts) == ("failed", 1)
+    assert "broken template" in caplog.text
+    assert mail.outbox == []

@@ -50,23 +50,35 @@ def deliver(pk: int) -> bool:
     if not claim(pk, now):
         return False
     row = OutboxEmail.objects.select_related("recipient").get(pk=pk)
-    subject, body = render_email(row)
-    message = EmailMessage(subject=subject, body=body, to=[row.recipient.email])
     try:
-        message.send()
+        subject, body = render_email(row)
+        EmailMessage(subject=subject, body=body, to=[row.recipient.email]).send()
     except TRANSIENT as error:
         retry_later(row, error)
+        return False
+    except Exception as error:
+        # A fault of ours (a template, say): trying again would fail the same way.
+        give_up(row, error)
         return False
     OutboxEmail.objects.filter(pk=pk).update(status=OutboxEmail.Status.SENT, sent_at=timezone.now(), last_error="")
     return True
 
 
-def retry_later(row: OutboxEmail, error: Exception) -> None:
+def _problem(error: Exception) -> str:
     # The error names the server and the failure, never the email's content.
-    problem = f"{type(error).__name__}: {error}"[:500]
+    return f"{type(error).__name__}: {error}"[:500]
+
+
+def give_up(row: OutboxEmail, error: Exception) -> None:
+    problem = _problem(error)
+    OutboxEmail.objects.filter(pk=row.pk).update(status=OutboxEmail.Status.FAILED, last_error=problem)
+    logger.error("Email %s (%s) failed after %s attempts: %s", row.pk, row.kind, row.attempts, problem)
+
+
+def retry_later(row: OutboxEmail, error: Exception) -> None:
+    problem = _problem(error)
     if row.attempts >= settings.NOTIFY_MAX_ATTEMPTS:
-        OutboxEmail.objects.filter(pk=row.pk).update(status=OutboxEmail.Status.FAILED, last_error=problem)
-        logger.error("Email %s (%s) failed after %s attempts: %s", row.pk, row.kind, row.attempts, problem)
+        give_up(row, error)
         return
     when = timezone.now() + backoff(row.attempts)
     OutboxEmail.objects.filter(pk=row.pk).update(
