@@ -25,7 +25,7 @@ from .models import ReasonCode, Referral, ReferralTransition, Session, Status
 NOT_ACCEPTED_AFTER_WORKING_DAYS = 10
 
 # The move's target → the kind of email the referrer gets.
-TO_REFERRER = {
+TO_REFERRER: dict[str, str] = {
     Status.ACCEPTED: Kind.REFERRAL_ACCEPTED,
     Status.DECLINED: Kind.REFERRAL_DECLINED,
     Status.WITHDRAWN: Kind.REFERRAL_WITHDRAWN,
@@ -45,18 +45,22 @@ def moved(referral: Referral, move: Move, *, by: User) -> None:
     """Tell whoever needs to know of a move (inside the move's transaction). The
     person who made the move is not told of it."""
     if move.target == Status.SUBMITTED:
-        recipients = liaisons_of(referral.handling_organisation_id).exclude(pk=by.pk)
+        recipients = liaisons_of(referral.handling_organisation_id).exclude(pk=by.pk).values_list("pk", flat=True)
         notify(Kind.REFERRAL_SUBMITTED, recipients, reference=referral.reference, path=referral_path(referral.pk))
         return
-    kind = TO_REFERRER.get(move.target)  # type: ignore[call-overload]
+    kind = TO_REFERRER.get(move.target)
     if kind is None or referral.referred_by_id == by.pk:
         return
     detail = ""
     if move.target == Status.DECLINED:
         # The reason's group ("Declined: sentence or legal"), never the note.
-        transition = ReferralTransition.objects.filter(referral=referral).order_by("-at", "-id").first()
-        group = transition.reason.group if transition and transition.reason_id else ReasonCode.Group.OTHER  # type: ignore[union-attr]
-        detail = f"Declined: {ReasonCode.Group(group).label.lower()}"
+        group = (
+            ReferralTransition.objects.filter(referral=referral, reason__isnull=False)
+            .order_by("-at", "-id")
+            .values_list("reason__group", flat=True)
+            .first()
+        )
+        detail = f"Declined: {ReasonCode.Group(group or ReasonCode.Group.OTHER).label.lower()}"
     notify(
         kind, [referral.referred_by_id], reference=referral.reference, path=referral_path(referral.pk), detail=detail
     )
