@@ -50,9 +50,10 @@ class InterventionsConfig(AppConfig):
         from .lifecycle import LIFECYCLE
 
         core_lifecycle.register(LIFECYCLE)
-        from . import importing
+        from . import importing, notices
 
         importing.register()
+        notices.register()
 
     @staticmethod
     def _register_outcome_subject() -> None:

@@ -33,8 +33,9 @@ from tracker.core.imports.running import ImportOutcome, Problems, RowImporter, R
 from tracker.core.imports.running import Row as ImportRow
 from tracker.core.models import AccessLog, Area, Organisation, User
 from tracker.core.roles import Role
+from tracker.notifications.services import gathering
 
-from . import services
+from . import notices, services
 from .models import Offender, Programme, Referral, validate_case_reference, validate_date_of_birth
 
 REQUIRED = (
@@ -263,6 +264,9 @@ class ReferralImporter(RowImporter[Row]):
         self.keys: dict[tuple[Any, ...], int] = {}
         # People created by earlier rows of the write pass.
         self.created: dict[str, Offender] = {}
+        # Submitted referrals are told to each handling organisation in one email, once
+        # the import's transaction commits.
+        self.notices = notices.import_gatherer()
 
     def check_batch(self, rows: list[tuple[int, dict[str, Any]]], problems: Problems) -> list[tuple[int, Row]]:
         self.lookups.load_batch(rows)
@@ -310,16 +314,17 @@ class ReferralImporter(RowImporter[Row]):
                 read.fail("case_reference", f"Duplicates row {first}: the same person, programme and offence date.")
 
     def write_batch(self, rows: list[tuple[int, Row]], outcome: ImportOutcome, *, write: bool) -> None:
-        for number, row in rows:
-            if row.existing is not None:
-                outcome.unchanged += 1
-                continue
-            outcome.new += 1
-            if write:
-                try:
-                    self._create(row)
-                except services.ReferralError as error:
-                    raise RowsRefused([RowError(number, "", error.message)]) from error
+        with gathering(self.notices):
+            for number, row in rows:
+                if row.existing is not None:
+                    outcome.unchanged += 1
+                    continue
+                outcome.new += 1
+                if write:
+                    try:
+                        self._create(row)
+                    except services.ReferralError as error:
+                        raise RowsRefused([RowError(number, "", error.message)]) from error
 
     def _create(self, row: Row) -> None:
         by = self.lookups.by

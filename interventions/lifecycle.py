@@ -119,6 +119,10 @@ class ReferralLifecycle(Lifecycle[Referral]):
         return changes
 
     def after(self, record: Referral, move: Move, *, by: User, when: datetime) -> None:
+        from . import notices
+
+        # In the move's transaction: the emails go only if the move is kept.
+        notices.moved(record, move, by=by)
         if move.target in {Status.COMPLETED, Status.NOT_COMPLETED}:
             due = months_later(timezone.localdate(when), FOLLOW_UP_AFTER_MONTHS)
             follow_up = FollowUp(referral=record, due=due)

@@ -20,7 +20,7 @@ from tracker.core.models import Organisation, Outcome, User
 from tracker.core.outcomes import record_outcome
 from tracker.core.versioning import claim_version, save_changes
 
-from . import permissions
+from . import notices, permissions
 from .lifecycle import FOLLOW_UP_AFTER_MONTHS as FOLLOW_UP_AFTER_MONTHS  # the demo data uses these
 from .lifecycle import LIFECYCLE
 from .lifecycle import MOVES as MOVES
@@ -351,6 +351,8 @@ def record_session(
     )
     set_history_user(session, by)
     session.save()
+    if concern:
+        notices.concern_recorded(session, by=by)
     return session
 
 

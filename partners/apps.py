@@ -38,6 +38,9 @@ class PartnersConfig(AppConfig):
         from tracker.core import lifecycle
 
         lifecycle.register(LIFECYCLE)
+        from partners import notices
+
+        notices.register()
         from partners.importing import register_kinds
 
         register_kinds()

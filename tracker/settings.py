@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "axes",
     "django_tasks_db",
     "tracker.core",
+    "tracker.notifications",
     "partners",
     "interventions",
     "tracker.assaults",
@@ -369,6 +370,12 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Behind the Badge tra
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # The address people sign in at, for the links in emails (no trailing slash).
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+
+# Email notifications (tracker/notifications, docs/notifications.md): a failed send is
+# tried again after NOTIFY_RETRY_SECONDS, doubling each time up to an hour, and given
+# up (marked failed, logged) after NOTIFY_MAX_ATTEMPTS tries.
+NOTIFY_RETRY_SECONDS = env.int("NOTIFY_RETRY_SECONDS", default=60)
+NOTIFY_MAX_ATTEMPTS = env.int("NOTIFY_MAX_ATTEMPTS", default=12)
 
 DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="behind-the-badge")
 

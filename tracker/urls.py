@@ -29,6 +29,7 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("", include("tracker.core.urls")),
+    path("", include("tracker.notifications.urls")),
     # The pickers' searches: a page of matches as JSON (tracker/core/pickers.py).
     path("search/groups/", partners_search.groups, name="search-groups"),
     path("search/venues/", partners_search.venues, name="search-venues"),

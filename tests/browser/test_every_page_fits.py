@@ -149,6 +149,8 @@ PAGES: dict[str, Callable[[Any], Kwargs]] = {
     "home": _no_args,
     "password_change": _no_args,
     "password_change_done": _no_args,
+    "notification-preferences": _no_args,
+    "notification-preferences-for": lambda user: {"pk": user.pk},
     "my-work": _no_args,
     "imports": _no_args,
     "import-upload": _import_kind,

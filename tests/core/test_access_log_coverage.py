@@ -168,6 +168,8 @@ PAGES: dict[str, NoPersonalData | list[Shows]] = {
     "logout": NoPersonalData("Signs out."),
     "password_change": NoPersonalData("The user's own password form."),
     "password_change_done": NoPersonalData("A confirmation."),
+    "notification-preferences": NoPersonalData("The user's own choice of emails."),
+    "notification-preferences-for": NoPersonalData("A user's choice of emails, for administrators: kinds only."),
     "my-work": [
         Shows("liaison", lambda w: _page("my-work"), lambda w: w.person("submitted")),  # waiting for acceptance
         Shows("officer", lambda w: _page("my-work"), lambda w: {w.session_with_concern.referral.offender_id}),

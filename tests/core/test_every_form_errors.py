@@ -145,6 +145,8 @@ def _cases(name: str, world: dict[str, Any]) -> list[Case]:
     by_name: dict[str, list[str]] = {
         "login": [reverse("login")],
         "password_change": [reverse("password_change")],
+        "notification-preferences": [reverse("notification-preferences")],
+        "notification-preferences-for": [reverse("notification-preferences-for", args=[people[0].pk])],
         "import-upload": [reverse("import-upload", args=[kind.slug]) for kind in registry.all_kinds()],
         "partners:group-create": [reverse("partners:group-create")],
         "partners:group-edit": [reverse("partners:group-edit", args=[group.pk])],
@@ -198,12 +200,16 @@ VALID_WHEN_EMPTY = {
     "partners:engagement-materials",
     "interventions:referral-assign",
     "dataprotection:sar",  # the redaction review: nothing marked is an answer
+    "notification-preferences",  # every email turned off is an answer
+    "notification-preferences-for",
 }
 
 
 FORM_PAGES = [
     "login",
     "password_change",
+    "notification-preferences",
+    "notification-preferences-for",
     "import-upload",
     "partners:group-create",
     "partners:group-edit",

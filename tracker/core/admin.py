@@ -7,6 +7,8 @@ from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
 from tracker.core import outcomes
@@ -71,6 +73,7 @@ class UserAdmin(DjangoUserAdmin[User], SimpleHistoryAdmin):
             },
         ),
         ("Dates", {"fields": ("last_login", "date_joined")}),
+        ("Email notifications", {"fields": ("email_choices",)}),
     )
     add_fieldsets = (
         (None, {"classes": ("wide",), "fields": ("username", "organisation", "password1", "password2")}),
@@ -87,7 +90,15 @@ class UserAdmin(DjangoUserAdmin[User], SimpleHistoryAdmin):
             },
         ),
     )
-    readonly_fields = ["last_login", "date_joined"]
+    readonly_fields = ["last_login", "date_joined", "email_choices"]
+
+    @admin.display(description="Email choices")
+    def email_choices(self, obj: User) -> str:
+        # The page is the notifications app's; core names it only by its URL name.
+        if obj.pk is None:
+            return "Save the user first."
+        url = reverse("notification-preferences-for", args=[obj.pk])
+        return format_html('<a href="{}">Choose which emails this user gets (concern alerts included)</a>', url)
 
 
 @admin.register(OutcomeType)

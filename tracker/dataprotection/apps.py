@@ -51,3 +51,6 @@ class DataProtectionConfig(AppConfig):
                 description="Purge old drafts and refused uploads, prune the consultation log, flag unusual volume.",
             )
         )
+        from . import notices
+
+        notices.register()
