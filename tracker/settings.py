@@ -12,6 +12,8 @@ import environ
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
+from tracker.email_url import mailer_from_url
+
 # Type annotations subscript Django's generic classes (ModelForm[Referral]); this lets
 # them be subscripted at run time too.
 django_stubs_ext.monkeypatch()
@@ -348,24 +350,12 @@ TASK_RESULT_RETENTION_DAYS = env.int("TASK_RESULT_RETENTION_DAYS", default=14)
 # Email: one variable, EMAIL_URL, read as django-environ reads it: consolemail:// prints
 # messages (the default with DEBUG on); in production smtp+tls://user:password@host:587
 # or smtp://host:25 (docs/production.md). Django's mailers (MAILERS) are built from it.
-def _mailer(url: str) -> dict[str, object]:
-    config = environ.Env.email_url_config(url)
-    backend = config["EMAIL_BACKEND"]
-    if not backend.endswith("smtp.EmailBackend"):
-        return {"BACKEND": backend}
-    options = {
-        "host": config.get("EMAIL_HOST") or "localhost",
-        "port": config.get("EMAIL_PORT") or 25,
-        "username": config.get("EMAIL_HOST_USER") or None,
-        "password": config.get("EMAIL_HOST_PASSWORD") or None,
-        "use_tls": bool(config.get("EMAIL_USE_TLS")),
-        "use_ssl": bool(config.get("EMAIL_USE_SSL")),
-        "timeout": env.int("EMAIL_TIMEOUT", default=20),
-    }
-    return {"BACKEND": backend, "OPTIONS": options}
-
-
-MAILERS = {"default": _mailer(env.str("EMAIL_URL", default="consolemail://" if DEBUG else "smtp://localhost:25"))}
+MAILERS = {
+    "default": mailer_from_url(
+        env.str("EMAIL_URL", default="consolemail://" if DEBUG else "smtp://localhost:25"),
+        timeout=env.int("EMAIL_TIMEOUT", default=20),
+    )
+}
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Behind the Badge tracker <tracker@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # The address people sign in at, for the links in emails (no trailing slash).

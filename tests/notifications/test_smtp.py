@@ -14,7 +14,6 @@ from email.message import Message
 from typing import Any
 from unittest import mock
 
-import environ
 import pytest
 import time_machine
 from aiosmtpd.controller import Controller
@@ -24,6 +23,7 @@ from rest_framework.test import APIClient
 
 from interventions.models import Referral
 from tests.partners.conftest import local
+from tracker.email_url import mailer_from_url
 from tracker.notifications.models import Kind, OutboxEmail
 from tracker.notifications.services import notify
 
@@ -54,11 +54,7 @@ def free_port() -> int:
 def port(settings: Any) -> int:
     """A free port, and the settings pointed at it through an EMAIL_URL."""
     number = free_port()
-    email = environ.Env.email_url_config(f"smtp://127.0.0.1:{number}")
-    settings.EMAIL_BACKEND = email["EMAIL_BACKEND"]
-    settings.EMAIL_HOST = email["EMAIL_HOST"]
-    settings.EMAIL_PORT = email["EMAIL_PORT"]
-    settings.EMAIL_TIMEOUT = 5
+    settings.MAILERS = {"default": mailer_from_url(f"smtp://127.0.0.1:{number}", timeout=5)}
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     return number
 
