@@ -1,5 +1,6 @@
 import { initAll as initGovUK } from "../build/govuk-frontend.min.js";
 import { initAll as initMoJ } from "../build/moj-frontend.min.js";
+import { followImportProgress } from "./import-progress.mjs";
 import { initPickers } from "./pickers.mjs";
 
 // Pickers first: the Remove buttons they add are then started with the rest.
@@ -26,3 +27,4 @@ function revealUnderRadios(root = document) {
 }
 
 revealUnderRadios();
+followImportProgress();
