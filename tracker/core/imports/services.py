@@ -141,6 +141,7 @@ def upload_import(kind: ImportKind, file: IO[bytes] | bytes, filename: str, *, b
     job.file.save(filename, _stored(file), save=False)
     job.save()
     _enqueue(job)
+    job.refresh_from_db()
     return job
 
 
@@ -196,6 +197,7 @@ def claim_import(job: ImportJob, kind: ImportKind, *, by: User) -> ImportJob:
         raise ImportError_("This file has already been imported, or was refused. Upload it again to start over.")
     job.refresh_from_db()
     _enqueue(job)
+    job.refresh_from_db()
     return job
 
 
