@@ -313,3 +313,17 @@ def test_the_import_index_lists_jobs_in_a_fixed_number_of_queries(
     # the same at both sizes.
     with django_assert_max_num_queries(12):
         assert client.get(reverse("imports")).status_code == 200
+
+
+def test_following_progress_writes_nothing(client: Any, officer: Any, queue: None) -> None:
+    """Asked every second while a write may hold SQLite's lock: it must not wait on it."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(officer)
+    job = upload(client)
+    client.get(reverse("import-status", args=[job.pk]))  # the session, as first signed in
+    with CaptureQueriesContext(connection) as queries:
+        assert status(client, job)["status"] == "queued"
+    writes = [q["sql"] for q in queries if not q["sql"].lstrip().upper().startswith("SELECT")]
+    assert writes == []

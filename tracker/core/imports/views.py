@@ -23,6 +23,7 @@ from tracker.core.imports.reading import max_bytes
 from tracker.core.imports.services import ImportError_, claim_import, job_errors, recover_stalled, upload_import
 from tracker.core.models import AccessLog, ImportJob, User
 from tracker.core.permissions import IMPORTS, roles_required
+from tracker.core.sessions import leave_unsaved
 
 
 class UploadForm(GovUKForm):
@@ -163,7 +164,9 @@ def import_preview(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @never_cache
 @roles_required(IMPORTS)
 def import_status(request: AuthenticatedHttpRequest, pk: int) -> JsonResponse:
-    """The job's status and progress, for the job page's script to follow."""
+    """The job's status and progress, for the job page's script to follow. Asked
+    every second, it writes nothing (not even the session's last use)."""
+    leave_unsaved(request.session)
     job, _ = _job_for(request.user, pk)
     return JsonResponse(_progress(job))
 
@@ -183,7 +186,7 @@ def import_confirm(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     job.refresh_from_db()
     if job.status == ImportJob.Status.IMPORTED:
         messages.success(
-            request, f"Imported {job.file_name}: {job.new} new, {job.updated} updated, {job.unchanged} unchanged."
+            request, f"Imported {job.file_name}: {job.new:,} new, {job.updated:,} updated, {job.unchanged:,} unchanged."
         )
     elif job.status == ImportJob.Status.REFUSED:
         messages.error(request, "Nothing was imported: the data changed since the check. See the errors below.")
