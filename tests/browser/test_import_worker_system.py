@@ -67,17 +67,21 @@ def free_port() -> int:
 @dataclass
 class Database:
     url: str
-    count_sql: str = f"SELECT count(*) FROM partners_venue WHERE licence_number LIKE '{PREFIX}/%'"
-    drop: Any = None
 
     def venues(self) -> int:
+        """The venues of the file written so far, read on a connection of our own."""
+        pattern = f"{PREFIX}/%"
         if self.url.startswith("sqlite"):
-            with sqlite3.connect(urlsplit(self.url).path.removeprefix("/") or "", timeout=30) as db:
-                return int(db.execute(self.count_sql).fetchone()[0])
+            with sqlite3.connect(urlsplit(self.url).path.removeprefix("/"), timeout=30) as db:
+                return int(
+                    db.execute("SELECT count(*) FROM partners_venue WHERE licence_number LIKE ?", [pattern]).fetchone()[
+                        0
+                    ]
+                )
         import psycopg
 
         with psycopg.connect(self.url) as db:
-            row = db.execute(self.count_sql).fetchone()
+            row = db.execute("SELECT count(*) FROM partners_venue WHERE licence_number LIKE %s", [pattern]).fetchone()
             return int(row[0]) if row else 0
 
 
