@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
+from unittest import mock
 
 import pytest
 import time_machine
@@ -51,7 +52,10 @@ def queue(settings: Any) -> None:
 
 
 def work_off_the_queue() -> None:
-    call_command("db_worker", "--batch", "--no-startup-delay", "--interval", "0", stdout=io.StringIO())
+    # The worker closes "old" connections between tasks; inside a test's transaction
+    # (autocommit off) Django takes the connection for one to close.
+    with mock.patch("django_tasks_db.management.commands.db_worker.close_old_connections"):
+        call_command("db_worker", "--batch", "--no-startup-delay", "--interval", "0", stdout=io.StringIO())
 
 
 def upload(client: Any, content: str = GOOD) -> ImportJob:
