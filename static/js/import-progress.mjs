@@ -12,10 +12,16 @@ export function followImportProgress(root = document) {
   const state = box.dataset.appImportState;
   const field = (name) => box.querySelector(`[data-app-import-field="${name}"]`);
   let wait = EVERY_MS;
+  let lastStep = "";
 
   const show = (answer) => {
     const text = field("text");
     if (text && text.textContent !== answer.text) text.textContent = answer.text;
+    const step = field("step");
+    if (step && answer.step && answer.step !== lastStep) {
+      lastStep = answer.step;
+      step.textContent = answer.step;
+    }
     const label = field("status_label");
     if (label) label.textContent = answer.status_label;
     const bar = field("percent");

@@ -149,6 +149,7 @@ def test_a_job_whose_worker_went_silent_is_marked_failed(client: Any, officer: A
         clock.shift(timedelta(hours=2))
         assert recover_stalled() == []
         client.force_login(officer)  # a new session: the first one has timed out
+        assert "This is taking longer than usual" in status(client, job)["text"]
         # A worker takes the task, beats once, then is killed.
         DBTaskResult.objects.get(id=job.task_id).claim("worker-that-dies")
         progress.record(job.pk, attempt=job.attempt, verb="written", done=1000, total=2000)

@@ -4,12 +4,15 @@ their progress (and its status endpoint answers the page's script)."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import tablib
 from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -128,7 +131,16 @@ def _progress(job: ImportJob) -> dict[str, object]:
         reading = None
     if job.status == ImportJob.Status.QUEUED or reading is None:
         waiting = "Waiting to start checking" if job.status != ImportJob.Status.IMPORTING else "Waiting to start"
-        answer.update(step=waiting, text=f"{waiting}.")
+        text = f"{waiting}."
+        since = job.queued_at or job.uploaded_at
+        if since and timezone.now() - since > timedelta(seconds=settings.TASK_STALLED_SECONDS):
+            # A task waits for a free worker; a long wait is not a failure, but say so.
+            text += (
+                " This is taking longer than usual: other imports may be ahead of this one. If it has not"
+                " started within the hour, tell your administrator (the tracker's background worker may"
+                " not be running)."
+            )
+        answer.update(step=waiting, text=text)
         return answer
     if job.status == ImportJob.Status.IMPORTING:
         steps = {"read": "Rows checked again", "written": "Rows written"}
