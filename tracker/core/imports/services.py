@@ -105,7 +105,7 @@ def _stored(file: IO[bytes] | bytes) -> File[bytes]:
 
 def _enqueue(job: ImportJob) -> None:
     """Queue the task for the job's current step, and note which task it is."""
-    from tracker.core.imports import tasks
+    from tracker.core.imports import tasks  # the tasks call this module's steps
 
     step = tasks.write_import if job.status == ImportJob.Status.IMPORTING else tasks.check_import
     try:
