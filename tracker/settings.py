@@ -4,6 +4,8 @@ One module, read from the environment. Defaults are safe for local use; with DEB
 off the app refuses to start without a SECRET_KEY.
 """
 
+import hashlib
+import tempfile
 from datetime import timedelta
 from pathlib import Path
 
@@ -345,6 +347,23 @@ TASK_STALLED_SECONDS = env.int("TASK_STALLED_SECONDS", default=300)
 QUEUE_STALE_SECONDS = env.int("QUEUE_STALE_SECONDS", default=120)
 # Finished task results are pruned by the schedule after this many days.
 TASK_RESULT_RETENTION_DAYS = env.int("TASK_RESULT_RETENTION_DAYS", default=14)
+# Progress and heartbeats of long tasks (imports): a cache every web and worker process
+# shares, since a write in progress is one transaction that other connections cannot
+# see into. PROGRESS_CACHE_URL, else CACHE_URL, else files in the system's temporary
+# folder (one machine). The key prefix names the database, so two deployments on one
+# machine never read each other's progress.
+_progress_default = (
+    env.str("CACHE_URL")
+    if env.str("CACHE_URL", default="")
+    else f"filecache://{Path(tempfile.gettempdir()) / 'tracker-progress'}"
+)
+CACHES["progress"] = {
+    **env.cache_url_config(env.str("PROGRESS_CACHE_URL", default=_progress_default)),
+    "KEY_PREFIX": "progress-"
+    + hashlib.sha256(
+        "|".join(str(DATABASES["default"].get(part, "")) for part in ("ENGINE", "HOST", "PORT", "NAME")).encode()
+    ).hexdigest()[:12],
+}
 
 
 # Email: one variable, EMAIL_URL, read as django-environ reads it: consolemail:// prints

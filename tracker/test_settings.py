@@ -6,7 +6,7 @@ os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-any-deployment
 os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
 
 from tracker.settings import *  # noqa: E402,F403
-from tracker.settings import STORAGES
+from tracker.settings import CACHES, STORAGES
 
 # The live server used by browser tests cannot serve hashed static names.
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
@@ -25,3 +25,5 @@ TASKS = {
 }
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
 SITE_URL = "https://tracker.example.org"
+# Progress in this process's memory; the system test's processes share files instead.
+CACHES = {**CACHES, "progress": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "progress"}}

@@ -1,5 +1,6 @@
 import { initAll as initGovUK } from "../build/govuk-frontend.min.js";
 import { initAll as initMoJ } from "../build/moj-frontend.min.js";
+import { followImportProgress } from "./import-progress.mjs";
 import { initPickers } from "./pickers.mjs";
 import { follow } from "./follow.mjs";
 
@@ -28,4 +29,6 @@ function revealUnderRadios(root = document) {
 
 revealUnderRadios();
 
+// Pages that follow a background job: a report being issued, an import being checked or written.
 follow();
+followImportProgress();

@@ -215,6 +215,7 @@ NOT_PAGES: dict[str, str] = {
     "login": "seen signed out; test_shell covers it",
     "logout": "POST only",
     "import-confirm": "POST only",
+    "import-status": "JSON for the import job page's script",
     "import-template": "a CSV or XLSX download",
     "import-example": "a CSV download",
     "favicon": "a redirect to the icon",

@@ -195,6 +195,7 @@ PAGES: dict[str, NoPersonalData | list[Shows]] = {
             way=IMPORT,
         ),
     ],
+    "import-status": NoPersonalData("An import's status and counts of rows, for the job page's script; names nobody."),
     "import-confirm": [
         Shows(
             "liaison",

@@ -51,6 +51,7 @@ NOT_A_FORM_PAGE = {
     "imports": "a list of import kinds",
     "import-preview": "a preview with one confirm button",
     "import-confirm": "a button",
+    "import-status": "an import's progress answering JSON",
     "import-template": "a file",
     "favicon": "an icon",
     "search-groups": "a search answering JSON",

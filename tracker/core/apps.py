@@ -42,3 +42,6 @@ class CoreConfig(AppConfig):
             )
         )
         duties.register()
+        from tracker.core.imports import services as imports
+
+        imports.register()  # the stalled-import recovery duty

@@ -299,13 +299,21 @@ class ApiToken(models.Model):
 
 
 class ImportJob(models.Model):
-    """One uploaded file: previewed, then imported once, or refused."""
+    """One uploaded file: checked (a preview), then imported once, or refused. The
+    check and the write each run as a task (tracker.core.imports.tasks); a job whose
+    worker stopped part-way is marked failed, and can be started again."""
 
     class Status(models.TextChoices):
+        QUEUED = "queued", "Waiting to be checked"
+        CHECKING = "checking", "Checking"
         PREVIEWED = "previewed", "Checked, waiting for confirmation"
         REFUSED = "refused", "Refused: has errors"
         IMPORTING = "importing", "Importing"
         IMPORTED = "imported", "Imported"
+        FAILED = "failed", "Stopped before it finished"
+
+    # The statuses a task is (or should be) working on.
+    ACTIVE = (Status.QUEUED, Status.CHECKING, Status.IMPORTING)
 
     kind = models.CharField(max_length=40)
     file = models.FileField(upload_to="imports/%Y/%m/")
@@ -324,6 +332,15 @@ class ImportJob(models.Model):
     # Ids of the people the check compared rows with: the check page shows what it
     # found about them, so each view of it is logged as consulting them.
     people_checked = models.JSONField(default=list, blank=True)
+    # Each claim of the write counts one attempt; a write commits only if its job is
+    # still importing by the same attempt (see imports/services.py).
+    attempt = models.PositiveIntegerField(default=0)
+    # The task working on the job's current step, and when that step was queued: how
+    # a stalled job is told from a waiting one.
+    task_id = models.CharField(max_length=64, blank=True)
+    queued_at = models.DateTimeField(null=True, blank=True)
+    # Why a failed job stopped, in words for the person who uploaded it.
+    failure = models.TextField(blank=True)
 
     class Meta:
         ordering = ["-uploaded_at", "-id"]

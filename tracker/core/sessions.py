@@ -11,6 +11,17 @@ from django.contrib.sessions.backends.db import SessionStore as DatabaseSessionS
 
 
 class SessionStore(DatabaseSessionStore):
+    # A request that only reads, asked for again and again (a page's script following
+    # an import's progress), leaves its session as it found it: it writes nothing, so on
+    # SQLite it need not wait for the lock a long import's write holds. Set through
+    # `leave_unsaved()`; a change to the session is still saved.
+    read_only = False
+
+    def save(self, must_create: bool = False) -> None:
+        if self.read_only and not must_create and not self.modified:
+            return
+        super().save(must_create)
+
     @classmethod
     def get_model_class(cls) -> Any:
         from tracker.core.models import UserSession
@@ -25,3 +36,9 @@ class SessionStore(DatabaseSessionStore):
             user_id = None
         session.user_id = user_id  # type: ignore[attr-defined]  # UserSession's own column
         return session
+
+
+def leave_unsaved(session: Any) -> None:
+    """Do not save `session` at the end of this request unless it changes (see above)."""
+    if isinstance(session, SessionStore):
+        session.read_only = True

@@ -11,4 +11,5 @@ urlpatterns = [
     path("imports/<slug:slug>/example.csv", imports.import_example, name="import-example"),
     path("imports/check/<int:pk>/", imports.import_preview, name="import-preview"),
     path("imports/check/<int:pk>/confirm/", imports.import_confirm, name="import-confirm"),
+    path("imports/check/<int:pk>/status/", imports.import_status, name="import-status"),
 ]

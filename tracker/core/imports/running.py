@@ -171,12 +171,21 @@ def _check(importer: RowImporter[Any], source: RowSource) -> tuple[list[RowError
 
 
 def run_rows(
-    make: Callable[..., RowImporter[Any]], source: RowSource, *, by: User | None, dry_run: bool
+    make: Callable[..., RowImporter[Any]],
+    source: RowSource,
+    *,
+    by: User | None,
+    dry_run: bool,
+    before_commit: Callable[[ImportOutcome], None] | None = None,
 ) -> ImportOutcome:
     """Check every row of `source` without writing, then (unless `dry_run`, or a
     row has a problem) write them all in one transaction. A dry run counts the
     good rows as new, updated or unchanged even when others have problems, for
-    the preview. `make(by=, header=)` makes the kind's RowImporter."""
+    the preview. `make(by=, header=)` makes the kind's RowImporter.
+
+    `before_commit(outcome)`, if given, is the write's last step inside its
+    transaction, once every row is written: whatever it raises (other than the
+    refusals above) rolls the whole write back and is raised to the caller."""
     try:
         errors, refused = _check(make(by=by, header=source.header), source)
     except RowsRefused as refusal:  # the user may not import this kind at all
@@ -197,6 +206,8 @@ def run_rows(
                     # The data changed since the check made these rows invalid.
                     raise RowsRefused(late)
                 importer.write_batch(good, outcome, write=write)
+            if write and before_commit is not None:
+                before_commit(outcome)
     except RowsRefused as refusal:
         outcome.new = outcome.updated = outcome.unchanged = 0
         outcome.errors = _by_row(refusal.errors)
