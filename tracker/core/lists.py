@@ -1,14 +1,17 @@
 """The list page every record type uses: filter, sort, page and export exactly the
 filtered rows. Filtering and sorting live in the app's FilterSet (`filters.py`),
-which the API reuses."""
+which the API reuses. An export of more than EXPORT_BACKGROUND_ROWS rows is written
+by a background task (tracker.core.export_jobs) from the same rows."""
 
 from __future__ import annotations
 
 from collections.abc import Collection
 from typing import Any, cast
 
+from django.conf import settings
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import redirect
 from django_filters.views import FilterView
 from import_export import resources
 
@@ -38,6 +41,12 @@ class FilteredListView(RolesRequiredMixin, FilterView):
         fmt = request.GET.get("export")
         if fmt in FORMATS:
             rows = self.filtered_rows()
+            count = rows.count()
+            if count > settings.EXPORT_BACKGROUND_ROWS:
+                from tracker.core.export_jobs import request_export
+
+                job = request_export(self, fmt=fmt, rows=count)
+                return redirect("export-job", pk=job.pk)
             people = self.export_people(rows)
             if people is not None:
                 self.log_export(request, people)
