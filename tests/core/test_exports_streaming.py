@@ -34,7 +34,7 @@ from tests.partners.conftest import (  # noqa: F401  # fixtures used below
     make_venue,
 )
 from tracker.assaults.models import AssaultIncident
-from tracker.core.export_jobs import NO_LONGER, delete_old_exports, run_export
+from tracker.core.export_jobs import NO_LONGER, STOPPED, delete_old_exports, run_export
 from tracker.core.exports import FORMATS, SpreadsheetExport, export_dataset, sheet_title
 from tracker.core.imports import registry
 from tracker.core.models import AccessLog, ExportJob
@@ -343,3 +343,20 @@ def test_the_writer_counts_rows_and_reports_progress(records: Any) -> None:
     assert export.write(out) == 3
     assert out.getvalue().splitlines()[0] == b"reference,occurred_at,area,victim_role,injury,outcome"
     assert told == []  # fewer rows than a progress step
+
+
+def test_an_export_whose_worker_stopped_is_given_up(client: Any, officer: Any, media: Any, settings: Any) -> None:
+    job = ExportJob.objects.create(
+        requested_by=officer,
+        list_path=reverse("partners:group-list"),
+        list_title="Groups",
+        format="csv",
+        status=ExportJob.Status.WRITING,
+        progress_at=timezone.now() - timedelta(seconds=settings.TASK_STALLED_SECONDS + 1),
+    )
+    client.force_login(officer)
+    page = client.get(reverse("export-job", args=[job.pk]))
+    assert "The file was not written" in page.text
+    job.refresh_from_db()
+    assert (job.status, job.message) == (ExportJob.Status.FAILED, STOPPED)
+    assert run_export(job.pk) is None  # a late task finds it no longer queued
