@@ -57,10 +57,12 @@ class PersonalDataListView(FilteredListView):
         consulted(context["object_list"], action=AccessLog.Action.SEARCH if searched else AccessLog.Action.LIST)
         return context
 
-    def export_queryset(self, rows: QuerySet[Any]) -> QuerySet[Any]:
-        # Evaluates the rows once; the export reads the same evaluated queryset.
-        consulted(rows, action=AccessLog.Action.EXPORT, way=AccessLog.Way.EXPORT)
-        return rows
+    # The field holding the id of the person each row shows.
+    person_field = "pk"
+
+    def export_people(self, rows: QuerySet[Any]) -> list[int]:
+        # One query of ids: the export itself then streams the rows.
+        return list(rows.order_by().values_list(self.person_field, flat=True).distinct())
 
 
 # Referrals ------------------------------------------------------------------
@@ -74,6 +76,7 @@ class ReferralListView(PersonalDataListView):
     # The import layout: an exported caseload imports back with every row unchanged.
     resource_class = ReferralImportResource
     export_name = "referrals"
+    person_field = "offender_id"
     template_name = "interventions/referral_list.html"
 
     def get_queryset(self) -> QuerySet[Any]:

@@ -36,9 +36,10 @@ from tests.interventions.conftest import (  # noqa: F401 - fixtures
     referral_factory,
 )
 from tracker.core.access_log import log_access
+from tracker.core.export_jobs import run_export
 from tracker.core.imports.services import preview_import
 from tracker.core.middleware import is_api_view
-from tracker.core.models import AccessLog, ImportJob, Outcome
+from tracker.core.models import AccessLog, ExportJob, ImportJob, Outcome
 from tracker.dataprotection.models import SubjectAccessRequest
 from tracker.dataprotection.subject_access import record_request as record_subject_access
 
@@ -128,6 +129,20 @@ class World:
         return self.referral("started").offender.case_reference
 
     @cached_property
+    def export_job(self) -> ExportJob:
+        """The liaison's caseload, written by a background export."""
+        self.referral("submitted")
+        job = ExportJob.objects.create(
+            requested_by=self.users["liaison"],
+            list_path=reverse("interventions:referrals"),
+            list_title="Referrals",
+            format="csv",
+        )
+        run_export(job.pk)
+        job.refresh_from_db()
+        return job
+
+    @cached_property
     def import_job(self) -> ImportJob:
         return preview_import(REFERRAL_IMPORT, self.import_file(), "referrals.csv", by=self.users["liaison"])
 
@@ -175,6 +190,17 @@ PAGES: dict[str, NoPersonalData | list[Shows]] = {
         Shows("officer", lambda w: _page("my-work"), lambda w: {w.session_with_concern.referral.offender_id}),
     ],
     "imports": NoPersonalData("The kinds of import and the user's own uploads (file names and counts)."),
+    "export-job": NoPersonalData("Where the user's own background export stands: the list's name and counts."),
+    "export-job-status": NoPersonalData("The same as JSON."),
+    # Downloading the file is the consultation of everyone in it (as an export made at once).
+    "export-job-download": [
+        Shows(
+            "liaison",
+            lambda w: _page("export-job-download", w.export_job.pk),
+            lambda w: set(w.export_job.people),
+            way=EXPORT,
+        ),
+    ],
     "import-upload": [
         # The check compares the file's rows with the people the importer can see.
         Shows(
@@ -349,6 +375,8 @@ PAGES: dict[str, NoPersonalData | list[Shows]] = {
     "reports:board-pdf": NoPersonalData("The board report: aggregate figures only."),
     "reports:issued": NoPersonalData("The archive of issued board reports."),
     "reports:issue": NoPersonalData("Issues a board report (aggregates)."),
+    "reports:issue-request": NoPersonalData("Where the user's own request to issue a board report stands."),
+    "reports:issue-request-status": NoPersonalData("The same as JSON."),
     "reports:issued-download": NoPersonalData("An issued board report (aggregates)."),
     "interventions:referral-pdf": [
         Shows(
@@ -795,7 +823,10 @@ def world(
     referral_factory: Any,
     offender_factory: Any,  # noqa: F811
     user_factory: Callable[..., Any],
+    settings: Any,
+    tmp_path: Any,
 ) -> World:
+    settings.MEDIA_ROOT = tmp_path  # background exports' files
     dpo = user_factory("data_protection_officer", username="dpo")
     return World({**users, "dpo": dpo}, referral_factory, offender_factory)
 

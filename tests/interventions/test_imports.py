@@ -200,7 +200,7 @@ def test_the_caseload_export_imports_back_unchanged(client: Any, liaison: Any, r
     client.force_login(liaison)
     response = client.get(reverse("interventions:referrals"), {"export": "csv", "status": "accepted"})
     assert response.status_code == 200
-    content = response.content
+    content = response.getvalue()
     assert content.decode("utf-8-sig").count("\n") == 2  # the header and the one accepted referral
     job = preview_import(KIND, content, "caseload.csv", by=liaison)
     assert job.errors == []

@@ -300,7 +300,7 @@ def test_programmes_are_listed_and_exported(client: Any, officer: Any, programme
     client.force_login(officer)
     assert programme.name in client.get(reverse("interventions:programmes")).content.decode()
     assert programme.name in client.get(reverse("interventions:programme", args=[programme.pk])).content.decode()
-    assert programme.name in client.get(reverse("interventions:programmes") + "?export=csv").content.decode()
+    assert programme.name in client.get(reverse("interventions:programmes") + "?export=csv").getvalue().decode()
 
 
 def test_correcting_a_persons_details_is_version_checked(

@@ -36,7 +36,7 @@ def _pages(referral: Any) -> list[str]:
 
 def _lists(client: Client) -> str:
     return "".join(
-        client.get(url).content.decode()
+        client.get(url).getvalue().decode()
         for url in (
             reverse("interventions:referrals"),
             reverse("interventions:offenders"),

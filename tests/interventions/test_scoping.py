@@ -80,7 +80,7 @@ def test_every_read_path_shows_only_the_visible_referrals(role: str, world: dict
     hidden = set(world["referrals"]) - expected
     listing = client.get(reverse("interventions:referrals"))
     page = listing.content.decode()
-    exported = client.get(reverse("interventions:referrals") + "?export=csv").content.decode()
+    exported = client.get(reverse("interventions:referrals") + "?export=csv").getvalue().decode()
     offenders_page = client.get(reverse("interventions:offenders")).content.decode()
     assert listing.context["result_count"] == len(expected)
     for name, referral in world["referrals"].items():

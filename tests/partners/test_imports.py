@@ -179,7 +179,7 @@ def test_a_list_export_from_the_page_reimports_unchanged(
     client.force_login(examples)
     response = client.get(reverse(url_name), {"export": fmt})
     kind = registry.get(slug)
-    outcome = check_file(kind, response.content, f"export.{fmt}", by=examples, dry_run=True)  # type: ignore[arg-type]
+    outcome = check_file(kind, response.getvalue(), f"export.{fmt}", by=examples, dry_run=True)  # type: ignore[arg-type]
     assert outcome.ok, outcome.errors
     assert outcome.new == outcome.updated == 0
     assert outcome.unchanged == outcome.rows > 0

@@ -38,13 +38,13 @@ def _sheet(content: bytes) -> Any:
 )
 def test_an_xlsx_export_names_its_sheet_after_the_list(client: Any, examples: Any, url_name: str, title: str) -> None:  # noqa: F811
     client.force_login(examples)
-    sheet = _sheet(client.get(reverse(url_name), {"export": "xlsx"}).content)
+    sheet = _sheet(client.get(reverse(url_name), {"export": "xlsx"}).getvalue())
     assert sheet.title == title
 
 
 def test_engagements_export_typed_cells_and_names_beside_the_keys(client: Any, examples: Any) -> None:  # noqa: F811
     client.force_login(examples)
-    sheet = _sheet(client.get(reverse("partners:engagement-list"), {"export": "xlsx", "sort": "date"}).content)
+    sheet = _sheet(client.get(reverse("partners:engagement-list"), {"export": "xlsx", "sort": "date"}).getvalue())
     rows = list(sheet.iter_rows(values_only=True))
     header, first = rows[0], dict(zip(rows[0], rows[1], strict=True))
     assert header[:5] == ("id", "starts_at", "kind", "lead_officer_name", "lead_officer")
@@ -63,7 +63,7 @@ def test_engagements_export_typed_cells_and_names_beside_the_keys(client: Any, e
 def test_the_typed_xlsx_and_the_csv_import_back_unchanged(client: Any, examples: Any) -> None:  # noqa: F811
     client.force_login(examples)
     for fmt in ("xlsx", "csv"):
-        content = client.get(reverse("partners:engagement-list"), {"export": fmt}).content
+        content = client.get(reverse("partners:engagement-list"), {"export": fmt}).getvalue()
         outcome = check_file(registry.get("engagements"), content, f"e.{fmt}", by=examples, dry_run=True)  # type: ignore[arg-type]
         assert outcome.ok, outcome.errors
         assert (outcome.new, outcome.updated, outcome.unchanged) == (0, 0, Engagement.objects.count())
@@ -78,11 +78,11 @@ def test_partnership_export_shows_the_venue_and_officer_by_name_with_the_licence
     venue = Venue.objects.order_by("licence_number").first()
     start_partnership(venue, by=examples, lead_officer=examples, started_on=date(2026, 4, 1))
     client.force_login(examples)
-    text = client.get(reverse("partners:partnership-list"), {"export": "csv"}).content.decode("utf-8-sig")
+    text = client.get(reverse("partners:partnership-list"), {"export": "csv"}).getvalue().decode("utf-8-sig")
     row = next(csv.DictReader(io.StringIO(text)))
     assert (row["venue"], row["licence_number"]) == (venue.name, venue.licence_number)
     assert row["lead_officer"] == str(examples) != examples.username
-    sheet = _sheet(client.get(reverse("partners:partnership-list"), {"export": "xlsx"}).content)
+    sheet = _sheet(client.get(reverse("partners:partnership-list"), {"export": "xlsx"}).getvalue())
     started = sheet.cell(row=2, column=[c.value for c in sheet[1]].index("started_on") + 1).value
     assert isinstance(started, datetime) and started.date() == date(2026, 4, 1)
     assert Partnership.objects.count() == 1

@@ -1,4 +1,5 @@
-"""The core's scheduled duties: pruning finished task results and old schedule claims."""
+"""The core's scheduled duties: pruning finished task results and old schedule claims,
+and deleting background exports' files after a day."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from django.conf import settings
 from django_tasks_db.models import DBTaskResult
 
 from tracker.core import schedule
+from tracker.core.export_jobs import delete_old_exports
 from tracker.core.models import ScheduledRun
 
 logger = logging.getLogger(__name__)
@@ -35,5 +37,13 @@ def register() -> None:
             offset=timedelta(hours=3),
             run=prune_task_results,
             description=f"Delete finished task results older than {settings.TASK_RESULT_RETENTION_DAYS} days.",
+        )
+    )
+    schedule.register(
+        schedule.Duty(
+            name="delete-old-exports",
+            every=timedelta(hours=1),
+            run=delete_old_exports,
+            description="Delete the files of background exports asked for more than a day ago.",
         )
     )

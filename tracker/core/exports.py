@@ -1,18 +1,36 @@
 """Spreadsheet exports: django-import-export resources that neutralise formulas,
-and the response that sends a filtered list as CSV or XLSX."""
+and the writers that send a filtered list as CSV or XLSX with flat memory.
+
+The writers take each row's cells from the resource itself (its field list and
+`export_field`, so dehydrate methods, widgets and `neutralise` apply as they do in
+`resource.export()`) but never hold the rows: the queryset is read with
+`iterator()` in chunks, CSV is sent as it is written, and XLSX is written by
+openpyxl's write-only workbook into a temporary file (on disk past a few MB)."""
 
 from __future__ import annotations
 
+import csv
+import io
 import re
+import tempfile
+from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
-from typing import Any
+from itertools import chain, islice
+from typing import Any, BinaryIO
 
 import tablib
 from django.db.models import QuerySet
-from django.http import HttpResponse
+from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
 from import_export import resources, widgets
 from import_export.formats.base_formats import CSV, XLSX
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+from tablib.formats._xlsx import safe_xlsx_sheet_title
 
 from tracker.core.downloads import attachment
 from tracker.core.imports import cells
@@ -91,23 +109,182 @@ def sheet_title(name: str) -> str:
 def export_dataset(
     resource: resources.ModelResource, queryset: QuerySet[Any] | None, *, fmt: str, title: str
 ) -> tablib.Dataset:
-    """The rows of `queryset` (None: the resource's own) as a dataset titled after the
-    list, the name its XLSX sheet takes. In XLSX, numbers, dates and times stay
-    numbers, dates and times (the importer reads such cells back); CSV is text."""
+    """The rows of `queryset` (None: the resource's own) as a whole dataset in memory,
+    titled after the list. For small exports and comparisons only: files are written
+    by `SpreadsheetExport`, which holds no more than a chunk of rows."""
     dataset = resource.export(queryset, force_native_type=fmt == "xlsx")
     dataset.title = title
     return dataset
 
 
+# Rows fetched per database round trip (and per prefetch batch of each lookup).
+CHUNK_ROWS = 2000
+# CSV text is sent in pieces of about this many characters.
+CSV_PIECE_CHARS = 64 * 1024
+# XLSX column widths fit the header and this many first rows (a write-only sheet must
+# be given its widths before its rows).
+WIDTH_SAMPLE_ROWS = 1000
+# A long export tells its `progress` callback the rows written every this many rows.
+PROGRESS_EVERY = 10_000
+# An XLSX file stays in memory up to this size, then moves to a temporary file on disk.
+SPOOL_BYTES = 4 * 1024 * 1024
+
+
+class SpreadsheetExport:
+    """One export of `queryset` (None: the resource's own) through `resource`, as CSV
+    or XLSX. Writes the same header, columns and cells as `resource.export()` followed
+    by django-import-export's CSV or XLSX format; `rows` counts what was written."""
+
+    def __init__(
+        self,
+        resource: resources.ModelResource,
+        queryset: QuerySet[Any] | None,
+        *,
+        fmt: str,
+        title: str,
+        progress: Callable[[int], None] | None = None,
+    ) -> None:
+        if fmt not in FORMATS:
+            raise ValueError(f"Unknown export format {fmt!r}")
+        self.resource = resource
+        self.queryset = resource.get_queryset() if queryset is None else queryset
+        self.fmt = fmt
+        self.title = title
+        self.progress = progress
+        self.rows = 0
+
+    @property
+    def content_type(self) -> str:
+        return str(FORMATS[self.fmt]().get_content_type())
+
+    @property
+    def extension(self) -> str:
+        return self.fmt
+
+    def header(self) -> list[str]:
+        return [str(name) for name in self.resource.get_export_headers()]
+
+    def _instances(self) -> Iterator[Any]:
+        queryset = self.resource.filter_export(self.queryset)
+        if not isinstance(queryset, QuerySet):
+            yield from queryset
+            return
+        if not queryset.ordered:
+            queryset = queryset.order_by("pk")  # the order django-import-export pages in
+        # A server-side cursor on PostgreSQL, chunked fetches on SQLite; prefetches run
+        # once a chunk, so the number of queries grows by one per lookup per chunk.
+        yield from queryset.iterator(chunk_size=CHUNK_ROWS)
+
+    def cells(self, *, native: bool) -> Iterator[list[Any]]:
+        """Each row's cells, computed by the resource as `resource.export()` does."""
+        fields = self.resource.get_export_fields()
+        export_field = self.resource.export_field
+        for instance in self._instances():
+            self.rows += 1
+            yield [export_field(field, instance, force_native_type=native) for field in fields]
+            if self.progress is not None and self.rows % PROGRESS_EVERY == 0:
+                self.progress(self.rows)
+
+    def csv_pieces(self) -> Iterator[bytes]:
+        """The CSV file, UTF-8, in pieces of about CSV_PIECE_CHARS characters."""
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(self.header())
+        for row in self.cells(native=False):
+            writer.writerow(row)
+            if buffer.tell() >= CSV_PIECE_CHARS:
+                yield buffer.getvalue().encode("utf-8")
+                buffer.seek(0)
+                buffer.truncate()
+        yield buffer.getvalue().encode("utf-8")
+
+    def write_xlsx(self, out: BinaryIO) -> None:
+        """The XLSX file, laid out as django-import-export's (bold frozen header,
+        wrapped multi-line cells, columns as wide as their content), with numbers,
+        dates and times as native cells."""
+        workbook = Workbook(write_only=True)
+        sheet = workbook.create_sheet(safe_xlsx_sheet_title(self.title) if self.title else "Tablib Dataset")
+        sheet.freeze_panes = "A2"
+        header = self.header()
+        rows = self.cells(native=True)
+        first = list(islice(rows, WIDTH_SAMPLE_ROWS))
+        for column, width in enumerate(column_widths([header, *first]), start=1):
+            sheet.column_dimensions[get_column_letter(column)].width = width
+        bold = Font(bold=True)
+        sheet.append([_styled(sheet, name, font=bold) for name in header])
+        wrap = Alignment(wrap_text=True)
+        for row in chain(first, rows):
+            sheet.append([_xlsx_cell(sheet, value, wrap) for value in row])
+        workbook.save(out)
+
+    def write(self, out: BinaryIO) -> int:
+        """Write the whole file to `out`; returns the number of rows written."""
+        if self.fmt == "csv":
+            for piece in self.csv_pieces():
+                out.write(piece)
+        else:
+            self.write_xlsx(out)
+        return self.rows
+
+
+def column_widths(rows: Iterable[list[Any]]) -> list[int]:
+    widths: list[int] = []
+    for row in rows:
+        for index, value in enumerate(row):
+            width = len(str(value))
+            if index < len(widths):
+                widths[index] = max(widths[index], width)
+            else:
+                widths.append(width)
+    return widths
+
+
+def _styled(
+    sheet: WriteOnlyWorksheet, value: Any, *, font: Font | None = None, alignment: Alignment | None = None
+) -> Any:
+    cell = WriteOnlyCell(sheet, value=value)
+    if font is not None:
+        cell.font = font
+    if alignment is not None:
+        cell.alignment = alignment
+    return cell
+
+
+def _xlsx_cell(sheet: WriteOnlyWorksheet, value: Any, wrap: Alignment) -> Any:
+    if isinstance(value, str):
+        # Characters an XLSX cell cannot hold (control codes): dropped, where the
+        # whole-workbook writer would have refused the export.
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
+        if "\n" in value:
+            return _styled(sheet, value, alignment=wrap)
+    return value
+
+
+def spooled_export(export: SpreadsheetExport) -> BinaryIO:
+    """The whole file in a temporary file (memory up to SPOOL_BYTES, then disk), at its start."""
+    spool = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)  # noqa: SIM115  # handed to the response, which closes it
+    export.write(spool)  # type: ignore[arg-type]  # a SpooledTemporaryFile is a binary file
+    spool.seek(0)
+    return spool  # type: ignore[return-value]
+
+
+def download_name(filename: str, fmt: str) -> str:
+    stamp = timezone.localtime().strftime("%Y-%m-%d")
+    return f"{filename}-{stamp}.{fmt}"
+
+
 def export_response(
     resource: resources.ModelResource, queryset: QuerySet[Any], *, fmt: str, filename: str, title: str = ""
-) -> HttpResponse:
+) -> StreamingHttpResponse:
     """The rows of `queryset`, in its order, as a CSV or XLSX download; the sheet is
-    named `title` (by default after `filename`)."""
-    file_format = FORMATS[fmt]()
-    dataset = export_dataset(resource, queryset, fmt=fmt, title=title or sheet_title(filename))
-    content = file_format.export_data(dataset)
-    stamp = timezone.localtime().strftime("%Y-%m-%d")
-    response = HttpResponse(content, content_type=file_format.get_content_type())
-    attachment(response, f"{filename}-{stamp}.{file_format.get_extension()}")
+    named `title` (by default after `filename`). CSV is streamed as it is written;
+    XLSX is written first (a zip file needs its end before its start) to a spooled
+    temporary file, then streamed."""
+    export = SpreadsheetExport(resource, queryset, fmt=fmt, title=title or sheet_title(filename))
+    response: StreamingHttpResponse
+    if fmt == "csv":
+        response = StreamingHttpResponse(export.csv_pieces(), content_type=export.content_type)
+    else:
+        response = FileResponse(spooled_export(export), content_type=export.content_type)
+    attachment(response, download_name(filename, fmt))
     return response

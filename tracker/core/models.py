@@ -363,3 +363,55 @@ class ScheduledRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.duty} at {self.slot:%Y-%m-%d %H:%M}"
+
+
+class ExportJob(models.Model):
+    """A list export too large to write while the browser waits (more rows than
+    EXPORT_BACKGROUND_ROWS): a background task writes the file and stores it, and the
+    page that asked follows this row. Seen only by whoever asked; the file is deleted
+    a day later by the schedule."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Waiting to start"
+        WRITING = "writing", "Writing the file"
+        READY = "ready", "Ready to download"
+        FAILED = "failed", "Not written"
+
+    class Format(models.TextChoices):
+        CSV = "csv", "CSV"
+        XLSX = "xlsx", "Excel (XLSX)"
+
+    requested_by = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    # The list page (its path) and its filters: the task rebuilds the page's rows for
+    # the user as they stand when it runs, through the page's own scoping.
+    list_path = models.CharField(max_length=300)
+    list_title = models.CharField(max_length=100)
+    query = models.TextField(blank=True)
+    format = models.CharField(max_length=4, choices=Format.choices)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    # Rows counted when asked for; once written, the rows in the file.
+    rows = models.PositiveIntegerField(default=0)
+    # Rows written so far, updated every few thousand: the page's progress, and the
+    # sign of life that tells a working task from one whose worker stopped.
+    written = models.PositiveIntegerField(default=0)
+    progress_at = models.DateTimeField(null=True, blank=True)
+    file = models.FileField(upload_to="exports/%Y/%m/", max_length=300, blank=True)
+    file_name = models.CharField(max_length=200, blank=True)
+    # Ids of the people the file names, for the consultation log when it is downloaded;
+    # None for a list that shows nobody's personal data.
+    people = models.JSONField(null=True, blank=True)
+    # Why it failed, in words for the person who asked (never a traceback).
+    message = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Export of {self.list_title} ({self.get_status_display()})"
+
+    @property
+    def done(self) -> bool:
+        return self.status in {self.Status.READY, self.Status.FAILED}

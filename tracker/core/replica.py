@@ -24,13 +24,13 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connections
 from django.db.models import Model
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
 
 from tracker.core.unavailable import is_database_unavailable
 
@@ -164,12 +164,32 @@ def read_from_replica[T](request: HttpRequest, work: Callable[[], T]) -> T:
         return work()
     try:
         with replica_reads():
-            return work()
+            result = work()
     except Exception as error:
         if not is_database_unavailable(error):
             raise
         health.mark_down(error)
-    return work()
+        return work()
+    if isinstance(result, StreamingHttpResponse) and not isinstance(result, FileResponse) and not result.is_async:
+        # A streamed export reads its rows as it is sent, after the view returned:
+        # from the replica too. (Once sent, its headers cannot be taken back: a replica
+        # failing mid-stream cuts that download short; the next one uses the primary.)
+        result.streaming_content = _from_replica(cast(Iterator[bytes], result.streaming_content))
+    return result
+
+
+def _from_replica(chunks: Iterator[bytes]) -> Iterator[bytes]:
+    # Set and restored by value: a generator closed late may run this in another context.
+    previous = _reading.get()
+    _reading.set(True)
+    try:
+        yield from chunks
+    except Exception as error:
+        if is_database_unavailable(error):
+            health.mark_down(error)
+        raise
+    finally:
+        _reading.set(previous)
 
 
 def replica_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:

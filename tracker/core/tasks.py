@@ -13,3 +13,12 @@ from tracker.core import schedule
 def run_duty(name: str, slot: str) -> None:
     """Do one slot's work of the duty `name` (see tracker.core.schedule)."""
     schedule.get(name).run(datetime.fromisoformat(slot))
+
+
+@task()
+def write_export(job_id: int) -> str:
+    """Write and store the file an ExportJob asked for."""
+    from tracker.core.export_jobs import run_export
+
+    job = run_export(job_id)
+    return job.status if job is not None else "not claimed"

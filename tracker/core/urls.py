@@ -1,10 +1,13 @@
 from django.urls import path
 
-from tracker.core import views
+from tracker.core import export_views, views
 from tracker.core.imports import views as imports
 
 urlpatterns = [
     path("my-work/", views.my_work, name="my-work"),
+    path("exports/<int:pk>/", export_views.export_job, name="export-job"),
+    path("exports/<int:pk>/status", export_views.export_job_status, name="export-job-status"),
+    path("exports/<int:pk>/download", export_views.export_job_download, name="export-job-download"),
     path("imports/", imports.import_index, name="imports"),
     path("imports/<slug:slug>/upload/", imports.import_upload, name="import-upload"),
     path("imports/<slug:slug>/template.<str:fmt>", imports.import_template, name="import-template"),

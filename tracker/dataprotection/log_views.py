@@ -7,13 +7,14 @@ it showed, as every page with personal data does. Nothing here edits or deletes 
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
 from django import forms
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
@@ -22,7 +23,7 @@ from tracker.core.access_log import log_access
 from tracker.core.forms import DateInput
 from tracker.core.http import AuthenticatedHttpRequest
 from tracker.core.lists import FilteredListView
-from tracker.core.models import AccessLog
+from tracker.core.models import AccessLog, User
 from tracker.core.permissions import DATA_PROTECTION, roles_required
 
 from . import consultations
@@ -57,15 +58,23 @@ class AccessLogListView(FilteredListView):
         context["retention_days"] = settings.ACCESS_LOG_RETENTION_DAYS
         return context
 
-    def export_queryset(self, rows: QuerySet[Any]) -> QuerySet[Any]:
-        # The file names people by id only, and is itself a consultation of the log.
+    def export_people(self, rows: QuerySet[Any]) -> list[int]:
+        return consultations.people_in(rows)
+
+    @classmethod
+    def log_export(cls, request: HttpRequest, people: Collection[int]) -> None:
+        # The file names people by id only, and is itself a consultation of the log:
+        # logged even when the rows showed nobody.
+        user = request.user
         log_access(
-            self.request.user,
+            user if isinstance(user, User) else None,
             action=AccessLog.Action.EXPORT,
             way=AccessLog.Way.EXPORT,
-            people=consultations.people_in(rows),
-            request=self.request,
+            people=people,
+            request=request,
         )
+
+    def export_queryset(self, rows: QuerySet[Any]) -> QuerySet[Any]:
         return consultations.with_person_ids(rows)
 
 

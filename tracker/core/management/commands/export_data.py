@@ -1,4 +1,5 @@
-"""Export every record of a kind to CSV or XLSX, in the layout import_data reads."""
+"""Export every record of a kind to CSV or XLSX, in the layout import_data reads,
+through the streaming writers: memory stays flat whatever the number of rows."""
 
 from __future__ import annotations
 
@@ -6,12 +7,9 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from import_export.formats.base_formats import CSV, XLSX
 
-from tracker.core.exports import export_dataset, sheet_title
+from tracker.core.exports import FORMATS, SpreadsheetExport, sheet_title
 from tracker.core.imports import registry
-
-FORMATS = {".csv": CSV, ".xlsx": XLSX}
 
 
 class Command(BaseCommand):
@@ -27,11 +25,10 @@ class Command(BaseCommand):
             raise CommandError(
                 f"Unknown kind {kind!r}. Choose one of: {', '.join(k.slug for k in registry.all_kinds())}."
             )
-        file_format = FORMATS.get(file.suffix.lower())
-        if file_format is None:
+        fmt = file.suffix.lower().lstrip(".")
+        if fmt not in FORMATS:
             raise CommandError("The file name must end in .csv or .xlsx.")
-        resource = chosen.resource(user=None)
-        dataset = export_dataset(resource, None, fmt=file.suffix.lower().lstrip("."), title=sheet_title(chosen.slug))
-        content = file_format().export_data(dataset)
-        file.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
-        self.stdout.write(self.style.SUCCESS(f"Wrote {len(dataset)} rows to {file}."))
+        export = SpreadsheetExport(chosen.resource(user=None), None, fmt=fmt, title=sheet_title(chosen.slug))
+        with file.open("wb") as out:
+            rows = export.write(out)
+        self.stdout.write(self.style.SUCCESS(f"Wrote {rows} rows to {file}."))
