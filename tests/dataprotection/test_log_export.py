@@ -38,7 +38,7 @@ def test_csv_holds_the_filtered_rows_newest_first_with_people_by_id(
     response = client.get(LOG, {"user": "liaison", "export": "csv"})
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith('attachment; filename="access-log-')
-    table = list(csv.DictReader(io.StringIO(response.content.decode())))
+    table = list(csv.DictReader(io.StringIO(response.getvalue().decode())))
     assert [r["when"] for r in table] == ["2026-11-03 10:00:00", "2026-11-02 09:30:00", "2026-11-01 08:00:00"]
     listed = table[0]
     assert listed["username"] == "liaison"
@@ -51,13 +51,13 @@ def test_csv_holds_the_filtered_rows_newest_first_with_people_by_id(
     assert table[1]["page"] == "'=HYPERLINK(1)"  # neutralised
     assert table[2]["action"] == "Signed in" and table[2]["person ids"] == ""
     # No names or case references in the file: the log names people by id.
-    assert "DEMO00123" not in response.content.decode() and "Baker" not in response.content.decode()
+    assert "DEMO00123" not in response.getvalue().decode() and "Baker" not in response.getvalue().decode()
 
 
 def test_xlsx_holds_the_same_rows(client: Any, dpo: Any, rows: dict[str, AccessLog]) -> None:
     client.force_login(dpo)
     response = client.get(LOG, {"way": "api", "export": "xlsx"})
-    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    sheet = openpyxl.load_workbook(io.BytesIO(response.getvalue())).active
     values = list(sheet.values)
     assert values[0][:3] == ("when", "username", "user")
     assert len(values) == 2 and values[1][1] == "officer"

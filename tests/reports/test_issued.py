@@ -137,7 +137,7 @@ def test_issued_list_filters_and_exports_the_filtered_rows(client: Any, officer:
     page = client.get(reverse("reports:issued"), {"area": areas["Herefordshire"].pk})
     assert "1 issued report" in page.text
     csv = client.get(reverse("reports:issued"), {"area": areas["Herefordshire"].pk, "export": "csv"})
-    lines = csv.content.decode().strip().splitlines()
+    lines = csv.getvalue().decode().strip().splitlines()
     assert len(lines) == 2 and "Herefordshire" in lines[1]
     assert client.get(reverse("reports:issued"), {"export": "xlsx"}).status_code == 200
 
